@@ -1,0 +1,34 @@
+/** Activity log entries: what happened, to what, by whom. The sink is the only way the domain records events. */
+
+/** Closed set of categories, shared by the activity log, the structured logs and `logs --filter`. */
+export const ACTIVITY_CATEGORIES = ['discovery', 'reconcile', 'action', 'gate', 'schedule', 'api', 'system'] as const;
+export type ActivityCategory = (typeof ACTIVITY_CATEGORIES)[number];
+
+/** Severity of an entry. */
+export type ActivityLevel = 'info' | 'warn' | 'error';
+
+/** What a caller hands to the sink. */
+export interface ActivityInput {
+  category: ActivityCategory;
+  message: string;
+  level?: ActivityLevel;
+  scenario?: string | null;
+  preset?: string | null;
+  /** Who caused it: a token name, `local`, `cli`, or `system` for the loop itself. */
+  actor?: string | null;
+  /** Small structured details (durations, results); never large payloads. */
+  data?: Record<string, unknown> | null;
+}
+
+/** A stored entry, as the API returns it. */
+export interface ActivityEntry extends Required<Omit<ActivityInput, 'data'>> {
+  id: number;
+  /** ISO-8601 UTC. */
+  timestamp: string;
+  data: Record<string, unknown> | null;
+}
+
+/** Where the domain writes events; implemented by the activity service over the store. */
+export interface ActivitySink {
+  record(input: ActivityInput): void;
+}

@@ -1,0 +1,76 @@
+/**
+ * Persistence port. Services depend on these interfaces only, so the SQLite adapter (default) and a
+ * PostgreSQL adapter can stand behind them. Documents are stored as JSON exactly as validated by
+ * their owners (presets, schedules, policy): the store never interprets them.
+ */
+import type { ActivityCategory, ActivityEntry, ActivityInput } from '../activity/activity';
+
+/** A named JSON document (a custom preset or a schedule). */
+export interface StoredDocument<T = unknown> {
+  id: string;
+  body: T;
+  /** ISO-8601 UTC. */
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A keyed collection of documents. `create` refuses an existing id; `put` upserts. */
+export interface DocumentRepository<T = unknown> {
+  list(): Promise<StoredDocument<T>[]>;
+  get(id: string): Promise<StoredDocument<T> | null>;
+  /** Inserts; rejects with StoreError('Conflict') when the id exists. */
+  create(id: string, body: T): Promise<StoredDocument<T>>;
+  /** Inserts or replaces. */
+  put(id: string, body: T): Promise<StoredDocument<T>>;
+  /** True when something was deleted. */
+  delete(id: string): Promise<boolean>;
+}
+
+/** Filter for reading the activity log; results are newest first. */
+export interface ActivityQuery {
+  category?: ActivityCategory;
+  scenario?: string;
+  /** ISO-8601; entries at or after. */
+  since?: string;
+  /** Paging: only entries with id below this. */
+  beforeId?: number;
+  limit: number;
+}
+
+/** Append-only activity log. */
+export interface ActivityRepository {
+  append(input: ActivityInput, timestamp: string): Promise<ActivityEntry>;
+  query(query: ActivityQuery): Promise<ActivityEntry[]>;
+  /** Deletes entries older than `olderThan` (ISO) and beyond the newest `maxEntries`; returns how many went. */
+  prune(olderThan: string, maxEntries: number): Promise<number>;
+}
+
+/** A single-document setting (the policy). */
+export interface SettingRepository {
+  get<T>(key: string): Promise<T | null>;
+  set<T>(key: string, value: T): Promise<void>;
+}
+
+/** Everything the orchestrator persists. */
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  readonly presets: DocumentRepository;
+  readonly schedules: DocumentRepository;
+  readonly settings: SettingRepository;
+  readonly activity: ActivityRepository;
+  close(): Promise<void>;
+}
+
+/** Typed store failure; mapped to HTTP by the API's exception filter. */
+export class StoreError extends Error {
+  constructor(
+    readonly code: 'Conflict' | 'Unavailable' | 'Corrupt',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
+
+/** Injection token for the Store. */
+export const STORE = Symbol('STORE');
