@@ -1,0 +1,316 @@
+/**
+ * One demo maintenance scenario over real HTTP: the state route, `/health`, and `/__demo/*` control
+ * routes for tests. Failure knobs (delay, fail rate, silence, down) make it a stand-in for the flaky
+ * services the reconciler has to live with.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  DEFAULT_STATE_ENDPOINT,
+  LEGACY_STATE_ENDPOINT,
+  type JsonObject,
+  type MaintenanceState,
+  type ScenarioBehaviour,
+  type ScenarioConfigPatch,
+  isMaintenanceState,
+  isNonNegativeNumber,
+  parseConfigBody,
+  parseStateBody,
+  readBody,
+  sendJson,
+} from './wire';
+
+/** How to start one scenario server. Only `id` is required. */
+export interface ScenarioServerOptions {
+  id: string;
+  /** 0 (default) picks a free port; a fixed port is kept across `setDown` cycles. */
+  port?: number;
+  /** Interface to bind; loopback by default, which is all the orchestrator may call anyway. */
+  host?: string;
+  /** Route serving the state; ignored when `legacyOnly`. */
+  stateEndpoint?: string;
+  /** Serve only `/api/v1/maintenance/state`, so the default route 404s and the orchestrator must fall back. */
+  legacyOnly?: boolean;
+  delayMs?: number;
+  failRate?: number;
+  silent?: boolean;
+  /** Start with the port closed (the scenario is Unreachable until `setDown(false)`). */
+  down?: boolean;
+  /** State at start; `inactive` unless testing that the orchestrator drives an active one down. */
+  initialState?: MaintenanceState;
+  /** How many state changes `stats().history` keeps (oldest dropped first). */
+  historyLimit?: number;
+  /** Source of randomness for `failRate`; injectable so tests can be deterministic. */
+  random?: () => number;
+}
+
+/** One accepted state change. */
+export interface StateChange {
+  /** ISO-8601 UTC. */
+  at: string;
+  state: MaintenanceState;
+  /** `post` for the wire, `config` for a change simulated through `/__demo/config`. */
+  via: 'post' | 'config';
+}
+
+/** Counters and recent history, as `GET /__demo/stats` returns them. */
+export interface ScenarioStats {
+  id: string;
+  state: MaintenanceState;
+  /** State POSTs received, failed and refused ones included. */
+  posts: number;
+  /** POSTs answered 500 by the fail-rate knob. */
+  failedPosts: number;
+  /** State and health GETs received. */
+  gets: number;
+  lastPostAt: string | null;
+  history: StateChange[];
+  behaviour: ScenarioBehaviour;
+  down: boolean;
+}
+
+const DEFAULT_HISTORY_LIMIT = 100;
+// Longer than any sane client idle timeout, so the client (not us) closes idle sockets and never
+// races a request against our close; headersTimeout must exceed it or Node rejects the pair.
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+const HEADERS_TIMEOUT_MS = 66_000;
+
+/** A running (or deliberately down) demo scenario. Create with `startScenarioServer`. */
+export class ScenarioServer {
+  /** Scenario id, as the orchestrator knows it (the folder name). */
+  readonly id: string;
+  /** Path the state route is served on. */
+  readonly stateEndpoint: string;
+  /** True when only the legacy route is served. */
+  readonly legacyOnly: boolean;
+  private readonly host: string;
+  private boundPort: number;
+  private server: Server | null = null;
+  private current: MaintenanceState;
+  private readonly behaviour: ScenarioBehaviour;
+  private readonly historyLimit: number;
+  private readonly random: () => number;
+  private readonly history: StateChange[] = [];
+  private readonly pendingDelays = new Set<NodeJS.Timeout>();
+  private counters = { posts: 0, failedPosts: 0, gets: 0 };
+  private lastPostAt: string | null = null;
+
+  /** Prefer `startScenarioServer`; the constructor validates options but opens nothing. */
+  constructor(options: ScenarioServerOptions) {
+    this.id = options.id;
+    this.legacyOnly = options.legacyOnly ?? false;
+    this.stateEndpoint = this.legacyOnly ? LEGACY_STATE_ENDPOINT : options.stateEndpoint ?? DEFAULT_STATE_ENDPOINT;
+    this.host = options.host ?? '127.0.0.1';
+    this.boundPort = options.port ?? 0;
+    this.current = options.initialState ?? 'inactive';
+    this.historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+    this.random = options.random ?? Math.random;
+    this.behaviour = { delayMs: 0, failRate: 0, silent: false };
+    this.applyConfig({ delayMs: options.delayMs, failRate: options.failRate, silent: options.silent });
+    if (!this.stateEndpoint.startsWith('/')) throw new Error(`${this.id}: stateEndpoint must start with "/"`);
+    if (!isMaintenanceState(this.current)) throw new Error(`${this.id}: initialState must be active or inactive`);
+  }
+
+  /** Port the scenario serves on (known even while down). */
+  get port(): number {
+    return this.boundPort;
+  }
+
+  /** Base URL, e.g. `http://127.0.0.1:3261`. */
+  get url(): string {
+    const host = this.host.includes(':') ? `[${this.host}]` : this.host;
+    return `http://${host}:${this.boundPort}`;
+  }
+
+  /** Current maintenance state, kept across down/up cycles like a service whose process survives. */
+  get state(): MaintenanceState {
+    return this.current;
+  }
+
+  /** True while the port is closed. */
+  get isDown(): boolean {
+    return this.server === null;
+  }
+
+  /** Snapshot of counters and history (copies: callers cannot mutate the scenario). */
+  stats(): ScenarioStats {
+    return {
+      id: this.id,
+      state: this.current,
+      ...this.counters,
+      lastPostAt: this.lastPostAt,
+      history: this.history.map((change) => ({ ...change })),
+      behaviour: { ...this.behaviour },
+      down: this.isDown,
+    };
+  }
+
+  /** Changes behaviour at run time; `state` simulates the scenario changing on its own. Throws on bad values. */
+  configure(patch: ScenarioConfigPatch): ScenarioBehaviour {
+    this.applyConfig(patch);
+    if (patch.state !== undefined) this.setState(patch.state, 'config');
+    return { ...this.behaviour };
+  }
+
+  /** Opens the listener; with port 0 and `down`, reserves a free port so the address is stable. */
+  async start(down = false): Promise<void> {
+    if (down) {
+      if (this.boundPort === 0) {
+        await this.open();
+        await this.close();
+      }
+      return;
+    }
+    await this.open();
+  }
+
+  /** Closes the port and drops open connections (`true`), or listens again on the same port (`false`). */
+  async setDown(down: boolean): Promise<void> {
+    if (down) await this.close();
+    else if (this.server === null) await this.open();
+  }
+
+  /** Stops serving for good; safe to call twice. */
+  async stop(): Promise<void> {
+    await this.close();
+  }
+
+  private async open(): Promise<void> {
+    const server = createServer({ keepAlive: true }, (req, res) => void this.handle(req, res));
+    server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+    server.headersTimeout = HEADERS_TIMEOUT_MS;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ port: this.boundPort, host: this.host }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = server.address();
+    if (address !== null && typeof address === 'object') this.boundPort = address.port;
+    this.server = server;
+  }
+
+  private async close(): Promise<void> {
+    const server = this.server;
+    if (server === null) return;
+    this.server = null;
+    for (const timer of this.pendingDelays) clearTimeout(timer);
+    this.pendingDelays.clear();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // close() alone waits for keep-alive sockets to idle out; a scenario going down drops them at once.
+    server.closeAllConnections();
+    await closed;
+  }
+
+  private applyConfig(patch: ScenarioConfigPatch): void {
+    if (patch.delayMs !== undefined) {
+      if (!isNonNegativeNumber(patch.delayMs)) throw new RangeError(`${this.id}: delayMs must be >= 0`);
+      this.behaviour.delayMs = patch.delayMs;
+    }
+    if (patch.failRate !== undefined) {
+      if (!isNonNegativeNumber(patch.failRate) || patch.failRate > 1) {
+        throw new RangeError(`${this.id}: failRate must be between 0 and 1`);
+      }
+      this.behaviour.failRate = patch.failRate;
+    }
+    if (patch.silent !== undefined) this.behaviour.silent = patch.silent;
+  }
+
+  private setState(state: MaintenanceState, via: StateChange['via']): void {
+    this.current = state;
+    this.history.push({ at: new Date().toISOString(), state, via });
+    if (this.history.length > this.historyLimit) this.history.splice(0, this.history.length - this.historyLimit);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const path = new URL(req.url ?? '/', 'http://scenario').pathname;
+      if (path.startsWith('/__demo/')) return await this.handleControl(path, req, res);
+      const isStateRoute = path === this.stateEndpoint;
+      if (!isStateRoute && path !== '/health') return sendJson(res, 404, { error: 'Not Found', path });
+      if (isStateRoute && req.method === 'POST') return await this.handlePost(req, res);
+      if (req.method !== 'GET') return sendJson(res, 405, { error: 'Method Not Allowed' });
+      this.counters.gets += 1;
+      await this.delay();
+      if (isGone(req, res)) return;
+      sendJson(res, 200, isStateRoute ? this.stateBody() : this.healthBody());
+    } catch (error: unknown) {
+      sendJson(res, 500, { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  private async handlePost(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.counters.posts += 1;
+    this.lastPostAt = new Date().toISOString();
+    const text = await readBody(req);
+    await this.delay();
+    // A client that gave up (timeout) never learns the outcome; not applying it keeps tests deterministic.
+    if (isGone(req, res)) return;
+    if (text === null) return sendJson(res, 413, { success: false, error: 'body too large' });
+    const parsed = parseStateBody(text);
+    if (!parsed.ok) return sendJson(res, 400, { success: false, error: parsed.message });
+    if (this.behaviour.failRate > 0 && this.random() < this.behaviour.failRate) {
+      this.counters.failedPosts += 1;
+      return sendJson(res, 500, { success: false, error: 'injected failure (failRate)' });
+    }
+    const previousState = this.current;
+    this.setState(parsed.value, 'post');
+    sendJson(res, 200, { success: true, scenario: this.id, maintenanceState: this.current, state: this.current, previousState });
+  }
+
+  private async handleControl(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Control routes skip the delay and counters: tests read them to observe the wire, not to be part of it.
+    if (path === '/__demo/stats' && req.method === 'GET') return sendJson(res, 200, toJson(this.stats()));
+    if (path === '/__demo/config' && req.method === 'POST') {
+      const text = await readBody(req);
+      const parsed = text === null ? { ok: false as const, message: 'body too large' } : parseConfigBody(text);
+      if (!parsed.ok) return sendJson(res, 400, { success: false, error: parsed.message });
+      const behaviour = this.configure(parsed.value);
+      return sendJson(res, 200, { success: true, ...behaviour, state: this.current });
+    }
+    sendJson(res, 404, { error: 'Not Found', path });
+  }
+
+  private stateBody(): JsonObject {
+    const base: JsonObject = { scenario: this.id, canToggle: true, health: 'healthy' };
+    return this.behaviour.silent ? base : { maintenanceState: this.current, state: this.current, ...base };
+  }
+
+  private healthBody(): JsonObject {
+    const base: JsonObject = { status: 'healthy', health: 'healthy', scenario: this.id };
+    return this.behaviour.silent ? base : { ...base, maintenanceState: this.current };
+  }
+
+  private delay(): Promise<void> {
+    const ms = this.behaviour.delayMs;
+    if (ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.pendingDelays.delete(timer);
+        resolve();
+      }, ms);
+      this.pendingDelays.add(timer);
+    });
+  }
+}
+
+/** True when the client hung up (a timeout on its side) or we dropped the connection going down. */
+function isGone(req: IncomingMessage, res: ServerResponse): boolean {
+  return res.destroyed || req.socket.destroyed;
+}
+
+/** Stats as a JSON object (the interface has no index signature, so spell the copy out). */
+function toJson(stats: ScenarioStats): JsonObject {
+  return {
+    ...stats,
+    history: stats.history.map((change) => ({ ...change })),
+    behaviour: { ...stats.behaviour },
+  };
+}
+
+/** Creates a scenario server and opens its port (unless `options.down`). */
+export async function startScenarioServer(options: ScenarioServerOptions): Promise<ScenarioServer> {
+  const scenario = new ScenarioServer(options);
+  await scenario.start(options.down ?? false);
+  return scenario;
+}

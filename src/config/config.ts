@@ -1,0 +1,179 @@
+/**
+ * Configuration: environment variables and `serve` flags, validated once at boot into one typed object.
+ * Nothing else in the program reads process.env.
+ */
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+import { parseDuration } from './duration';
+
+/** The validated configuration of one orchestrator process. */
+export interface Config {
+  port: number;
+  host: string;
+  scenariosDir: string;
+  discoveryIntervalMs: number;
+  resyncIntervalMs: number;
+  /** TTL given to every activation, or null when disabled. */
+  defaultTimeoutMs: number | null;
+  enableCalendar: boolean;
+  calendarUrl: string | null;
+  dataDir: string;
+  databaseUrl: string | null;
+  portResolver: string | null;
+  policyFile: string | null;
+  /** Hosts the orchestrator may call; loopback unless told. */
+  allowedHosts: string[];
+  /** Directory of shipped manifests (presets, policy). */
+  manifestsDir: string;
+  /** Time allowed for one call to a scenario. */
+  actionTimeoutMs: number;
+  /** Calls to scenarios in flight at once, across the fleet. */
+  maxInFlight: number;
+  /** Activity retention: age and count. */
+  activityRetentionMs: number;
+  activityRetentionEntries: number;
+  /** API tokens by secret -> name; empty means no authentication (loopback use). */
+  tokens: Map<string, string>;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** The orchestrator's own scenario id, never listed or controlled. */
+  selfId: string;
+}
+
+/** A bad setting: stops start-up with a message naming the variable. */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Values from the command line, keyed by the environment variable they override. */
+export type ConfigOverrides = Partial<Record<string, string | number | boolean | undefined>>;
+
+/** Finds the package root (the folder with our package.json), from compiled or source files alike. */
+export function packageRoot(): string {
+  let dir = __dirname;
+  while (dir !== path.dirname(dir)) {
+    const candidate = path.join(dir, 'package.json');
+    if (fs.existsSync(candidate) && fs.existsSync(path.join(dir, 'manifests'))) return dir;
+    dir = path.dirname(dir);
+  }
+  return process.cwd();
+}
+
+/** Reads and validates configuration from an environment (process.env at the edge) and flag overrides. */
+export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = {}): Config {
+  const read = (name: string): string | undefined => {
+    const flag = overrides[name];
+    if (flag !== undefined && flag !== '') return String(flag);
+    const value = env[name];
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const root = packageRoot();
+  const vrooliRoot = read('VROOLI_ROOT');
+  return {
+    port: readPort(read, 'MAINTENANCE_PORT', 3250),
+    host: read('MAINTENANCE_HOST') ?? '127.0.0.1',
+    scenariosDir: path.resolve(read('SCENARIOS_DIR') ?? (vrooliRoot ? path.join(vrooliRoot, 'scenarios') : 'scenarios')),
+    discoveryIntervalMs: readDuration(read, 'DISCOVERY_INTERVAL', '60s', 's', 1_000),
+    resyncIntervalMs: readDuration(read, 'RESYNC_INTERVAL', '15s', 's', 100),
+    defaultTimeoutMs: readOptionalDuration(read, 'DEFAULT_TIMEOUT', 'm'),
+    enableCalendar: readBoolean(read, 'ENABLE_CALENDAR', false),
+    calendarUrl: read('CALENDAR_URL') ?? null,
+    dataDir: path.resolve(read('DATA_DIR') ?? 'data'),
+    databaseUrl: readDatabaseUrl(read),
+    portResolver: read('PORT_RESOLVER') ?? null,
+    policyFile: read('POLICY_FILE') ? path.resolve(read('POLICY_FILE') as string) : null,
+    allowedHosts: readList(read, 'ALLOWED_SCENARIO_HOSTS', ['127.0.0.1', 'localhost', '::1']),
+    manifestsDir: path.resolve(read('MANIFESTS_DIR') ?? path.join(root, 'manifests')),
+    actionTimeoutMs: readDuration(read, 'ACTION_TIMEOUT', '5s', 's', 50),
+    maxInFlight: readInteger(read, 'MAX_IN_FLIGHT', 256, 1, 100_000),
+    activityRetentionMs: readDuration(read, 'ACTIVITY_RETENTION', '30d', 's', 60_000),
+    activityRetentionEntries: readInteger(read, 'ACTIVITY_RETENTION_ENTRIES', 100_000, 100, 100_000_000),
+    tokens: readTokens(read),
+    logLevel: readEnum(read, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info'),
+    selfId: read('SELF_ID') ?? 'maintenance-orchestrator',
+  };
+}
+
+type Reader = (name: string) => string | undefined;
+
+function readPort(read: Reader, name: string, fallback: number): number {
+  return readInteger(read, name, fallback, 0, 65_535);
+}
+
+function readInteger(read: Reader, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(name, `"${raw}" must be a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function readDuration(read: Reader, name: string, fallback: string, plainUnit: 's' | 'm', minMs: number): number {
+  const raw = read(name) ?? fallback;
+  let ms: number;
+  try {
+    ms = parseDuration(raw, plainUnit);
+  } catch (error) {
+    throw new ConfigError(name, (error as Error).message);
+  }
+  if (ms < minMs) throw new ConfigError(name, `"${raw}" is too short: at least ${minMs} ms`);
+  return ms;
+}
+
+function readOptionalDuration(read: Reader, name: string, plainUnit: 's' | 'm'): number | null {
+  const raw = read(name);
+  if (raw === undefined || ['0', 'off', 'disabled', 'false'].includes(raw.toLowerCase())) return null;
+  return readDuration(read, name, raw, plainUnit, 1_000);
+}
+
+function readBoolean(read: Reader, name: string, fallback: boolean): boolean {
+  const raw = read(name);
+  if (raw === undefined) return fallback;
+  const text = raw.toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(text)) return true;
+  if (['0', 'false', 'no', 'off'].includes(text)) return false;
+  throw new ConfigError(name, `"${raw}" must be true or false`);
+}
+
+function readEnum<T extends string>(read: Reader, name: string, values: readonly T[], fallback: T): T {
+  const raw = read(name);
+  if (raw === undefined) return fallback;
+  if (!(values as readonly string[]).includes(raw)) throw new ConfigError(name, `"${raw}" must be one of ${values.join(', ')}`);
+  return raw as T;
+}
+
+function readList(read: Reader, name: string, fallback: string[]): string[] {
+  const raw = read(name);
+  if (raw === undefined) return fallback;
+  const items = raw.split(',').map((item) => item.trim()).filter(Boolean);
+  if (items.length === 0) throw new ConfigError(name, 'must list at least one host');
+  return items;
+}
+
+function readDatabaseUrl(read: Reader): string | null {
+  const raw = read('DATABASE_URL');
+  if (raw === undefined) return null;
+  if (!/^(postgres|postgresql|sqlite):/.test(raw)) {
+    throw new ConfigError('DATABASE_URL', `"${raw}" must start with postgres://, postgresql:// or sqlite:`);
+  }
+  return raw;
+}
+
+/** `MAINTENANCE_TOKENS=alice:s3cret,ci:t0ken`: the name is the actor recorded for that token. */
+function readTokens(read: Reader): Map<string, string> {
+  const raw = read('MAINTENANCE_TOKENS');
+  const tokens = new Map<string, string>();
+  if (raw === undefined) return tokens;
+  for (const pair of raw.split(',').map((item) => item.trim()).filter(Boolean)) {
+    const separator = pair.indexOf(':');
+    if (separator <= 0 || separator === pair.length - 1) {
+      throw new ConfigError('MAINTENANCE_TOKENS', `"${pair}" must be name:secret`);
+    }
+    tokens.set(pair.slice(separator + 1), pair.slice(0, separator));
+  }
+  return tokens;
+}

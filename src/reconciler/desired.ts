@@ -1,0 +1,110 @@
+/** The declared state and its resolution into one desired entry per scenario. Pure. */
+import type { Preset } from '../presets/schema';
+import { selects, type Selectable } from '../presets/selector';
+import type { DesiredEntry, TargetState } from './types';
+
+/** A per-scenario override set by activate/deactivate or a MaintenanceState manifest. */
+export interface Override {
+  state: TargetState;
+  /** Epoch ms when it lapses, or null. */
+  expiresAt: number | null;
+  reason: string | null;
+  actor: string;
+  setAt: number;
+}
+
+/** The latch set by stop-all. */
+export interface EmergencyStop {
+  reason: string;
+  actor: string;
+  at: number;
+}
+
+/** What people declared. Applied presets and overrides are in memory only: a restart clears them (SPEC 7). */
+export interface DesiredStateModel {
+  presets: string[];
+  overrides: Record<string, Override>;
+  emergencyStop: EmergencyStop | null;
+}
+
+/** An open allow window adds its preset to the desired state while it lasts. */
+export interface OpenAllowWindow {
+  schedule: string;
+  preset: string;
+}
+
+/** A fresh, empty declared state: everything inactive. */
+export function emptyDesiredState(): DesiredStateModel {
+  return { presets: [], overrides: {}, emergencyStop: null };
+}
+
+/**
+ * Resolves what each scenario should be, before gates: an override wins, then applied presets, then open
+ * allow windows; everything else is inactive.
+ */
+export function resolveDesired(
+  scenarios: readonly Selectable[],
+  model: DesiredStateModel,
+  presets: ReadonlyMap<string, Preset>,
+  windows: readonly OpenAllowWindow[],
+  now: number,
+): Map<string, DesiredEntry> {
+  const applied = model.presets.map((id) => presets.get(id)).filter((preset): preset is Preset => !!preset);
+  const windowPresets = windows
+    .map((window) => ({ window, preset: presets.get(window.preset) }))
+    .filter((entry): entry is { window: OpenAllowWindow; preset: Preset } => !!entry.preset);
+  const result = new Map<string, DesiredEntry>();
+  for (const scenario of scenarios) {
+    result.set(scenario.id, desiredFor(scenario, model, applied, windowPresets, now));
+  }
+  return result;
+}
+
+function desiredFor(
+  scenario: Selectable,
+  model: DesiredStateModel,
+  applied: Preset[],
+  windows: { window: OpenAllowWindow; preset: Preset }[],
+  now: number,
+): DesiredEntry {
+  const override = model.overrides[scenario.id];
+  if (override && (override.expiresAt === null || override.expiresAt > now)) {
+    return { state: override.state, source: { kind: 'override', reason: override.reason, expiresAt: override.expiresAt } };
+  }
+  const preset = applied.find((candidate) => selects(candidate.selector, scenario));
+  if (preset) return { state: 'active', source: { kind: 'preset', preset: preset.id } };
+  const open = windows.find((entry) => selects(entry.preset.selector, scenario));
+  if (open) return { state: 'active', source: { kind: 'window', schedule: open.window.schedule, preset: open.preset.id } };
+  return { state: 'inactive', source: { kind: 'default' } };
+}
+
+/** Human text for where a desired state comes from. */
+export function describeSource(entry: DesiredEntry): string {
+  const source = entry.source;
+  switch (source.kind) {
+    case 'default':
+      return 'default (inactive)';
+    case 'override':
+      return `override${source.reason ? ` (${source.reason})` : ''}`;
+    case 'preset':
+      return `preset ${source.preset}`;
+    case 'window':
+      return `window ${source.schedule} (preset ${source.preset})`;
+  }
+}
+
+/** Overrides whose TTL has passed at `now`. */
+export function expiredOverrides(model: DesiredStateModel, now: number): string[] {
+  return Object.entries(model.overrides)
+    .filter(([, override]) => override.expiresAt !== null && override.expiresAt <= now)
+    .map(([id]) => id);
+}
+
+/** The earliest override expiry after `now`, for the TTL timer. */
+export function nextOverrideExpiry(model: DesiredStateModel): number | null {
+  let next: number | null = null;
+  for (const override of Object.values(model.overrides)) {
+    if (override.expiresAt !== null && (next === null || override.expiresAt < next)) next = override.expiresAt;
+  }
+  return next;
+}

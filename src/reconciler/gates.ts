@@ -1,0 +1,108 @@
+/**
+ * The safety gates of SPEC 4 as pure checks. Each returns null (passes) or the reason and message that
+ * hold a scenario back. The planner calls them in the order of GATES; deactivation never reaches them.
+ */
+import { formatDuration } from '../config/duration';
+import type { Policy } from '../presets/schema';
+import type { Gate } from './types';
+
+/** A gate's refusal. */
+export interface GateBlock {
+  reason: Gate;
+  message: string;
+}
+
+/** Host figures the resource gate compares with the policy. */
+export interface HostLoad {
+  cpuLoadPercent: number;
+  memoryPercent: number;
+}
+
+/** An open deny window. */
+export interface OpenDenyWindow {
+  schedule: string;
+  closesAt: number;
+}
+
+/** Who currently holds a slot: active, activating, or admitted earlier in this pass. */
+export interface Occupancy {
+  active: Set<string>;
+  heavy: Set<string>;
+}
+
+/** Gate 1: nothing activates while the emergency stop is latched. */
+export function emergencyStopGate(stop: { reason: string; actor: string } | null): GateBlock | null {
+  return stop ? { reason: 'EmergencyStop', message: `emergency stop by ${stop.actor}: ${stop.reason}; run resume to lift it` } : null;
+}
+
+/** Gate 2: an open deny window blocks activations until it closes. */
+export function windowGate(denyWindows: readonly OpenDenyWindow[]): GateBlock | null {
+  if (denyWindows.length === 0) return null;
+  const last = denyWindows.reduce((a, b) => (b.closesAt > a.closesAt ? b : a));
+  const names = denyWindows.map((window) => window.schedule).join(', ');
+  return { reason: 'WindowClosed', message: `deny window ${names} is open until ${new Date(last.closesAt).toISOString()}` };
+}
+
+/** Gate 3: never active together with a declared conflict; the one already holding a slot wins. */
+export function conflictGate(id: string, conflicts: ReadonlyMap<string, ReadonlySet<string>>, occupancy: Occupancy): GateBlock | null {
+  const rivals = conflicts.get(id);
+  if (!rivals) return null;
+  const holding = [...rivals].filter((rival) => occupancy.active.has(rival)).sort();
+  if (holding.length === 0) return null;
+  return { reason: 'Conflict', message: `conflicts with ${holding.join(', ')}, which ${holding.length > 1 ? 'are' : 'is'} active` };
+}
+
+/** Gate 4: `maxActive` in total and `maxHeavy` heavy ones. */
+export function concurrencyGate(isHeavy: boolean, policy: Policy, occupancy: Occupancy): GateBlock | null {
+  if (policy.maxActive !== null && occupancy.active.size >= policy.maxActive) {
+    return { reason: 'ConcurrencyLimit', message: `maxActive ${policy.maxActive} reached (${listSome(occupancy.active)})` };
+  }
+  if (isHeavy && policy.maxHeavy !== null && occupancy.heavy.size >= policy.maxHeavy) {
+    return { reason: 'ConcurrencyLimit', message: `maxHeavy ${policy.maxHeavy} reached (${listSome(occupancy.heavy)} active)` };
+  }
+  return null;
+}
+
+/** Gate 5: host CPU load or memory above the policy's thresholds blocks new activations. */
+export function resourceGate(host: HostLoad | null, policy: Policy): GateBlock | null {
+  if (!host) return null;
+  const limits = policy.resourceLimits;
+  const over: string[] = [];
+  if (host.cpuLoadPercent > limits.cpuLoadPercent) over.push(`CPU load ${Math.round(host.cpuLoadPercent)}% above ${limits.cpuLoadPercent}%`);
+  if (host.memoryPercent > limits.memoryPercent) over.push(`memory ${Math.round(host.memoryPercent)}% above ${limits.memoryPercent}%`);
+  return over.length ? { reason: 'ResourcePressure', message: over.join('; ') } : null;
+}
+
+/** Gate 6: a minimum time between two activations of the same scenario. */
+export function cooldownGate(lastActivatedAt: number | null, policy: Policy, now: number): GateBlock | null {
+  if (policy.cooldownSeconds <= 0 || lastActivatedAt === null) return null;
+  const readyAt = lastActivatedAt + policy.cooldownSeconds * 1_000;
+  if (now >= readyAt) return null;
+  return {
+    reason: 'Cooldown',
+    message: `activated ${formatDuration(now - lastActivatedAt)} ago; cooldown ${policy.cooldownSeconds}s, ready in ${formatDuration(readyAt - now)}`,
+  };
+}
+
+/** Builds the symmetric conflict map from policy groups and scenarios' own `conflictsWith`. */
+export function conflictMap(
+  policy: Policy,
+  scenarios: readonly { id: string; conflictsWith: readonly string[] }[],
+): Map<string, Set<string>> {
+  const map = new Map<string, Set<string>>();
+  const link = (a: string, b: string) => {
+    if (a === b) return;
+    if (!map.has(a)) map.set(a, new Set());
+    if (!map.has(b)) map.set(b, new Set());
+    map.get(a)!.add(b);
+    map.get(b)!.add(a);
+  };
+  for (const group of policy.conflicts) for (const a of group) for (const b of group) link(a, b);
+  for (const scenario of scenarios) for (const other of scenario.conflictsWith) link(scenario.id, other);
+  return map;
+}
+
+function listSome(ids: Set<string>): string {
+  const sorted = [...ids].sort();
+  return sorted.length > 5 ? `${sorted.slice(0, 5).join(', ')} and ${sorted.length - 5} more` : sorted.join(', ');
+}

@@ -1,0 +1,199 @@
+/**
+ * The planner: a pure function from desired state, observed state, policy and the clock to the actions to
+ * take and a verdict for every scenario. It never performs I/O; the executor acts on its output.
+ *
+ * Order (documented, stable): scenarios that already hold a slot (active or activating) keep it before
+ * any new one is admitted ("the one already active wins"); within each group, scenarios go by id.
+ */
+import type { Policy } from '../presets/schema';
+import { describeSource } from './desired';
+import {
+  concurrencyGate,
+  conflictGate,
+  conflictMap,
+  cooldownGate,
+  emergencyStopGate,
+  resourceGate,
+  windowGate,
+  type GateBlock,
+  type HostLoad,
+  type Occupancy,
+  type OpenDenyWindow,
+} from './gates';
+import { unknownRecord, type DesiredEntry, type ObservedRecord, type PlannedAction, type Reason, type ScenarioVerdict, type TargetState } from './types';
+
+/** What the planner needs to know of a scenario. */
+export interface PlannableScenario {
+  id: string;
+  weight: 'light' | 'heavy';
+  canDeactivate: boolean;
+  conflictsWith: readonly string[];
+  /** Null when it has no usable endpoint; `problem` says why. */
+  endpoint: string | null;
+  endpointProblem: { reason: 'NoEndpoint' | 'HostNotAllowed'; message: string } | null;
+  /** Vanished from discovery: driven inactive, then forgotten. */
+  gone?: boolean;
+}
+
+/** Everything one pass looks at. */
+export interface PlanInput {
+  now: number;
+  scenarios: readonly PlannableScenario[];
+  desired: ReadonlyMap<string, DesiredEntry>;
+  observed: ReadonlyMap<string, ObservedRecord>;
+  policy: Policy;
+  emergencyStop: { reason: string; actor: string } | null;
+  denyWindows: readonly OpenDenyWindow[];
+  host: HostLoad | null;
+}
+
+/** The outcome of one pass. */
+export interface Plan {
+  actions: PlannedAction[];
+  verdicts: Map<string, ScenarioVerdict>;
+}
+
+const INACTIVE_DEFAULT: DesiredEntry = { state: 'inactive', source: { kind: 'default' } };
+
+/** The state we believe a scenario is in: what it reports, else what it last acknowledged. */
+export function effectiveState(record: ObservedRecord): TargetState | 'unknown' {
+  if (record.state === 'active' || record.state === 'inactive') return record.state;
+  return record.lastAck ?? 'unknown';
+}
+
+/** True when a scenario may be active now, so it counts against conflicts and limits. */
+export function holdsSlot(record: ObservedRecord): boolean {
+  if (record.inFlight === 'activate') return true;
+  const effective = effectiveState(record);
+  // A scenario that never answered holds nothing; one we simply have not heard from yet might be running.
+  return effective === 'active' || (effective === 'unknown' && record.state !== 'unreachable');
+}
+
+/** Plans one pass. */
+export function plan(input: PlanInput): Plan {
+  const ordered = [...input.scenarios].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const conflicts = conflictMap(input.policy, ordered);
+  const occupancy: Occupancy = { active: new Set(), heavy: new Set() };
+  const targets = new Map<string, { target: TargetState; block: GateBlock | null }>();
+  const recordOf = (id: string) => input.observed.get(id) ?? unknownRecord();
+  const desiredOf = (scenario: PlannableScenario) => (scenario.gone ? INACTIVE_DEFAULT : input.desired.get(scenario.id) ?? INACTIVE_DEFAULT);
+  const admit = (scenario: PlannableScenario) => {
+    occupancy.active.add(scenario.id);
+    if (scenario.weight === 'heavy') occupancy.heavy.add(scenario.id);
+    targets.set(scenario.id, { target: 'active', block: null });
+  };
+
+  // Scenarios that hold a slot without being wanted still occupy it until they are confirmed inactive:
+  // that is what makes a hand-over wait for the previous holder to stop.
+  for (const scenario of ordered) {
+    if (desiredOf(scenario).state !== 'active' && holdsSlot(recordOf(scenario.id)) && scenario.endpoint) {
+      occupancy.active.add(scenario.id);
+      if (scenario.weight === 'heavy') occupancy.heavy.add(scenario.id);
+    }
+  }
+  const wanted = ordered.filter((scenario) => desiredOf(scenario).state === 'active' && scenario.endpoint);
+  const holders = wanted
+    .filter((scenario) => holdsSlot(recordOf(scenario.id)))
+    .sort((a, b) => holdPriority(a, recordOf(a.id), input.now) - holdPriority(b, recordOf(b.id), input.now));
+  const candidates = wanted.filter((scenario) => !holdsSlot(recordOf(scenario.id)));
+
+  const evicted: PlannableScenario[] = [];
+  for (const scenario of holders) {
+    const block =
+      emergencyStopGate(input.emergencyStop) ??
+      conflictGate(scenario.id, conflicts, occupancy) ??
+      concurrencyGate(scenario.weight === 'heavy', input.policy, occupancy);
+    if (block) {
+      targets.set(scenario.id, { target: 'inactive', block });
+      evicted.push(scenario);
+    } else admit(scenario);
+  }
+  // An evicted holder still runs until it confirms inactive, so newcomers must wait for it too.
+  for (const scenario of evicted) {
+    occupancy.active.add(scenario.id);
+    if (scenario.weight === 'heavy') occupancy.heavy.add(scenario.id);
+  }
+  for (const scenario of candidates) {
+    const record = recordOf(scenario.id);
+    const block =
+      emergencyStopGate(input.emergencyStop) ??
+      windowGate(input.denyWindows) ??
+      conflictGate(scenario.id, conflicts, occupancy) ??
+      concurrencyGate(scenario.weight === 'heavy', input.policy, occupancy) ??
+      resourceGate(input.host, input.policy) ??
+      cooldownGate(record.lastActivatedAt, input.policy, input.now);
+    if (block) targets.set(scenario.id, { target: 'inactive', block });
+    else if (isBackingOff(record, input.now)) targets.set(scenario.id, { target: 'active', block: null });
+    else admit(scenario);
+  }
+
+  const actions: PlannedAction[] = [];
+  const verdicts = new Map<string, ScenarioVerdict>();
+  for (const scenario of ordered) {
+    const desired = desiredOf(scenario);
+    const decided = targets.get(scenario.id) ?? { target: 'inactive' as const, block: null };
+    const record = recordOf(scenario.id);
+    const action = actionFor(scenario, decided.target, record, input.now);
+    if (action) actions.push({ scenario: scenario.id, action, because: action === 'activate' ? describeSource(desired) : decided.block?.reason ?? 'desired inactive' });
+    verdicts.set(scenario.id, { desired, target: decided.target, ...explain(scenario, desired, decided, record, action, input.now) });
+  }
+  // Deactivations first: they free slots and they are what an emergency needs.
+  actions.sort((a, b) => (a.action === b.action ? 0 : a.action === 'deactivate' ? -1 : 1));
+  return { actions, verdicts };
+}
+
+/**
+ * Among scenarios that already hold a slot, who keeps it first: those we cannot stop right now (they run
+ * whatever we decide), then those known active, then those activating, then those not heard from yet.
+ * Array.prototype.sort is stable, so ids order each rank.
+ */
+function holdPriority(scenario: PlannableScenario, record: ObservedRecord, now: number): number {
+  if (!scenario.canDeactivate || isBackingOff(record, now)) return 0;
+  if (effectiveState(record) === 'active') return 1;
+  return record.inFlight === 'activate' ? 2 : 3;
+}
+
+function isBackingOff(record: ObservedRecord, now: number): boolean {
+  return record.retryAt !== null && record.retryAt > now;
+}
+
+function actionFor(scenario: PlannableScenario, target: TargetState, record: ObservedRecord, now: number): PlannedAction['action'] | null {
+  if (!scenario.endpoint || isBackingOff(record, now)) return null;
+  const effective = effectiveState(record);
+  if (target === 'active') {
+    return effective !== 'active' && record.inFlight === null ? 'activate' : null;
+  }
+  if (!scenario.canDeactivate || record.inFlight === 'deactivate') return null;
+  // An activation in flight is superseded: the executor aborts it and deactivates.
+  if (record.inFlight === 'activate') return 'deactivate';
+  if (effective === 'inactive' || record.inFlight !== null) return null;
+  return 'deactivate';
+}
+
+function explain(
+  scenario: PlannableScenario,
+  desired: DesiredEntry,
+  decided: { target: TargetState; block: GateBlock | null },
+  record: ObservedRecord,
+  action: PlannedAction['action'] | null,
+  now: number,
+): { reason: Reason | null; message: string | null } {
+  if (scenario.endpointProblem) return { reason: scenario.endpointProblem.reason, message: scenario.endpointProblem.message };
+  const effective = effectiveState(record);
+  const converged = effective === decided.target && record.inFlight === null;
+  if (decided.block && desired.state === 'active') return { reason: decided.block.reason, message: decided.block.message };
+  if (scenario.gone && effective !== 'inactive') return { reason: 'Gone', message: 'no longer discovered; being driven inactive before it leaves the list' };
+  if (converged) return { reason: null, message: null };
+  if (decided.target === 'inactive' && !scenario.canDeactivate) {
+    return { reason: 'CannotDeactivate', message: 'the scenario declares canDeactivate: false; it stays as it is' };
+  }
+  if (isBackingOff(record, now)) {
+    const reason: Reason = record.state === 'unreachable' ? 'Unreachable' : 'ActionFailed';
+    const wait = Math.max(0, Math.ceil(((record.retryAt ?? now) - now) / 1000));
+    return { reason, message: `${record.lastError ?? 'the last call failed'}; retry in ${wait}s (attempt ${record.failures})` };
+  }
+  const doing = record.inFlight ?? action;
+  if (doing) return { reason: 'Progressing', message: doing === 'activate' ? 'activating' : 'deactivating' };
+  if (record.state === 'unreachable') return { reason: 'Unreachable', message: record.lastError ?? 'the scenario does not answer' };
+  return { reason: null, message: null };
+}

@@ -1,0 +1,97 @@
+/**
+ * Cron occurrences as instants, walked day by day on the zone's wall clock. Each matching wall-clock time
+ * happens exactly once (ZoneClock.instantOf decides gaps and overlaps), so every local day yields the same
+ * matches whatever DST does; two times in one gap collapse into one occurrence.
+ */
+import { CronFields, matchesDay } from './cron-expression';
+import { DAY_MS, startOfLocalDay, ZoneClock } from './zone';
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+/** How far to look for a match: `0 0 29 2 *` can go 8 years without one (2096 -> 2104). */
+export const MAX_SCAN_DAYS = 366 * 8 + 7;
+
+/** The matches of one local day: first and last instant, and all of them on demand. */
+export interface DayOccurrences {
+  readonly first: number;
+  readonly last: number;
+  /** Largest gap between consecutive occurrences within the day, in ms (0 for a single one). */
+  readonly largestGap: number;
+  /** All occurrences of the day, ascending and without repeats. */
+  instants(): number[];
+}
+
+/** Walks the occurrences of one cron expression in one zone; cheap to build, holds no shared state. */
+export class OccurrenceWalker {
+  /** Match times within a day, as ms after local midnight, ascending. */
+  private readonly timesOfDay: number[];
+  private readonly largestGapInDay: number;
+
+  constructor(
+    private readonly fields: CronFields,
+    private readonly clock: ZoneClock,
+  ) {
+    this.timesOfDay = fields.hours.flatMap((hour) => fields.minutes.map((minute) => hour * HOUR_MS + minute * MINUTE_MS));
+    this.largestGapInDay = this.timesOfDay.reduce((gap, time, index) => (index === 0 ? 0 : Math.max(gap, time - this.timesOfDay[index - 1])), 0);
+  }
+
+  /** The matches on the local day starting at `midnight` (a local value), or null when the day does not match. */
+  day(midnight: number): DayOccurrences | null {
+    const date = new Date(midnight);
+    if (!matchesDay(this.fields, date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCDay())) return null;
+    const offset = this.clock.steadyOffsetOn(midnight);
+    const times = this.timesOfDay;
+    if (offset !== null) {
+      // No DST change near this day: wall-clock spacing is real spacing, so nothing needs converting one by one.
+      return {
+        first: midnight + times[0] - offset,
+        last: midnight + times[times.length - 1] - offset,
+        largestGap: this.largestGapInDay,
+        instants: () => times.map((time) => midnight + time - offset),
+      };
+    }
+    return this.transitionDay(midnight);
+  }
+
+  /** Local midnight of the day an instant falls on. */
+  midnightOf(instant: number): number {
+    return startOfLocalDay(this.clock.localOf(instant));
+  }
+
+  /** First occurrence strictly after `after`, or null when there is none within MAX_SCAN_DAYS. */
+  nextAfter(after: number): number | null {
+    // Start a day early: a time in a gap just before midnight can land on the next day.
+    const firstDay = this.midnightOf(after) - DAY_MS;
+    for (let index = 0; index <= MAX_SCAN_DAYS; index++) {
+      const day = this.day(firstDay + index * DAY_MS);
+      if (day === null || day.last <= after) continue;
+      const found = day.first > after ? day.first : day.instants().find((instant) => instant > after);
+      if (found !== undefined) return found;
+    }
+    return null;
+  }
+
+  /** Last occurrence at or before `atOrBefore`, or null when there is none within MAX_SCAN_DAYS. */
+  latestAtOrBefore(atOrBefore: number): number | null {
+    const firstDay = this.midnightOf(atOrBefore) + DAY_MS;
+    for (let index = 0; index <= MAX_SCAN_DAYS; index++) {
+      const day = this.day(firstDay - index * DAY_MS);
+      if (day === null || day.first > atOrBefore) continue;
+      if (day.last <= atOrBefore) return day.last;
+      const earlier = day.instants().filter((instant) => instant <= atOrBefore);
+      return earlier[earlier.length - 1];
+    }
+    return null;
+  }
+
+  /** A day near a DST change: convert each wall-clock time on its own, then drop repeats from a gap. */
+  private transitionDay(midnight: number): DayOccurrences {
+    const instants: number[] = [];
+    for (const time of this.timesOfDay) {
+      const instant = this.clock.instantOf(midnight + time);
+      if (instants[instants.length - 1] !== instant) instants.push(instant);
+    }
+    const largestGap = instants.reduce((gap, instant, index) => (index === 0 ? 0 : Math.max(gap, instant - instants[index - 1])), 0);
+    return { first: instants[0], last: instants[instants.length - 1], largestGap, instants: () => instants };
+  }
+}

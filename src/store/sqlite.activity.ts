@@ -1,0 +1,114 @@
+/** The activity log table of the SQLite store: append, filtered newest-first pages, pruning. */
+import type { Database, Statement } from 'better-sqlite3';
+import type { ActivityEntry, ActivityInput, ActivityLevel } from '../activity/activity';
+import type { ActivityQuery, ActivityRepository } from './store.port';
+import { parseJson, settle, toJson } from './sqlite.support';
+
+interface ActivityRow {
+  id: number;
+  timestamp: string;
+  category: ActivityEntry['category'];
+  level: ActivityLevel;
+  scenario: string | null;
+  preset: string | null;
+  actor: string | null;
+  message: string;
+  data: string | null;
+}
+
+type ActivityFilter = 'category' | 'scenario' | 'since' | 'beforeId';
+type QueryParams = Partial<Record<ActivityFilter, string | number>> & { limit: number };
+
+const FILTER_SQL: Record<ActivityFilter, string> = {
+  category: 'category = @category',
+  scenario: 'scenario = @scenario',
+  since: 'timestamp >= @since',
+  beforeId: 'id < @beforeId',
+};
+
+/** The append-only log. Newest first means highest id first: ids follow append order even if clocks step back. */
+export class SqliteActivity implements ActivityRepository {
+  private readonly insert: Statement<[string, string, string, string | null, string | null, string | null, string, string | null]>;
+  private readonly pruneRows: Statement<{ olderThan: string; keep: number }>;
+  /** One prepared statement per combination of filters (at most 16), built on first use. */
+  private readonly queries = new Map<string, Statement<QueryParams, ActivityRow>>();
+
+  constructor(private readonly db: Database) {
+    this.insert = db.prepare(
+      `INSERT INTO activity (timestamp, category, level, scenario, preset, actor, message, data)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    // The subquery finds the id of the newest entry beyond `keep`; with fewer rows it is NULL and matches nothing.
+    this.pruneRows = db.prepare(
+      `DELETE FROM activity WHERE timestamp < @olderThan
+         OR id <= (SELECT id FROM activity ORDER BY id DESC LIMIT 1 OFFSET @keep)`,
+    );
+  }
+
+  append(input: ActivityInput, timestamp: string): Promise<ActivityEntry> {
+    return settle(() => {
+      const entry: Omit<ActivityEntry, 'id'> = {
+        timestamp: toUtcIso(timestamp, 'timestamp'),
+        category: input.category,
+        level: input.level ?? 'info',
+        scenario: input.scenario ?? null,
+        preset: input.preset ?? null,
+        actor: input.actor ?? null,
+        message: input.message,
+        data: input.data ?? null,
+      };
+      const data = entry.data === null ? null : toJson(entry.data, 'activity data');
+      const { lastInsertRowid } = this.insert.run(
+        entry.timestamp, entry.category, entry.level, entry.scenario, entry.preset, entry.actor, entry.message, data,
+      );
+      return { id: Number(lastInsertRowid), ...entry };
+    });
+  }
+
+  query(query: ActivityQuery): Promise<ActivityEntry[]> {
+    return settle(() => {
+      // A negative LIMIT means "no limit" to SQLite; the API caps limit, so clamp rather than trust it here.
+      const limit = Number.isFinite(query.limit) ? Math.max(0, Math.floor(query.limit)) : 0;
+      const params: QueryParams = { limit };
+      if (query.category !== undefined) params.category = query.category;
+      if (query.scenario !== undefined) params.scenario = query.scenario;
+      if (query.since !== undefined) params.since = toUtcIso(query.since, 'since');
+      if (query.beforeId !== undefined) params.beforeId = query.beforeId;
+      return this.statementFor(params).all(params).map(toEntry);
+    });
+  }
+
+  prune(olderThan: string, maxEntries: number): Promise<number> {
+    return settle(() => {
+      const keep = Math.max(0, Math.floor(maxEntries));
+      return this.pruneRows.run({ olderThan: toUtcIso(olderThan, 'olderThan'), keep }).changes;
+    });
+  }
+
+  private statementFor(params: QueryParams): Statement<QueryParams, ActivityRow> {
+    const filters = (Object.keys(FILTER_SQL) as ActivityFilter[]).filter((name) => params[name] !== undefined);
+    const key = filters.join(',');
+    let statement = this.queries.get(key);
+    if (!statement) {
+      const where = filters.length ? `WHERE ${filters.map((name) => FILTER_SQL[name]).join(' AND ')}` : '';
+      statement = this.db.prepare<QueryParams, ActivityRow>(`SELECT * FROM activity ${where} ORDER BY id DESC LIMIT @limit`);
+      this.queries.set(key, statement);
+    }
+    return statement;
+  }
+}
+
+function toEntry(row: ActivityRow): ActivityEntry {
+  const data = row.data === null ? null : (parseJson(row.data, `activity #${row.id}`) as Record<string, unknown>);
+  return { ...row, data };
+}
+
+/**
+ * Timestamps are compared as text, which only orders correctly in one format: `...00Z` sorts after
+ * `...00.500Z`. Normalising every stored and compared instant to `toISOString()` makes text order time order.
+ */
+function toUtcIso(value: string, field: string): string {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new RangeError(`${field} is not an ISO-8601 instant: '${value}'`);
+  return date.toISOString();
+}

@@ -1,0 +1,32 @@
+/**
+ * Crash-test writer: appends activity entries through the real store and prints `appended <id> <seq>` only
+ * after each append's Promise resolved, i.e. after the store acknowledged it. The parent kills it with
+ * SIGKILL mid-stream and checks every acknowledged entry survived.
+ */
+import { openSqliteStore } from '../open-store';
+
+/** Safety cap so an orphaned child (parent test crashed) cannot run forever. */
+const MAX_APPENDS = 200_000;
+
+async function main(dataDir: string): Promise<void> {
+  const store = await openSqliteStore(dataDir);
+  process.stdout.write('ready\n');
+  for (let seq = 0; seq < MAX_APPENDS; seq++) {
+    const entry = await store.activity.append(
+      { category: 'system', message: `seq ${seq}`, actor: 'crash-test', data: { seq } },
+      new Date().toISOString(),
+    );
+    // stdout on a pipe is synchronous on Linux, so the parent sees the line only after the append returned.
+    process.stdout.write(`appended ${entry.id} ${seq}\n`);
+    // Yield to the event loop so the stdin 'end' below can stop an orphan.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await store.close();
+}
+
+process.stdin.on('end', () => process.exit(3));
+process.stdin.resume();
+main(process.argv[1]).catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(2);
+});
