@@ -97,19 +97,17 @@ export function plan(input: PlanInput): Plan {
     .sort((a, b) => holdPriority(a, recordOf(a.id), input.now) - holdPriority(b, recordOf(b.id), input.now));
   const candidates = wanted.filter((scenario) => !holdsSlot(recordOf(scenario.id)));
 
-  const evicted: PlannableScenario[] = [];
   for (const scenario of holders) {
     const block =
       emergencyStopGate(input.emergencyStop) ??
       conflictGate(scenario.id, conflicts, occupancy) ??
       concurrencyGate(scenario.weight === 'heavy', input.policy, occupancy);
-    if (block) {
-      targets.set(scenario.id, { target: 'inactive', block });
-      evicted.push(scenario);
-    } else admit(scenario);
-  }
-  // An evicted holder still runs until it confirms inactive, so newcomers must wait for it too.
-  for (const scenario of evicted) {
+    if (!block) {
+      admit(scenario);
+      continue;
+    }
+    // An evicted holder still runs until it confirms inactive, so whoever comes after must wait for it too.
+    targets.set(scenario.id, { target: 'inactive', block });
     occupancy.active.add(scenario.id);
     if (scenario.weight === 'heavy') occupancy.heavy.add(scenario.id);
   }
