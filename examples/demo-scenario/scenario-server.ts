@@ -11,10 +11,11 @@ import {
   type MaintenanceState,
   type ScenarioBehaviour,
   type ScenarioConfigPatch,
+  behaviourProblem,
   isMaintenanceState,
-  isNonNegativeNumber,
   parseConfigBody,
   parseStateBody,
+  isGone,
   readBody,
   sendJson,
 } from './wire';
@@ -41,19 +42,21 @@ export interface ScenarioServerOptions {
   historyLimit?: number;
   /** Source of randomness for `failRate`; injectable so tests can be deterministic. */
   random?: () => number;
+  /** Idle keep-alive sockets are closed after this (default 65s); lower it to cap descriptors in huge fleets. */
+  keepAliveTimeoutMs?: number;
 }
 
 /** One accepted state change. */
-export interface StateChange {
+export type StateChange = {
   /** ISO-8601 UTC. */
   at: string;
   state: MaintenanceState;
   /** `post` for the wire, `config` for a change simulated through `/__demo/config`. */
   via: 'post' | 'config';
-}
+};
 
 /** Counters and recent history, as `GET /__demo/stats` returns them. */
-export interface ScenarioStats {
+export type ScenarioStats = {
   id: string;
   state: MaintenanceState;
   /** State POSTs received, failed and refused ones included. */
@@ -66,13 +69,12 @@ export interface ScenarioStats {
   history: StateChange[];
   behaviour: ScenarioBehaviour;
   down: boolean;
-}
+};
 
 const DEFAULT_HISTORY_LIMIT = 100;
 // Longer than any sane client idle timeout, so the client (not us) closes idle sockets and never
-// races a request against our close; headersTimeout must exceed it or Node rejects the pair.
-const KEEP_ALIVE_TIMEOUT_MS = 65_000;
-const HEADERS_TIMEOUT_MS = 66_000;
+// races a request against our close.
+const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 /** A running (or deliberately down) demo scenario. Create with `startScenarioServer`. */
 export class ScenarioServer {
@@ -89,6 +91,7 @@ export class ScenarioServer {
   private readonly behaviour: ScenarioBehaviour;
   private readonly historyLimit: number;
   private readonly random: () => number;
+  private readonly keepAliveTimeoutMs: number;
   private readonly history: StateChange[] = [];
   private readonly pendingDelays = new Set<NodeJS.Timeout>();
   private counters = { posts: 0, failedPosts: 0, gets: 0 };
@@ -104,6 +107,7 @@ export class ScenarioServer {
     this.current = options.initialState ?? 'inactive';
     this.historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
     this.random = options.random ?? Math.random;
+    this.keepAliveTimeoutMs = options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS;
     this.behaviour = { delayMs: 0, failRate: 0, silent: false };
     this.applyConfig({ delayMs: options.delayMs, failRate: options.failRate, silent: options.silent });
     if (!this.stateEndpoint.startsWith('/')) throw new Error(`${this.id}: stateEndpoint must start with "/"`);
@@ -176,8 +180,9 @@ export class ScenarioServer {
 
   private async open(): Promise<void> {
     const server = createServer({ keepAlive: true }, (req, res) => void this.handle(req, res));
-    server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-    server.headersTimeout = HEADERS_TIMEOUT_MS;
+    server.keepAliveTimeout = this.keepAliveTimeoutMs;
+    // Node requires headersTimeout above keepAliveTimeout, or a reused socket can be cut mid-request.
+    server.headersTimeout = Math.max(60_000, this.keepAliveTimeoutMs + 1_000);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen({ port: this.boundPort, host: this.host }, () => {
@@ -203,17 +208,12 @@ export class ScenarioServer {
   }
 
   private applyConfig(patch: ScenarioConfigPatch): void {
-    if (patch.delayMs !== undefined) {
-      if (!isNonNegativeNumber(patch.delayMs)) throw new RangeError(`${this.id}: delayMs must be >= 0`);
-      this.behaviour.delayMs = patch.delayMs;
-    }
-    if (patch.failRate !== undefined) {
-      if (!isNonNegativeNumber(patch.failRate) || patch.failRate > 1) {
-        throw new RangeError(`${this.id}: failRate must be between 0 and 1`);
-      }
-      this.behaviour.failRate = patch.failRate;
-    }
-    if (patch.silent !== undefined) this.behaviour.silent = patch.silent;
+    const problem = behaviourProblem(patch);
+    if (problem !== null) throw new RangeError(`${this.id}: ${problem}`);
+    const { delayMs, failRate, silent } = patch;
+    if (delayMs !== undefined) this.behaviour.delayMs = delayMs;
+    if (failRate !== undefined) this.behaviour.failRate = failRate;
+    if (silent !== undefined) this.behaviour.silent = silent;
   }
 
   private setState(state: MaintenanceState, via: StateChange['via']): void {
@@ -260,7 +260,7 @@ export class ScenarioServer {
 
   private async handleControl(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     // Control routes skip the delay and counters: tests read them to observe the wire, not to be part of it.
-    if (path === '/__demo/stats' && req.method === 'GET') return sendJson(res, 200, toJson(this.stats()));
+    if (path === '/__demo/stats' && req.method === 'GET') return sendJson(res, 200, this.stats());
     if (path === '/__demo/config' && req.method === 'POST') {
       const text = await readBody(req);
       const parsed = text === null ? { ok: false as const, message: 'body too large' } : parseConfigBody(text);
@@ -292,20 +292,6 @@ export class ScenarioServer {
       this.pendingDelays.add(timer);
     });
   }
-}
-
-/** True when the client hung up (a timeout on its side) or we dropped the connection going down. */
-function isGone(req: IncomingMessage, res: ServerResponse): boolean {
-  return res.destroyed || req.socket.destroyed;
-}
-
-/** Stats as a JSON object (the interface has no index signature, so spell the copy out). */
-function toJson(stats: ScenarioStats): JsonObject {
-  return {
-    ...stats,
-    history: stats.history.map((change) => ({ ...change })),
-    behaviour: { ...stats.behaviour },
-  };
 }
 
 /** Creates a scenario server and opens its port (unless `options.down`). */

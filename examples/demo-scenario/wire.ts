@@ -26,14 +26,15 @@ export interface JsonObject {
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
 /** Behaviour knobs that tests and benchmarks may change while a scenario runs. */
-export interface ScenarioBehaviour {
+// A type alias, not an interface, so it stays assignable to JsonObject when sent as a reply.
+export type ScenarioBehaviour = {
   /** Milliseconds added before answering every wire request. */
   delayMs: number;
   /** Fraction (0..1) of state POSTs answered with a 500 and not applied. */
   failRate: number;
   /** When true, GETs omit `maintenanceState`, so the orchestrator observes Unknown. */
   silent: boolean;
-}
+};
 
 /** Body of `POST /__demo/config`: any behaviour knob, plus `state` to simulate a change the scenario made itself. */
 export type ScenarioConfigPatch = Partial<ScenarioBehaviour> & { state?: MaintenanceState };
@@ -86,24 +87,20 @@ export function parseConfigBody(text: string): Parsed<ScenarioConfigPatch> {
   if (!json.ok) return json;
   if (!isJsonObject(json.value)) return { ok: false, message: 'body must be a JSON object' };
   const { delayMs, failRate, silent, state } = json.value;
-  const patch: ScenarioConfigPatch = {};
-  if (delayMs !== undefined) {
-    if (!isNonNegativeNumber(delayMs)) return { ok: false, message: '"delayMs" must be a number >= 0' };
-    patch.delayMs = delayMs;
-  }
-  if (failRate !== undefined) {
-    if (!isNonNegativeNumber(failRate) || failRate > 1) return { ok: false, message: '"failRate" must be between 0 and 1' };
-    patch.failRate = failRate;
-  }
-  if (silent !== undefined) {
-    if (typeof silent !== 'boolean') return { ok: false, message: '"silent" must be a boolean' };
-    patch.silent = silent;
-  }
-  if (state !== undefined) {
-    if (!isMaintenanceState(state)) return { ok: false, message: '"state" must be "active" or "inactive"' };
-    patch.state = state;
-  }
-  return { ok: true, value: patch };
+  const problem = behaviourProblem({ delayMs, failRate, silent });
+  if (problem !== null) return { ok: false, message: problem };
+  if (state !== undefined && !isMaintenanceState(state)) return { ok: false, message: '"state" must be "active" or "inactive"' };
+  const patch = { delayMs, failRate, silent, state } as ScenarioConfigPatch;
+  return { ok: true, value: Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) };
+}
+
+/** Why a behaviour patch is invalid, or null; shared by the control route and the server's options. */
+export function behaviourProblem(patch: { delayMs?: unknown; failRate?: unknown; silent?: unknown }): string | null {
+  const { delayMs, failRate, silent } = patch;
+  if (delayMs !== undefined && !isNonNegativeNumber(delayMs)) return '"delayMs" must be a number >= 0';
+  if (failRate !== undefined && !(isNonNegativeNumber(failRate) && failRate <= 1)) return '"failRate" must be between 0 and 1';
+  if (silent !== undefined && typeof silent !== 'boolean') return '"silent" must be a boolean';
+  return null;
 }
 
 /** True for a finite number >= 0. */
@@ -126,6 +123,11 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
     req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** True when the client hung up (a timeout on its side) or the server dropped the connection. */
+export function isGone(req: IncomingMessage, res: ServerResponse): boolean {
+  return res.destroyed || req.socket.destroyed;
 }
 
 /** Sends a JSON reply with an explicit length, which keeps keep-alive connections reusable. */

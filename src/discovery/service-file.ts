@@ -11,6 +11,11 @@ export const MAINTENANCE_TAG = 'maintenance';
 /** Why a candidate file did not become a scenario. */
 export type SkipCode = 'InvalidJson' | 'NotAnObject' | 'NotTagged' | 'Unreadable' | 'Self';
 
+/** True for skips that point at a file someone should fix, as opposed to a service that is simply not maintenance. */
+export function isBrokenFile(code: SkipCode): boolean {
+  return code === 'InvalidJson' || code === 'NotAnObject' || code === 'Unreadable';
+}
+
 /** What discovery needs from one service.json, before endpoint resolution. */
 export interface ParsedServiceFile {
   id: string;

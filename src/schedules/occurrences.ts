@@ -4,7 +4,7 @@
  * matches whatever DST does; two times in one gap collapse into one occurrence.
  */
 import { CronFields, matchesDay } from './cron-expression';
-import { DAY_MS, startOfLocalDay, ZoneClock } from './zone';
+import { DAY_MS, OffsetSpan, startOfLocalDay, ZoneClock } from './zone';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -39,9 +39,10 @@ export class OccurrenceWalker {
   day(midnight: number): DayOccurrences | null {
     const date = new Date(midnight);
     if (!matchesDay(this.fields, date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCDay())) return null;
-    const offset = this.clock.steadyOffsetOn(midnight);
+    const span = this.clock.offsetsOnDay(midnight);
     const times = this.timesOfDay;
-    if (offset !== null) {
+    if (span !== null && span.at === Infinity) {
+      const offset = span.before;
       // No DST change near this day: wall-clock spacing is real spacing, so nothing needs converting one by one.
       return {
         first: midnight + times[0] - offset,
@@ -50,7 +51,27 @@ export class OccurrenceWalker {
         instants: () => times.map((time) => midnight + time - offset),
       };
     }
-    return this.transitionDay(midnight);
+    return this.transitionDay(midnight, span);
+  }
+
+  /** Whether a wall-clock time (a local value) is a cron match, regardless of whether it exists in the zone. */
+  isMatch(local: number): boolean {
+    const midnight = startOfLocalDay(local);
+    return this.wallTimesBetween(midnight, midnight + DAY_MS).includes(local);
+  }
+
+  /** The cron's wall-clock matches in [from, to) as local values, including times a DST change skips or repeats. */
+  wallTimesBetween(from: number, to: number): number[] {
+    const found: number[] = [];
+    for (let midnight = startOfLocalDay(from); midnight < to; midnight += DAY_MS) {
+      const date = new Date(midnight);
+      if (!matchesDay(this.fields, date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCDay())) continue;
+      for (const time of this.timesOfDay) {
+        const local = midnight + time;
+        if (local >= from && local < to) found.push(local);
+      }
+    }
+    return found;
   }
 
   /** Local midnight of the day an instant falls on. */
@@ -85,10 +106,10 @@ export class OccurrenceWalker {
   }
 
   /** A day near a DST change: convert each wall-clock time on its own, then drop repeats from a gap. */
-  private transitionDay(midnight: number): DayOccurrences {
+  private transitionDay(midnight: number, span: OffsetSpan | null): DayOccurrences {
     const instants: number[] = [];
     for (const time of this.timesOfDay) {
-      const instant = this.clock.instantOf(midnight + time);
+      const instant = this.clock.instantOnDay(midnight + time, span);
       if (instants[instants.length - 1] !== instant) instants.push(instant);
     }
     const largestGap = instants.reduce((gap, instant, index) => (index === 0 ? 0 : Math.max(gap, instant - instants[index - 1])), 0);

@@ -10,6 +10,7 @@ const HOUR_MS = 3_600_000;
 /** Local time is within UTC-12h..UTC+14h, so a local day's instants lie in [midnight - 14h, midnight + 36h). */
 const DAY_SPAN_BEFORE = 14 * HOUR_MS;
 const DAY_SPAN_AFTER = 36 * HOUR_MS;
+const WEEK_MS = 7 * DAY_MS;
 
 /** How a wall-clock time maps to instants: once, twice (fall back) or not at all (spring forward). */
 export type LocalTimeKind = 'single' | 'ambiguous' | 'gap';
@@ -29,9 +30,21 @@ export function canonicalTimeZone(timeZone: string): string | null {
   }
 }
 
-/** Converts between instants and wall-clock times in one zone; build one per evaluation (it owns a formatter). */
+/** The offsets around a stretch of time: steady (`at` is Infinity) or changing once, at instant `at`. */
+export interface OffsetSpan {
+  readonly before: number;
+  readonly after: number;
+  readonly at: number;
+}
+
+/**
+ * Converts between instants and wall-clock times in one zone. Build one per evaluation: it owns a formatter
+ * and remembers the offsets and transitions it has looked up, so walking many days costs few Intl calls.
+ */
 export class ZoneClock {
   private readonly format: Intl.DateTimeFormat;
+  private readonly sampledOffsets = new Map<number, number>();
+  private readonly transitionsInWeek = new Map<number, number>();
 
   /** Throws a RangeError for an unknown zone: validate schedules before building clocks. */
   constructor(readonly timeZone: string) {
@@ -60,7 +73,8 @@ export class ZoneClock {
       if (part.type !== 'literal') fields[part.type] = Number(part.value);
     }
     const hour = fields.hour === 24 ? 0 : fields.hour;
-    return Date.UTC(fields.year, fields.month - 1, fields.day, hour, fields.minute, fields.second) + (instant - Math.floor(instant / 1000) * 1000);
+    const subsecond = instant - Math.floor(instant / 1000) * 1000;
+    return Date.UTC(fields.year, fields.month - 1, fields.day, hour, fields.minute, fields.second) + subsecond;
   }
 
   /**
@@ -73,6 +87,72 @@ export class ZoneClock {
 
   /** Like instantOf, also telling whether the wall-clock time was single, ambiguous or in a gap. */
   resolve(local: number): { instant: number; kind: LocalTimeKind } {
+    const span = this.offsetsBetween(local - DAY_SPAN_BEFORE, local + DAY_SPAN_BEFORE);
+    return span ? resolveWith(local, span) : this.resolveSlowly(local);
+  }
+
+  /** The instant of a wall-clock time on a day whose offsets are known (see offsetsOnDay). */
+  instantOnDay(local: number, span: OffsetSpan | null): number {
+    return span ? resolveWith(local, span).instant : this.resolveSlowly(local).instant;
+  }
+
+  /** The offsets over every instant of the local day starting at `midnight`; null if they change more than once. */
+  offsetsOnDay(midnight: number): OffsetSpan | null {
+    return this.offsetsBetween(midnight - DAY_SPAN_BEFORE, midnight + DAY_SPAN_AFTER);
+  }
+
+  /** Every offset change in [from, to), found from weekly samples (see offsetsBetween). */
+  transitions(from: number, to: number): OffsetSpan[] {
+    const found: OffsetSpan[] = [];
+    for (let week = Math.floor(from / WEEK_MS); week * WEEK_MS < to; week++) {
+      const [before, after] = [this.sampleOffset(week), this.sampleOffset(week + 1)];
+      if (before === after) continue;
+      const at = this.transitionInWeek(week);
+      if (at >= from && at < to) found.push({ before, after, at });
+    }
+    return found;
+  }
+
+  /**
+   * Offsets over [from, to] (at most a few days), read from offsets sampled once a week. Assumes a zone never
+   * changes offset twice within a week, which holds for current tzdata; otherwise returns null.
+   */
+  private offsetsBetween(from: number, to: number): OffsetSpan | null {
+    const firstWeek = Math.floor(from / WEEK_MS);
+    const lastWeek = Math.ceil(to / WEEK_MS);
+    let span: OffsetSpan = { before: this.sampleOffset(firstWeek), after: this.sampleOffset(firstWeek), at: Infinity };
+    for (let week = firstWeek; week < lastWeek; week++) {
+      const next = this.sampleOffset(week + 1);
+      if (next === span.after) continue;
+      if (span.at !== Infinity) return null;
+      span = { before: span.after, after: next, at: this.transitionInWeek(week) };
+    }
+    if (span.at === Infinity) return span;
+    if (span.at <= from) return { before: span.after, after: span.after, at: Infinity };
+    if (span.at > to) return { before: span.before, after: span.before, at: Infinity };
+    return span;
+  }
+
+  private sampleOffset(week: number): number {
+    let offset = this.sampledOffsets.get(week);
+    if (offset === undefined) {
+      offset = this.offsetAt(week * WEEK_MS);
+      this.sampledOffsets.set(week, offset);
+    }
+    return offset;
+  }
+
+  private transitionInWeek(week: number): number {
+    let at = this.transitionsInWeek.get(week);
+    if (at === undefined) {
+      at = this.transitionBetween(week * WEEK_MS, (week + 1) * WEEK_MS);
+      this.transitionsInWeek.set(week, at);
+    }
+    return at;
+  }
+
+  /** Per-instant fallback for stretches with two changes: try both offsets seen a day either side. */
+  private resolveSlowly(local: number): { instant: number; kind: LocalTimeKind } {
     const before = this.offsetAt(local - DAY_MS);
     const after = this.offsetAt(local + DAY_MS);
     const earlyValid = this.offsetAt(local - before) === before;
@@ -81,12 +161,6 @@ export class ZoneClock {
     if (earlyValid) return { instant: local - before, kind: 'single' };
     if (lateValid) return { instant: local - after, kind: 'single' };
     return { instant: this.transitionBetween(local - after, local - before), kind: 'gap' };
-  }
-
-  /** The one offset in force for every instant of the local day starting at `midnight`, or null when it changes that day. */
-  steadyOffsetOn(midnight: number): number | null {
-    const start = this.offsetAt(midnight - DAY_SPAN_BEFORE);
-    return this.offsetAt(midnight + DAY_SPAN_AFTER) === start ? start : null;
   }
 
   /** First instant in (from, to] with a different offset than `from`, to the second. */
@@ -100,6 +174,18 @@ export class ZoneClock {
     }
     return high;
   }
+}
+
+/** Applies the gap and overlap rule with known offsets: the earliest valid reading, or the end of the gap. */
+function resolveWith(local: number, span: OffsetSpan): { instant: number; kind: LocalTimeKind } {
+  const early = local - span.before;
+  const late = local - span.after;
+  const earlyValid = early < span.at;
+  const lateValid = late >= span.at;
+  if (earlyValid && lateValid && early !== late) return { instant: Math.min(early, late), kind: 'ambiguous' };
+  if (earlyValid) return { instant: early, kind: 'single' };
+  if (lateValid) return { instant: late, kind: 'single' };
+  return { instant: span.at, kind: 'gap' };
 }
 
 /** The local midnight (as a local value) of the day containing a local value. */

@@ -1,0 +1,54 @@
+/** The activity log: writes every event to the store, keeps the newest in memory, and streams them live. */
+import { EventEmitter } from 'node:events';
+import type { ActivityRepository, ActivityQuery } from '../store/store.port';
+import type { ActivityEntry, ActivityInput, ActivitySink } from './activity';
+
+const RECENT_SIZE = 200;
+
+/** Implements the domain's ActivitySink over the store; emits `entry` for live subscribers (SSE). */
+export class ActivityService extends EventEmitter implements ActivitySink {
+  private readonly recent: ActivityEntry[] = [];
+  private pending: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly repository: ActivityRepository,
+    private readonly clock: () => number = Date.now,
+    private readonly log: (entry: ActivityEntry) => void = () => undefined,
+  ) {
+    super();
+    this.setMaxListeners(0);
+  }
+
+  /** Records an event. The write is queued in order; `flush()` waits for it. */
+  record(input: ActivityInput): void {
+    const timestamp = new Date(this.clock()).toISOString();
+    this.pending = this.pending
+      .then(() => this.repository.append(input, timestamp))
+      .then((entry) => {
+        this.recent.push(entry);
+        if (this.recent.length > RECENT_SIZE) this.recent.shift();
+        this.log(entry);
+        this.emit('entry', entry);
+      })
+      .catch((error: Error) => {
+        // The log must never take the loop down; say so on stderr instead.
+        process.stderr.write(`activity log write failed: ${error.message}\n`);
+      });
+  }
+
+  /** Waits until every recorded event is stored. */
+  async flush(): Promise<void> {
+    await this.pending;
+  }
+
+  /** The newest entries, newest first, from memory. */
+  latest(limit: number): ActivityEntry[] {
+    return this.recent.slice(-limit).reverse();
+  }
+
+  /** Reads the stored log. */
+  async query(query: ActivityQuery): Promise<ActivityEntry[]> {
+    await this.pending;
+    return this.repository.query(query);
+  }
+}

@@ -1,0 +1,72 @@
+/** /api/v1/activity (the stored log, filtered and paged) and /api/v1/events (Server-Sent Events, live). */
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { ActivityService } from '../activity/activity.service';
+import type { ActivityEntry } from '../activity/activity';
+import { Reconciler } from '../reconciler/reconciler';
+import { ActivityQueryDto, EventsQueryDto } from './dto/activity.dto';
+import { parseDuration } from '../config/duration';
+
+/** State-change events are coalesced to at most one per this interval: enough for a live screen, no storm. */
+const STATE_EVENT_INTERVAL_MS = 200;
+const HEARTBEAT_MS = 15_000;
+
+@Controller('api/v1')
+export class ActivityController {
+  constructor(
+    private readonly activity: ActivityService,
+    private readonly reconciler: Reconciler,
+  ) {}
+
+  /** Newest first; `before` pages back by id. */
+  @Get('activity')
+  async list(@Query() query: ActivityQueryDto) {
+    const limit = query.limit ?? 100;
+    const since = query.since ? toSince(query.since) : undefined;
+    const entries = await this.activity.query({ category: query.category, scenario: query.scenario, since, beforeId: query.before, limit });
+    return { entries, nextBefore: entries.length === limit ? entries[entries.length - 1].id : null };
+  }
+
+  /** `event: activity` per new entry (filtered like /activity) and `event: state` when scenarios change. */
+  @Get('events')
+  events(@Query() query: EventsQueryDto, @Res() response: Response): void {
+    response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    response.write(': connected\n\n');
+    const send = (event: string, data: unknown) => response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const onEntry = (entry: ActivityEntry) => {
+      if (query.category && entry.category !== query.category) return;
+      if (query.scenario && entry.scenario !== query.scenario) return;
+      send('activity', entry);
+    };
+    let stateTimer: NodeJS.Timeout | null = null;
+    const onChange = () => {
+      stateTimer ??= setTimeout(() => {
+        stateTimer = null;
+        send('state', { at: new Date().toISOString() });
+      }, STATE_EVENT_INTERVAL_MS);
+    };
+    const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    this.activity.on('entry', onEntry);
+    if (!query.activityOnly) {
+      this.reconciler.on('pass', onChange);
+      this.reconciler.on('outcome', onChange);
+    }
+    response.on('close', () => {
+      clearInterval(heartbeat);
+      if (stateTimer) clearTimeout(stateTimer);
+      this.activity.off('entry', onEntry);
+      this.reconciler.off('pass', onChange);
+      this.reconciler.off('outcome', onChange);
+    });
+  }
+}
+
+/** `since` as an ISO time or a duration back from now (`1h`). */
+function toSince(value: string): string {
+  if (/^\d{4}-\d{2}-\d{2}/.test(value)) {
+    const at = new Date(value);
+    if (Number.isNaN(at.getTime())) throw new RangeError(`since "${value}" is not a valid time`);
+    return at.toISOString();
+  }
+  return new Date(Date.now() - parseDuration(value)).toISOString();
+}

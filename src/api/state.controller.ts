@@ -1,0 +1,81 @@
+/** /api/v1 status, declared state, plan, apply, stop-all, resume and policy. */
+import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
+import { API_VERSION, parseManifests } from '../presets/manifest';
+import { maintenanceStateFromManifest } from '../presets/schema';
+import { ControlService } from '../state/control.service';
+import { ManifestApplier } from '../state/manifest-applier';
+import { PolicyService } from '../state/policy.service';
+import { StateService } from '../state/state.service';
+import { Actor } from './auth.guard';
+import { ApplyManifestsDto, DesiredStateDto, PolicyDto, StopAllDto } from './dto/state.dto';
+
+@Controller('api/v1')
+export class StateController {
+  constructor(
+    private readonly control: ControlService,
+    private readonly state: StateService,
+    private readonly applier: ManifestApplier,
+    private readonly policy: PolicyService,
+  ) {}
+
+  @Get('status')
+  status() {
+    return this.control.status();
+  }
+
+  @Get('desired-state')
+  desiredState() {
+    return this.state.view();
+  }
+
+  /** Replaces presets and overrides whole (a MaintenanceState spec); `dryRun` plans only. */
+  @Put('desired-state')
+  async setDesiredState(@Body() body: DesiredStateDto, @Actor() actor: string) {
+    const plan = await this.state.setDesiredState(toStateSpec(body), { actor, confirm: body.confirm, dryRun: body.dryRun });
+    return { success: true, dryRun: body.dryRun ?? false, plan, desiredState: this.state.view() };
+  }
+
+  /** What a declared state would do (or, with an empty body, what the loop is doing now). */
+  @Post('plan')
+  @HttpCode(200)
+  plan(@Body() body: DesiredStateDto) {
+    if (body.presets === undefined && body.overrides === undefined) return this.state.currentPlan();
+    return this.state.planForSpec(toStateSpec(body));
+  }
+
+  /** `apply -f`: manifests of any kind, validated whole before anything changes. */
+  @Post('apply')
+  @HttpCode(200)
+  apply(@Body() body: ApplyManifestsDto, @Actor() actor: string) {
+    return this.applier.apply(body.manifests, body.source ?? 'request body', { actor, dryRun: body.dryRun, confirm: body.confirm });
+  }
+
+  @Post('stop-all')
+  @HttpCode(200)
+  stopAll(@Body() body: StopAllDto, @Actor() actor: string) {
+    return this.control.stopAll(body.reason, actor);
+  }
+
+  @Post('resume')
+  @HttpCode(200)
+  resume(@Actor() actor: string) {
+    return { success: true, emergencyStop: false, ...this.state.resume(actor) };
+  }
+
+  @Get('policy')
+  getPolicy() {
+    return { policy: this.policy.current(), source: this.policy.origin() };
+  }
+
+  @Put('policy')
+  async putPolicy(@Body() body: PolicyDto, @Actor() actor: string) {
+    return { success: true, policy: await this.policy.replace(body.spec, actor) };
+  }
+}
+
+/** Checks a body against the MaintenanceState schema, so the API and `apply -f` share one validation. */
+function toStateSpec(body: DesiredStateDto) {
+  const document = { apiVersion: API_VERSION, kind: 'MaintenanceState', metadata: { name: 'request' }, spec: { presets: body.presets ?? [], overrides: body.overrides ?? {} } };
+  const [manifest] = parseManifests(JSON.stringify(document), 'request body');
+  return maintenanceStateFromManifest(manifest);
+}

@@ -1,0 +1,46 @@
+/** The Nest module: serves the orchestrator's parts over HTTP. Built around an already composed Orchestrator. */
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ActivityService } from './activity/activity.service';
+import { ActivityController } from './api/activity.controller';
+import { AuthGuard } from './api/auth.guard';
+import { ApiExceptionFilter } from './api/exception.filter';
+import { HealthController } from './api/health.controller';
+import { PresetsController } from './api/presets.controller';
+import { RegistrationsController } from './api/registrations.controller';
+import { ScenariosController } from './api/scenarios.controller';
+import { StateController } from './api/state.controller';
+import { CONFIG, ORCHESTRATOR } from './api/tokens';
+import { ScenarioRegistry } from './discovery/registry';
+import type { Orchestrator } from './orchestrator';
+import { Reconciler } from './reconciler/reconciler';
+import { ControlService } from './state/control.service';
+import { ManifestApplier } from './state/manifest-applier';
+import { PolicyService } from './state/policy.service';
+import { PresetService } from './state/preset.service';
+import { StateService } from './state/state.service';
+
+@Module({})
+export class AppModule {
+  /** Registers the orchestrator's services as providers; controllers inject them by class. */
+  static forOrchestrator(orchestrator: Orchestrator, extra: { presets: PresetService; applier: ManifestApplier }): DynamicModule {
+    return {
+      module: AppModule,
+      controllers: [ScenariosController, PresetsController, StateController, ActivityController, RegistrationsController, HealthController],
+      providers: [
+        { provide: ORCHESTRATOR, useValue: orchestrator },
+        { provide: CONFIG, useValue: orchestrator.config },
+        { provide: ControlService, useValue: orchestrator.control },
+        { provide: StateService, useValue: orchestrator.state },
+        { provide: PolicyService, useValue: orchestrator.policy },
+        { provide: ActivityService, useValue: orchestrator.activity },
+        { provide: Reconciler, useValue: orchestrator.reconciler },
+        { provide: ScenarioRegistry, useValue: orchestrator.registry },
+        { provide: PresetService, useValue: extra.presets },
+        { provide: ManifestApplier, useValue: extra.applier },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Process entry: `node dist/src/main.js [--demo]`. `npm start` passes --demo, which also serves the demo
+ * fleet of examples/fleet in this process so the dashboard shows live scenarios at once.
+ */
+import * as path from 'node:path';
+import { ConfigError, loadConfig, packageRoot, type ConfigOverrides } from './config/config';
+import { startServer, type RunningServer } from './server';
+
+/** Options of a serve run, from the CLI or argv. */
+export interface ServeOptions {
+  demo?: boolean;
+  overrides?: ConfigOverrides;
+  /** Where start-up lines go. */
+  print?: (line: string) => void;
+}
+
+/** Starts the orchestrator (and the demo fleet when asked) and prints the start-up lines. */
+export async function serve(options: ServeOptions = {}): Promise<{ server: RunningServer; stop: () => Promise<void> }> {
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const overrides: ConfigOverrides = { ...options.overrides };
+  let stopFleet: () => Promise<void> = async () => undefined;
+  if (options.demo) {
+    const fleetDir = path.join(packageRoot(), 'examples', 'fleet');
+    overrides.SCENARIOS_DIR ??= process.env.SCENARIOS_DIR || fleetDir;
+    if (overrides.SCENARIOS_DIR === fleetDir) {
+      // Loaded lazily: the demo is not part of a production start.
+      const { startFleetFromDir } = await import('../examples/demo-scenario/main');
+      const fleet = await startFleetFromDir(fleetDir);
+      stopFleet = () => fleet.stop();
+      const ports = fleet.scenarios.map((scenario) => scenario.port);
+      print(`demo fleet:                    ${ports.length} scenarios on ports ${Math.min(...ports)}-${Math.max(...ports)}`);
+    }
+  }
+  const config = loadConfig(process.env, overrides);
+  const server = await startServer(config, { log: config.logLevel === 'debug' ? (entry) => print(`[${entry.category}] ${entry.scenario ?? ''} ${entry.message}`) : undefined });
+  const found = server.orchestrator.registry.list().length;
+  print(`maintenance-orchestrator API:  ${server.url}/api/v1`);
+  print(`dashboard:                     ${server.url}/`);
+  print(`scenarios directory:           ${config.scenariosDir}`);
+  print(`scenarios found:               ${found} (all driven inactive)`);
+  const stop = async () => {
+    await server.close();
+    await stopFleet();
+  };
+  return { server, stop };
+}
+
+async function main(): Promise<void> {
+  const demo = process.argv.includes('--demo');
+  try {
+    const { stop } = await serve({ demo });
+    let stopping = false;
+    const shutdown = (signal: string) => {
+      if (stopping) process.exit(1);
+      stopping = true;
+      process.stdout.write(`${signal}: stopping\n`);
+      void stop().then(() => process.exit(0));
+    };
+    process.on('SIGINT', () => shutdown('SIGINT'));
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+  } catch (error) {
+    process.stderr.write(`${error instanceof ConfigError ? 'configuration error' : 'start-up failed'}: ${(error as Error).message}\n`);
+    process.exit(error instanceof ConfigError ? 2 : 1);
+  }
+}
+
+if (require.main === module) void main();

@@ -1,0 +1,102 @@
+/**
+ * The composition root: builds every part from the configuration, in dependency order, and starts and
+ * stops them. Nest only serves HTTP on top of this; tests build it with a few edges replaced.
+ */
+import * as path from 'node:path';
+import { ActivityService } from './activity/activity.service';
+import type { ActivityEntry } from './activity/activity';
+import type { Config } from './config/config';
+import { ScenarioRegistry } from './discovery/registry';
+import { loadDefaultPresets, PresetCatalog } from './presets/preset-catalog';
+import { Executor } from './reconciler/executor';
+import { SystemHostLoadProbe, type HostLoadProbe } from './reconciler/host-load';
+import { Reconciler, type ReconcilerObserver } from './reconciler/reconciler';
+import { HttpScenarioClient, type ScenarioClient } from './reconciler/scenario-client';
+import { ControlService } from './state/control.service';
+import { PolicyService } from './state/policy.service';
+import { NO_WINDOWS, StateService, type WindowSource } from './state/state.service';
+import { openSqliteStore } from './store/open-store';
+import type { Store } from './store/store.port';
+
+/** Edges a test or an embedding may replace. */
+export interface OrchestratorOverrides {
+  hostProbe?: HostLoadProbe;
+  client?: ScenarioClient;
+  clock?: () => number;
+  store?: Store;
+  windows?: WindowSource;
+  observer?: ReconcilerObserver;
+  /** Receives every activity entry as it is stored (structured logs). */
+  log?: (entry: ActivityEntry) => void;
+}
+
+/** Every part of a running orchestrator. */
+export interface Orchestrator {
+  config: Config;
+  store: Store;
+  activity: ActivityService;
+  registry: ScenarioRegistry;
+  presets: PresetCatalog;
+  policy: PolicyService;
+  state: StateService;
+  reconciler: Reconciler;
+  control: ControlService;
+  client: ScenarioClient;
+  /** Scans, then starts the loop (which first drives every scenario inactive). */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Builds an orchestrator; nothing runs until `start()`. */
+export async function createOrchestrator(config: Config, overrides: OrchestratorOverrides = {}): Promise<Orchestrator> {
+  const clock = overrides.clock ?? Date.now;
+  const store = overrides.store ?? (await openSqliteStore(config.dataDir));
+  const activity = new ActivityService(store.activity, clock, overrides.log);
+  const registry = new ScenarioRegistry(
+    { scenariosDir: config.scenariosDir, selfId: config.selfId, allowedHosts: config.allowedHosts, portResolver: config.portResolver, now: clock },
+    activity,
+  );
+  const presets = new PresetCatalog(loadDefaultPresets(path.join(config.manifestsDir, 'presets')), store.presets);
+  await presets.load();
+  const policy = new PolicyService(store.settings, activity);
+  await policy.load(config.policyFile, config.manifestsDir);
+  const hostProbe = overrides.hostProbe ?? new SystemHostLoadProbe();
+  const state = new StateService(registry, presets, policy, overrides.windows ?? NO_WINDOWS, hostProbe, activity, config.defaultTimeoutMs, clock);
+  const client = overrides.client ?? new HttpScenarioClient(config.actionTimeoutMs);
+  const executor = new Executor(client, config.maxInFlight, clock);
+  const reconciler = new Reconciler(state, executor, activity, { resyncIntervalMs: config.resyncIntervalMs, clock }, overrides.observer ?? null);
+  state.attach(reconciler);
+  const control = new ControlService(state, registry, reconciler, activity, clock);
+  registry.onChange(() => reconciler.request());
+  let pruneTimer: NodeJS.Timeout | null = null;
+
+  return {
+    config,
+    store,
+    activity,
+    registry,
+    presets,
+    policy,
+    state,
+    reconciler,
+    control,
+    client,
+    async start() {
+      activity.record({ category: 'system', actor: 'system', message: `orchestrator starting; every scenario will be driven inactive` });
+      await registry.start(config.discoveryIntervalMs);
+      reconciler.start();
+      const prune = () => void store.activity.prune(new Date(clock() - config.activityRetentionMs).toISOString(), config.activityRetentionEntries);
+      prune();
+      pruneTimer = setInterval(prune, 10 * 60_000);
+      pruneTimer.unref();
+    },
+    async stop() {
+      if (pruneTimer) clearInterval(pruneTimer);
+      registry.stop();
+      reconciler.stop();
+      await activity.flush();
+      client.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,316 @@
+/**
+ * The reconcile loop: level-triggered. Every pass re-reads declared and observed state, plans, and hands
+ * actions to the executor; results, timers, rescans and user changes all just request another pass.
+ */
+import { EventEmitter } from 'node:events';
+import type { ActivitySink } from '../activity/activity';
+import type { Policy } from '../presets/schema';
+import { backoffDelay } from './backoff';
+import type { Executor, ActionOutcome } from './executor';
+import type { HostLoad, OpenDenyWindow } from './gates';
+import { effectiveState, plan, type PlannableScenario } from './planner';
+import { GATES, unknownRecord, type DesiredEntry, type ObservedRecord, type PlannedAction, type ScenarioVerdict } from './types';
+
+/** A scenario as the loop needs it: plannable and addressable. */
+export interface ReconcilableScenario extends PlannableScenario {
+  stateEndpoint: string;
+}
+
+/** Everything declared, gathered fresh for each pass. */
+export interface ReconcileInputs {
+  scenarios: ReconcilableScenario[];
+  desired: Map<string, DesiredEntry>;
+  policy: Policy;
+  emergencyStop: { reason: string; actor: string } | null;
+  denyWindows: OpenDenyWindow[];
+  host: HostLoad | null;
+  /** The next instant the declared state changes by itself (a TTL, a window edge), so a timer fires then. */
+  nextChangeAt: number | null;
+}
+
+/** Supplies the inputs of a pass; may expire TTLs as it goes (it owns the declared state). */
+export interface InputsProvider {
+  prepare(now: number): ReconcileInputs;
+  /** Called once a Gone scenario has been driven inactive and can leave the list. */
+  forget(id: string): void;
+}
+
+/** Hooks for metrics; the loop never imports a metrics library. */
+export interface ReconcilerObserver {
+  passCompleted(result: 'success' | 'error', durationMs: number, queueDepth: number): void;
+  actionCompleted(outcome: ActionOutcome, retrying: boolean): void;
+}
+
+/** Summary of the last pass, for status and health. */
+export interface PassSummary {
+  at: number;
+  durationMs: number;
+  actions: number;
+  error: string | null;
+}
+
+/** Options of the loop. */
+export interface ReconcilerOptions {
+  resyncIntervalMs: number;
+  /** Concurrent observations during a resync. */
+  observeConcurrency?: number;
+  clock?: () => number;
+  random?: () => number;
+}
+
+/** Delay that gathers a burst of action results into one pass. */
+const RESULT_BATCH_MS = 5;
+
+/** The loop. Emits `pass` after each pass and `outcome` after each action. */
+export class Reconciler extends EventEmitter {
+  readonly observed = new Map<string, ObservedRecord>();
+  verdicts = new Map<string, ScenarioVerdict>();
+  lastPass: PassSummary | null = null;
+  private scenarios = new Map<string, ReconcilableScenario>();
+  private passTimer: NodeJS.Timeout | null = null;
+  private passUrgent = false;
+  private wakeTimer: NodeJS.Timeout | null = null;
+  private resyncTimer: NodeJS.Timeout | null = null;
+  private waiters = new Set<{ ids: string[]; resolve: () => void }>();
+  private readonly clock: () => number;
+  private stopped = true;
+
+  constructor(
+    private readonly provider: InputsProvider,
+    private readonly executor: Executor,
+    private readonly activity: ActivitySink,
+    private readonly options: ReconcilerOptions,
+    private readonly observer: ReconcilerObserver | null = null,
+  ) {
+    super();
+    this.setMaxListeners(0);
+    this.clock = options.clock ?? Date.now;
+  }
+
+  /** Starts the loop: a first pass (which drives every scenario inactive) and the periodic resync. */
+  start(): void {
+    this.stopped = false;
+    this.runPass();
+    this.resyncTimer = setInterval(() => void this.resync(), this.options.resyncIntervalMs);
+    this.resyncTimer.unref();
+  }
+
+  /** Stops timers; calls in flight finish on their own. */
+  stop(): void {
+    this.stopped = true;
+    for (const timer of [this.passTimer, this.wakeTimer]) if (timer) clearTimeout(timer);
+    if (this.resyncTimer) clearInterval(this.resyncTimer);
+    this.passTimer = this.wakeTimer = this.resyncTimer = null;
+    for (const waiter of this.waiters) waiter.resolve();
+    this.waiters.clear();
+  }
+
+  /** Asks for a pass: at once when urgent (a user change), else batched with other results. */
+  request(urgent = true): void {
+    if (this.stopped) return;
+    if (this.passTimer && (!urgent || this.passUrgent)) return;
+    if (this.passTimer) clearTimeout(this.passTimer);
+    this.passUrgent = urgent;
+    this.passTimer = setTimeout(() => {
+      this.passTimer = null;
+      this.runPass();
+    }, urgent ? 0 : RESULT_BATCH_MS);
+  }
+
+  /** Runs one pass now, synchronously: plan and dispatch. Returns the actions dispatched. */
+  runPass(): PlannedAction[] {
+    const started = this.clock();
+    let actions: PlannedAction[] = [];
+    let error: string | null = null;
+    try {
+      const inputs = this.provider.prepare(started);
+      this.syncScenarios(inputs.scenarios);
+      const result = plan({ now: started, ...inputs, observed: this.observed });
+      this.noteGateChanges(result.verdicts);
+      this.verdicts = result.verdicts;
+      actions = result.actions;
+      for (const action of actions) this.dispatch(action);
+      this.forgetConvergedGone(inputs.scenarios);
+      this.scheduleWake(inputs.nextChangeAt);
+    } catch (caught) {
+      error = (caught as Error).message;
+      this.activity.record({ category: 'reconcile', level: 'error', message: `reconcile pass failed: ${error}`, actor: 'system' });
+    } finally {
+      const durationMs = this.clock() - started;
+      this.lastPass = { at: started, durationMs, actions: actions.length, error };
+      this.observer?.passCompleted(error ? 'error' : 'success', durationMs / 1000, this.executor.depth);
+      this.emit('pass', this.lastPass);
+      this.checkWaiters();
+    }
+    return actions;
+  }
+
+  /** Abandons every queued or running activation (stop-all), then plans at once. */
+  abandonActivations(): number {
+    const count = this.executor.abandonAllActivations();
+    this.runPass();
+    return count;
+  }
+
+  /** Reads every addressable scenario's state (bounded concurrency), then plans. */
+  async resync(): Promise<void> {
+    const targets = [...this.scenarios.values()].filter((scenario) => scenario.endpoint && !this.observed.get(scenario.id)?.inFlight);
+    const limit = this.options.observeConcurrency ?? 64;
+    let next = 0;
+    const worker = async () => {
+      while (next < targets.length && !this.stopped) {
+        const scenario = targets[next++];
+        const result = await this.executor.observe({ id: scenario.id, endpoint: scenario.endpoint as string, stateEndpoint: scenario.stateEndpoint });
+        this.applyObservation(scenario.id, result);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, targets.length) }, worker));
+    this.request(false);
+  }
+
+  /** Resolves once none of `ids` is progressing any more, or after `timeoutMs`. */
+  waitForSettled(ids: string[], timeoutMs: number): Promise<void> {
+    if (ids.every((id) => this.isSettled(id))) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiter = {
+        ids,
+        resolve: () => {
+          clearTimeout(timer);
+          this.waiters.delete(waiter);
+          resolve();
+        },
+      };
+      const timer = setTimeout(waiter.resolve, timeoutMs);
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** The scenarios of the last pass. */
+  scenarioList(): ReconcilableScenario[] {
+    return [...this.scenarios.values()];
+  }
+
+  private isSettled(id: string): boolean {
+    const record = this.observed.get(id);
+    return !record || (record.inFlight === null && this.verdicts.get(id)?.reason !== 'Progressing');
+  }
+
+  private checkWaiters(): void {
+    for (const waiter of [...this.waiters]) if (waiter.ids.every((id) => this.isSettled(id))) waiter.resolve();
+  }
+
+  private syncScenarios(list: ReconcilableScenario[]): void {
+    const next = new Map<string, ReconcilableScenario>();
+    for (const scenario of list) {
+      next.set(scenario.id, scenario);
+      if (!this.observed.has(scenario.id)) this.observed.set(scenario.id, unknownRecord());
+    }
+    for (const id of this.observed.keys()) if (!next.has(id)) this.observed.delete(id);
+    this.scenarios = next;
+  }
+
+  private dispatch(action: PlannedAction): void {
+    const scenario = this.scenarios.get(action.scenario);
+    const record = this.observed.get(action.scenario);
+    if (!scenario?.endpoint || !record) return;
+    record.inFlight = action.action;
+    const address = { id: scenario.id, endpoint: scenario.endpoint, stateEndpoint: scenario.stateEndpoint };
+    void this.executor.submit(scenario.id, action.action, address).then((outcome) => this.applyOutcome(outcome, action.because));
+  }
+
+  private applyOutcome(outcome: ActionOutcome, because: string): void {
+    const record = this.observed.get(outcome.scenario);
+    if (!record) return;
+    record.inFlight = this.executor.pending(outcome.scenario);
+    const now = this.clock();
+    const { result } = outcome;
+    if (result.ok) {
+      const target = outcome.action === 'activate' ? 'active' : 'inactive';
+      record.state = result.reported === 'unknown' ? target : result.reported;
+      record.lastAck = target;
+      if (target === 'active') record.lastActivatedAt = now;
+      record.failures = 0;
+      record.retryAt = null;
+      record.lastError = null;
+    } else if (!result.aborted) {
+      record.failures += 1;
+      record.retryAt = now + backoffDelay(record.failures, this.options.random);
+      record.lastError = result.error;
+      if (result.unreachable) record.state = 'unreachable';
+    }
+    this.observer?.actionCompleted(outcome, !result.ok && !result.aborted);
+    this.recordOutcome(outcome, because);
+    this.emit('outcome', outcome);
+    this.request(false);
+  }
+
+  private recordOutcome(outcome: ActionOutcome, because: string): void {
+    const verb = outcome.action === 'activate' ? 'activated' : 'deactivated';
+    const { result } = outcome;
+    const message = result.ok
+      ? `${verb} (${because}) in ${outcome.durationMs} ms`
+      : result.aborted
+        ? `${outcome.action} abandoned: superseded by a stop`
+        : `${outcome.action} failed: ${result.error}`;
+    this.activity.record({
+      category: 'action',
+      level: result.ok || result.aborted ? 'info' : 'warn',
+      scenario: outcome.scenario,
+      actor: 'system',
+      message,
+      data: { action: outcome.action, result: result.ok ? 'success' : result.aborted ? 'aborted' : 'failure', durationMs: outcome.durationMs },
+    });
+  }
+
+  private applyObservation(id: string, result: Awaited<ReturnType<Executor['observe']>>): void {
+    const record = this.observed.get(id);
+    if (!record || record.inFlight) return; // an action result is fresher than this read
+    const before = record.state;
+    if (result.ok) {
+      record.state = result.reported;
+      if (result.reported === 'active' || result.reported === 'inactive') record.lastAck = result.reported;
+    } else {
+      record.state = result.unreachable ? 'unreachable' : 'unknown';
+      record.lastError = result.error;
+    }
+    if (before !== record.state && before !== 'unknown') {
+      this.activity.record({ category: 'reconcile', scenario: id, actor: 'system', message: `observed ${record.state} (was ${before})` });
+    }
+  }
+
+  /** Records a gate decision once, when a scenario's blocking reason changes; not on every pass. */
+  private noteGateChanges(next: Map<string, ScenarioVerdict>): void {
+    for (const [id, verdict] of next) {
+      const previous = this.verdicts.get(id);
+      if (!verdict.reason || !(GATES as readonly string[]).includes(verdict.reason)) continue;
+      if (previous?.reason === verdict.reason && previous.message === verdict.message) continue;
+      if (previous?.reason === verdict.reason && verdict.reason === 'Cooldown') continue;
+      this.activity.record({ category: 'gate', level: 'warn', scenario: id, actor: 'system', message: `blocked by ${verdict.reason}: ${verdict.message}`, data: { gate: verdict.reason } });
+    }
+  }
+
+  private forgetConvergedGone(list: ReconcilableScenario[]): void {
+    for (const scenario of list) {
+      if (!scenario.gone) continue;
+      const record = this.observed.get(scenario.id);
+      if (!scenario.endpoint || !record || (effectiveState(record) !== 'active' && record.inFlight === null)) {
+        this.provider.forget(scenario.id);
+      }
+    }
+  }
+
+  /** One timer for the next instant something changes by itself: a TTL, a window edge, a retry. (A cooldown ends at the next resync.) */
+  private scheduleWake(nextChangeAt: number | null): void {
+    let next = nextChangeAt ?? Infinity;
+    for (const record of this.observed.values()) if (record.retryAt !== null && record.retryAt < next) next = record.retryAt;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = null;
+    if (next === Infinity || this.stopped) return;
+    const delay = Math.max(0, Math.min(next - this.clock(), 2 ** 31 - 1));
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = null;
+      this.runPass();
+    }, delay);
+    this.wakeTimer.unref?.();
+  }
+}

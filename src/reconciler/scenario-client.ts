@@ -1,0 +1,147 @@
+/**
+ * The scenario side of the wire (SPEC 2), as an HTTP adapter: set a scenario's maintenance state and read it.
+ * Keep-alive connections, a timeout per call, an AbortSignal to give up early, and the 404 fallback route.
+ */
+import * as http from 'node:http';
+import { FALLBACK_STATE_ENDPOINT } from '../discovery/scenario';
+import type { ObservedState, TargetState } from './types';
+
+/** Where to reach one scenario. */
+export interface ScenarioAddress {
+  id: string;
+  endpoint: string;
+  stateEndpoint: string;
+}
+
+/** The outcome of one call. `unreachable` means no HTTP answer at all (refused, reset, timeout). */
+export type CallResult =
+  | { ok: true; reported: ObservedState }
+  | { ok: false; unreachable: boolean; aborted: boolean; error: string };
+
+/** The port the reconciler talks to scenarios through; tests may substitute a fake, production uses HTTP. */
+export interface ScenarioClient {
+  setState(address: ScenarioAddress, state: TargetState, signal?: AbortSignal): Promise<CallResult>;
+  getState(address: ScenarioAddress, signal?: AbortSignal): Promise<CallResult>;
+  close(): void;
+}
+
+interface RawResponse {
+  status: number;
+  body: string;
+}
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+/** HTTP implementation over node:http with one keep-alive agent for the whole fleet. */
+export class HttpScenarioClient implements ScenarioClient {
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 4, maxFreeSockets: 2, timeout: 30_000 });
+  /** Scenarios that answered 404 on their declared route and 2xx on the fallback. */
+  private readonly usesFallback = new Set<string>();
+
+  constructor(private readonly timeoutMs: number) {}
+
+  /** POSTs `{"maintenanceState": s, "state": s}`: real scenarios read one key or the other. */
+  async setState(address: ScenarioAddress, state: TargetState, signal?: AbortSignal): Promise<CallResult> {
+    const body = JSON.stringify({ maintenanceState: state, state });
+    return this.withFallback(address, (path) => this.request('POST', address.endpoint + path, body, signal), (response) => {
+      const reported = readMaintenanceState(response.body);
+      return { ok: true, reported: reported === 'unknown' ? state : reported };
+    });
+  }
+
+  /** GETs the state route, then `/health` when the route reports nothing. */
+  async getState(address: ScenarioAddress, signal?: AbortSignal): Promise<CallResult> {
+    const result = await this.withFallback(address, (path) => this.request('GET', address.endpoint + path, null, signal), (response) => ({
+      ok: true as const,
+      reported: readMaintenanceState(response.body),
+    }));
+    if (!result.ok || result.reported !== 'unknown') return result;
+    try {
+      const health = await this.request('GET', `${address.endpoint}/health`, null, signal);
+      return { ok: true, reported: isSuccess(health.status) ? readMaintenanceState(health.body) : 'unknown' };
+    } catch {
+      return result;
+    }
+  }
+
+  /** Closes idle keep-alive sockets. */
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private async withFallback(
+    address: ScenarioAddress,
+    send: (path: string) => Promise<RawResponse>,
+    accept: (response: RawResponse) => CallResult,
+  ): Promise<CallResult> {
+    const declared = address.stateEndpoint;
+    const first = this.usesFallback.has(address.id) ? FALLBACK_STATE_ENDPOINT : declared;
+    try {
+      let response = await send(first);
+      if (response.status === 404 && first !== FALLBACK_STATE_ENDPOINT) {
+        response = await send(FALLBACK_STATE_ENDPOINT);
+        if (isSuccess(response.status)) this.usesFallback.add(address.id);
+      }
+      if (!isSuccess(response.status)) {
+        return { ok: false, unreachable: false, aborted: false, error: `HTTP ${response.status}${summarize(response.body)}` };
+      }
+      return accept(response);
+    } catch (error) {
+      const aborted = (error as Error).name === 'AbortError';
+      return { ok: false, unreachable: !aborted, aborted, error: describeError(error) };
+    }
+  }
+
+  private request(method: 'GET' | 'POST', url: string, body: string | null, signal?: AbortSignal): Promise<RawResponse> {
+    return new Promise((resolve, reject) => {
+      const request = http.request(url, {
+        method,
+        agent: this.agent,
+        timeout: this.timeoutMs,
+        signal,
+        headers: body === null ? { accept: 'application/json' } : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), accept: 'application/json' },
+      });
+      request.on('timeout', () => request.destroy(Object.assign(new Error(`no answer within ${this.timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+      request.on('error', reject);
+      request.on('response', (response) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+        });
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('error', reject);
+      });
+      request.end(body ?? undefined);
+    });
+  }
+}
+
+/** Reads `maintenanceState` from a JSON body; anything else is `unknown`. */
+export function readMaintenanceState(body: string): ObservedState {
+  try {
+    const parsed = JSON.parse(body) as Record<string, unknown>;
+    const value = parsed?.maintenanceState ?? (parsed?.data as Record<string, unknown> | undefined)?.maintenanceState;
+    return value === 'active' || value === 'inactive' ? value : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+function isSuccess(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
+function summarize(body: string): string {
+  const text = body.trim().replace(/\s+/g, ' ');
+  return text ? `: ${text.slice(0, 120)}` : '';
+}
+
+function describeError(error: unknown): string {
+  const err = error as NodeJS.ErrnoException;
+  if (err.code === 'ECONNREFUSED') return 'connection refused';
+  if (err.code === 'ETIMEDOUT') return err.message;
+  if (err.code === 'ECONNRESET') return 'connection reset';
+  return err.message || String(error);
+}

@@ -1,0 +1,186 @@
+/**
+ * The application service behind the API and the dashboard: turns intents into declared-state changes,
+ * waits (boundedly) for the scenarios to answer, and reports what really happened.
+ */
+import type { ActivityService } from '../activity/activity.service';
+import { DomainError } from '../common/domain-error';
+import type { ScenarioRegistry } from '../discovery/registry';
+import type { Reconciler } from '../reconciler/reconciler';
+import { GATES } from '../reconciler/types';
+import type { ChangePlan } from './change-plan';
+import type { StateService } from './state.service';
+import { scenarioView, type ScenarioView } from './views';
+
+/** How long an intent waits for scenarios to acknowledge before it answers with what it knows. */
+export const DEFAULT_WAIT_MS = 10_000;
+
+/** Filter and page of the scenario list. */
+export interface ScenarioQuery {
+  state?: 'active' | 'inactive' | 'blocked' | 'unreachable' | 'progressing';
+  tag?: string;
+  q?: string;
+  offset?: number;
+  limit?: number;
+}
+
+/** Result of a preset apply or remove (SPEC 6 shape plus details). */
+export interface PresetChangeResult {
+  success: boolean;
+  preset: string;
+  activated: string[];
+  deactivated: string[];
+  blocked: ChangePlan['blocked'];
+  failed: { scenario: string; message: string }[];
+  plan: ChangePlan;
+}
+
+/** Intents with their outcomes. */
+export class ControlService {
+  private readonly startedAt: number;
+  /** Views are rebuilt only after something changed (a pass or an action result), not per request. */
+  private cachedViews: ScenarioView[] | null = null;
+  private cachedStatus: ReturnType<ControlService['buildStatus']> | null = null;
+
+  constructor(
+    private readonly state: StateService,
+    private readonly registry: ScenarioRegistry,
+    private readonly reconciler: Reconciler,
+    private readonly activity: ActivityService,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.startedAt = clock();
+    const invalidate = () => {
+      this.cachedViews = null;
+      this.cachedStatus = null;
+    };
+    reconciler.on('pass', invalidate);
+    reconciler.on('outcome', invalidate);
+    activity.on('entry', () => (this.cachedStatus = null));
+  }
+
+  /** Every scenario, sorted by id, optionally filtered and paged. */
+  listScenarios(query: ScenarioQuery = {}): { scenarios: ScenarioView[]; total: number } {
+    let views = this.allViews();
+    if (query.tag) views = views.filter((view) => view.tags.includes(query.tag as string));
+    if (query.q) {
+      const needle = query.q.toLowerCase();
+      views = views.filter((view) => view.id.includes(needle) || view.displayName.toLowerCase().includes(needle) || view.tags.some((tag) => tag.includes(needle)));
+    }
+    if (query.state) views = views.filter((view) => matchesState(view, query.state!));
+    const total = views.length;
+    const offset = query.offset ?? 0;
+    return { scenarios: query.limit !== undefined || offset ? views.slice(offset, offset + (query.limit ?? total)) : views, total };
+  }
+
+  /** One scenario, or NotFound. */
+  getScenario(id: string): ScenarioView {
+    const spec = this.registry.get(id);
+    if (!spec) throw new DomainError('NotFound', `scenario "${id}" is not a discovered maintenance scenario`);
+    return scenarioView(spec, this.reconciler.observed.get(id), this.reconciler.verdicts.get(id), this.registry.isGone(id));
+  }
+
+  /** Sets an override and answers once the scenario acknowledged, failed, or was blocked. */
+  async setScenarioState(id: string, target: 'active' | 'inactive', options: { actor: string; ttlMs?: number | null; reason?: string | null; waitMs?: number }) {
+    await this.state.setOverride(id, target, options);
+    await this.reconciler.waitForSettled([id], options.waitMs ?? DEFAULT_WAIT_MS);
+    const view = this.getScenario(id);
+    const newState = view.isActive ? 'active' : 'inactive';
+    if (target === 'active' && view.reason && (GATES as readonly string[]).includes(view.reason)) {
+      throw new DomainError('Refused', `${id} is blocked by ${view.reason}: ${view.message}. It stays desired active and starts when the gate clears; deactivate ${id} to withdraw.`, {
+        reason: view.reason,
+        scenario: id,
+        newState,
+      });
+    }
+    return { success: newState === target, scenario: id, newState, reason: view.reason, message: view.message, activeUntil: view.activeUntil, state: view };
+  }
+
+  /** Applies (or adds) a preset and reports what was activated, deactivated, blocked and failed. */
+  async applyPreset(id: string, options: { actor: string; add?: boolean; confirm?: boolean; dryRun?: boolean; waitMs?: number }): Promise<PresetChangeResult> {
+    const { preset, plan } = await this.state.applyPreset(id, options);
+    return this.outcome(preset, plan, options);
+  }
+
+  /** Removes a preset from the applied set. */
+  async removePreset(id: string, options: { actor: string; confirm?: boolean; dryRun?: boolean; waitMs?: number }): Promise<PresetChangeResult> {
+    const { preset, plan } = await this.state.removePreset(id, options);
+    return this.outcome(preset, plan, options);
+  }
+
+  /** Waits for the planned actions and reports what really happened. */
+  async outcome(preset: string, plan: ChangePlan, options: { dryRun?: boolean; waitMs?: number }): Promise<PresetChangeResult> {
+    if (!options.dryRun) await this.reconciler.waitForSettled([...plan.activate, ...plan.deactivate], options.waitMs ?? DEFAULT_WAIT_MS);
+    const views = new Map([...plan.activate, ...plan.deactivate].map((id) => [id, this.getScenario(id)]));
+    const activated = plan.activate.filter((id) => options.dryRun || views.get(id)?.isActive);
+    const deactivated = plan.deactivate.filter((id) => options.dryRun || !views.get(id)?.isActive);
+    const failed = options.dryRun
+      ? []
+      : [...plan.activate.filter((id) => !views.get(id)?.isActive), ...plan.deactivate.filter((id) => views.get(id)?.isActive)].map((id) => ({
+          scenario: id,
+          message: views.get(id)?.message ?? 'no acknowledgement yet',
+        }));
+    return { success: failed.length === 0, preset, activated, deactivated, blocked: plan.blocked, failed, plan };
+  }
+
+  /** Stop-all, then a bounded wait for the deactivations. */
+  async stopAll(reason: string, actor: string, waitMs = DEFAULT_WAIT_MS) {
+    const plan = this.state.stopAll(reason, actor);
+    await this.reconciler.waitForSettled(plan.deactivate, waitMs);
+    const stillActive = this.allViews().filter((view) => view.isActive).map((view) => view.id);
+    return { success: stillActive.length === 0, emergencyStop: true, reason, actor, deactivated: plan.deactivate.filter((id) => !stillActive.includes(id)), stillActive };
+  }
+
+  /** The status object of SPEC 6. */
+  status() {
+    this.cachedStatus ??= this.buildStatus();
+    return { ...this.cachedStatus, uptime: Math.round((this.clock() - this.startedAt) / 1000) };
+  }
+
+  private buildStatus() {
+    const views = this.allViews();
+    const active = views.filter((view) => view.isActive).length;
+    const model = this.state.snapshot();
+    const unreachable = views.filter((view) => view.observedState === 'unreachable').length;
+    const lastPass = this.reconciler.lastPass;
+    return {
+      health: lastPass?.error || unreachable > 0 ? 'degraded' : 'healthy',
+      maintenanceState: model.emergencyStop ? 'stopped' : active > 0 ? 'active' : 'inactive',
+      totalScenarios: views.length,
+      activeScenarios: active,
+      inactiveScenarios: views.length - active,
+      blockedScenarios: views.filter((view) => view.conditions[2].status === 'True').length,
+      unreachableScenarios: unreachable,
+      recentActivity: this.activity.latest(10),
+      uptime: Math.round((this.clock() - this.startedAt) / 1000),
+      emergencyStop: model.emergencyStop ? { ...model.emergencyStop, at: new Date(model.emergencyStop.at).toISOString() } : null,
+      appliedPresets: model.presets,
+      overrides: Object.fromEntries(
+        Object.entries(model.overrides).map(([id, o]) => [id, { ...o, expiresAt: o.expiresAt ? new Date(o.expiresAt).toISOString() : null, setAt: new Date(o.setAt).toISOString() }]),
+      ),
+      reconciler: lastPass ? { lastPassAt: new Date(lastPass.at).toISOString(), lastPassMs: lastPass.durationMs, lastError: lastPass.error } : null,
+    };
+  }
+
+  private allViews(): ScenarioView[] {
+    this.cachedViews ??= this.registry
+      .list()
+      .map((spec) => scenarioView(spec, this.reconciler.observed.get(spec.id), this.reconciler.verdicts.get(spec.id), this.registry.isGone(spec.id)))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return this.cachedViews;
+  }
+}
+
+function matchesState(view: ScenarioView, state: NonNullable<ScenarioQuery['state']>): boolean {
+  switch (state) {
+    case 'active':
+      return view.isActive;
+    case 'inactive':
+      return !view.isActive;
+    case 'blocked':
+      return view.conditions[2].status === 'True';
+    case 'unreachable':
+      return view.observedState === 'unreachable';
+    case 'progressing':
+      return view.conditions[1].status === 'True';
+  }
+}

@@ -1,0 +1,241 @@
+/**
+ * The declared state and every intent that changes it: overrides, applied presets, stop-all and resume.
+ * It is also the reconciler's InputsProvider: it assembles what a pass needs and expires TTLs on the way.
+ */
+import type { ActivitySink } from '../activity/activity';
+import { DomainError } from '../common/domain-error';
+import { formatDuration } from '../config/duration';
+import type { ScenarioSpec } from '../discovery/scenario';
+import type { PresetCatalog } from '../presets/preset-catalog';
+import type { MaintenanceStateSpec } from '../presets/schema';
+import { emptyDesiredState, expiredOverrides, nextOverrideExpiry, resolveDesired, type DesiredStateModel, type OpenAllowWindow } from '../reconciler/desired';
+import type { OpenDenyWindow } from '../reconciler/gates';
+import type { HostLoadProbe } from '../reconciler/host-load';
+import { plan } from '../reconciler/planner';
+import type { InputsProvider, ReconcileInputs, Reconciler } from '../reconciler/reconciler';
+import { summarizeChange, type ChangePlan } from './change-plan';
+import type { PolicyService } from './policy.service';
+
+/** The scenarios discovery knows, Gone ones included until forgotten. */
+export interface ScenarioSource {
+  list(): ScenarioSpec[];
+  isGone(id: string): boolean;
+  forget(id: string): void;
+}
+
+/** Open maintenance windows, from schedules and calendars. */
+export interface WindowSource {
+  openWindows(now: number): { allow: OpenAllowWindow[]; deny: OpenDenyWindow[] };
+  /** The next instant a window opens or closes. */
+  nextEdge(now: number): number | null;
+}
+
+/** No windows at all (before schedules are configured). */
+export const NO_WINDOWS: WindowSource = { openWindows: () => ({ allow: [], deny: [] }), nextEdge: () => null };
+
+/** Options of one intent. */
+export interface IntentOptions {
+  actor: string;
+  confirm?: boolean;
+  dryRun?: boolean;
+}
+
+/** Owns the declared state. */
+export class StateService implements InputsProvider {
+  private model: DesiredStateModel = emptyDesiredState();
+  private reconciler: Reconciler | null = null;
+
+  constructor(
+    private readonly scenarios: ScenarioSource,
+    private readonly presets: PresetCatalog,
+    private readonly policy: PolicyService,
+    private readonly windows: WindowSource,
+    private readonly host: HostLoadProbe,
+    private readonly activity: ActivitySink,
+    private readonly defaultTimeoutMs: number | null,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** Connects the loop that acts on this state (they need each other; the loop is built second). */
+  attach(reconciler: Reconciler): void {
+    this.reconciler = reconciler;
+  }
+
+  /** A copy of the declared state. */
+  snapshot(): DesiredStateModel {
+    return structuredClone(this.model);
+  }
+
+  /** The declared state as the API shows it (ISO times). */
+  view() {
+    const model = this.model;
+    return {
+      presets: [...model.presets],
+      overrides: Object.fromEntries(
+        Object.entries(model.overrides).map(([id, o]) => [
+          id,
+          { state: o.state, reason: o.reason, actor: o.actor, setAt: new Date(o.setAt).toISOString(), expiresAt: o.expiresAt ? new Date(o.expiresAt).toISOString() : null },
+        ]),
+      ),
+      emergencyStop: model.emergencyStop ? { ...model.emergencyStop, at: new Date(model.emergencyStop.at).toISOString() } : null,
+    };
+  }
+
+  /** What the loop intends now: pending actions and blocked scenarios. */
+  currentPlan(): ChangePlan {
+    return this.planFor(this.model);
+  }
+
+  /** The plan a MaintenanceState spec would give, without applying it. */
+  planForSpec(spec: MaintenanceStateSpec): ChangePlan {
+    return this.planFor(this.modelFromSpec(spec));
+  }
+
+  /** InputsProvider: expires TTLs, then gathers what a pass needs. */
+  prepare(now: number): ReconcileInputs {
+    for (const id of expiredOverrides(this.model, now)) {
+      const override = this.model.overrides[id];
+      delete this.model.overrides[id];
+      this.activity.record({ category: 'action', scenario: id, actor: 'system', message: `override ${override.state} expired after ${formatDuration(now - override.setAt)} (TTL); back to the declared state` });
+    }
+    return this.inputsFor(this.model, now);
+  }
+
+  /** InputsProvider: a Gone scenario was driven inactive and may leave the list. */
+  forget(id: string): void {
+    this.scenarios.forget(id);
+  }
+
+  /** The plan a declared state would give, against what is observed now. */
+  planFor(model: DesiredStateModel): ChangePlan {
+    const now = this.clock();
+    const before = this.inputsFor(this.model, now).desired;
+    const inputs = this.inputsFor(model, now);
+    return summarizeChange(before, inputs.desired, plan({ now, ...inputs, observed: this.reconciler?.observed ?? new Map() }));
+  }
+
+  /** Sets an override for one scenario. Refused (nothing stored) under emergency stop. */
+  async setOverride(id: string, state: 'active' | 'inactive', options: IntentOptions & { ttlMs?: number | null; reason?: string | null }): Promise<ChangePlan> {
+    this.requireScenario(id);
+    if (state === 'active' && this.model.emergencyStop) {
+      const stop = this.model.emergencyStop;
+      throw new DomainError('Refused', `emergency stop is active (by ${stop.actor}: ${stop.reason}); run resume first`, { reason: 'EmergencyStop' });
+    }
+    const now = this.clock();
+    const ttlMs = options.ttlMs ?? (state === 'active' ? this.defaultTimeout() : null);
+    const next = this.snapshot();
+    next.overrides[id] = { state, expiresAt: ttlMs ? now + ttlMs : null, reason: options.reason ?? null, actor: options.actor, setAt: now };
+    const ttlText = ttlMs ? ` for ${formatDuration(ttlMs)}` : '';
+    return this.commit(next, options, { scenario: id, message: `${state === 'active' ? 'activate' : 'deactivate'} requested${ttlText}${options.reason ? ` (${options.reason})` : ''}` });
+  }
+
+  /** `preset apply`: the applied presets become exactly [id] and overrides clear; `add` keeps the others. */
+  async applyPreset(idOrAlias: string, options: IntentOptions & { add?: boolean }): Promise<{ preset: string; plan: ChangePlan }> {
+    const preset = this.presets.get(idOrAlias);
+    this.refuseUnderStop('apply a preset');
+    const next = this.snapshot();
+    if (options.add) next.presets = next.presets.includes(preset.id) ? next.presets : [...next.presets, preset.id];
+    else {
+      next.presets = [preset.id];
+      next.overrides = {};
+    }
+    const change = await this.commit(next, options, { preset: preset.id, message: `preset ${preset.id} ${options.add ? 'added' : 'applied'}` });
+    return { preset: preset.id, plan: change };
+  }
+
+  /** `preset remove`: takes a preset out of the applied set. */
+  async removePreset(idOrAlias: string, options: IntentOptions): Promise<{ preset: string; plan: ChangePlan }> {
+    const preset = this.presets.get(idOrAlias);
+    const next = this.snapshot();
+    next.presets = next.presets.filter((id) => id !== preset.id);
+    const change = await this.commit(next, options, { preset: preset.id, message: `preset ${preset.id} removed` });
+    return { preset: preset.id, plan: change };
+  }
+
+  /** `apply -f` with a MaintenanceState: replaces presets and overrides whole. */
+  async setDesiredState(spec: MaintenanceStateSpec, options: IntentOptions): Promise<ChangePlan> {
+    for (const id of spec.presets) this.presets.get(id);
+    for (const id of Object.keys(spec.overrides)) this.requireScenario(id);
+    if (spec.presets.length || Object.values(spec.overrides).some((o) => o.state === 'active')) this.refuseUnderStop('apply a state with activations');
+    const next = this.modelFromSpec(spec, options.actor);
+    return this.commit(next, options, { message: `desired state replaced: presets [${next.presets.join(', ')}], ${Object.keys(next.overrides).length} overrides` });
+  }
+
+  /** Emergency stop: clears overrides and presets, latches, abandons queued activations. Never needs confirmation here. */
+  stopAll(reason: string, actor: string): ChangePlan {
+    if (!reason.trim()) throw new DomainError('Invalid', 'stop-all needs a reason');
+    const next: DesiredStateModel = { presets: [], overrides: {}, emergencyStop: { reason, actor, at: this.clock() } };
+    const change = this.planFor(next);
+    this.model = next;
+    this.activity.record({ category: 'system', level: 'warn', actor, message: `EMERGENCY STOP by ${actor}: ${reason}`, data: { deactivate: change.deactivate.length } });
+    this.reconciler?.abandonActivations();
+    return change;
+  }
+
+  /** Lifts the latch only: nothing comes back on its own except open allow windows. */
+  resume(actor: string): { wasStopped: boolean } {
+    const wasStopped = this.model.emergencyStop !== null;
+    this.model.emergencyStop = null;
+    this.activity.record({ category: 'system', actor, message: wasStopped ? `resumed by ${actor}: emergency stop lifted` : `resume by ${actor}: no emergency stop was active` });
+    this.reconciler?.request();
+    return { wasStopped };
+  }
+
+  /** The scenario with this id, or NotFound. */
+  requireScenario(id: string): ScenarioSpec {
+    const scenario = this.scenarios.list().find((candidate) => candidate.id === id);
+    if (!scenario) throw new DomainError('NotFound', `scenario "${id}" is not a discovered maintenance scenario`);
+    return scenario;
+  }
+
+  private async commit(next: DesiredStateModel, options: IntentOptions, entry: { scenario?: string; preset?: string; message: string }): Promise<ChangePlan> {
+    const change = this.planFor(next);
+    if (options.dryRun) return change;
+    const threshold = this.policy.current().bulkConfirmThreshold;
+    if (change.touched.length > threshold && !options.confirm) {
+      throw new DomainError('ConfirmationRequired', `this change touches ${change.touched.length} scenarios (more than bulkConfirmThreshold ${threshold}): confirm it`, { plan: change });
+    }
+    this.model = next;
+    this.activity.record({ category: 'api', actor: options.actor, scenario: entry.scenario ?? null, preset: entry.preset ?? null, message: entry.message, data: { activate: change.activate.length, deactivate: change.deactivate.length, blocked: change.blocked.length } });
+    this.reconciler?.runPass();
+    return change;
+  }
+
+  private modelFromSpec(spec: MaintenanceStateSpec, actor = 'plan'): DesiredStateModel {
+    const now = this.clock();
+    const next = this.snapshot();
+    next.presets = spec.presets.map((id) => this.presets.get(id).id);
+    next.overrides = {};
+    for (const [id, override] of Object.entries(spec.overrides)) {
+      const ttlMs = override.ttlMs ?? (override.state === 'active' ? this.defaultTimeout() : null);
+      next.overrides[id] = { state: override.state, expiresAt: ttlMs ? now + ttlMs : null, reason: override.reason, actor, setAt: now };
+    }
+    return next;
+  }
+
+  private refuseUnderStop(what: string): void {
+    const stop = this.model.emergencyStop;
+    if (stop) throw new DomainError('Refused', `cannot ${what}: emergency stop is active (by ${stop.actor}: ${stop.reason}); run resume first`, { reason: 'EmergencyStop' });
+  }
+
+  private defaultTimeout(): number | null {
+    const minutes = this.policy.current().defaultTimeoutMinutes;
+    return this.defaultTimeoutMs ?? (minutes ? minutes * 60_000 : null);
+  }
+
+  private inputsFor(model: DesiredStateModel, now: number): ReconcileInputs {
+    const list = this.scenarios.list();
+    const scenarios = list.map((spec) => ({ ...spec, gone: this.scenarios.isGone(spec.id) }));
+    const windows = this.windows.openWindows(now);
+    const edges = [nextOverrideExpiry(model), this.windows.nextEdge(now)].filter((at): at is number => at !== null);
+    return {
+      scenarios,
+      desired: resolveDesired(list, model, this.presets.byId(), windows.allow, now),
+      policy: this.policy.current(),
+      emergencyStop: model.emergencyStop,
+      denyWindows: windows.deny,
+      host: this.host.read(),
+      nextChangeAt: edges.length ? Math.min(...edges) : null,
+    };
+  }
+}

@@ -1,0 +1,85 @@
+/** Read models: the scenario and status objects the API, CLI and dashboard show. Pure. */
+import type { ScenarioSpec } from '../discovery/scenario';
+import { describeSource } from '../reconciler/desired';
+import { effectiveState } from '../reconciler/planner';
+import { GATES, type Condition, type ObservedRecord, type ScenarioVerdict } from '../reconciler/types';
+
+/** One scenario as the API returns it (SPEC 6). */
+export interface ScenarioView {
+  id: string;
+  name: string;
+  displayName: string;
+  description: string;
+  tags: string[];
+  weight: 'light' | 'heavy';
+  endpoint: string | null;
+  endpointSource: string | null;
+  canDeactivate: boolean;
+  conflictsWith: string[];
+  /** Observed: what the scenario reports (or last acknowledged). */
+  isActive: boolean;
+  desiredState: 'active' | 'inactive';
+  /** What the loop drives it to after gates. */
+  targetState: 'active' | 'inactive';
+  observedState: ObservedRecord['state'];
+  desiredSource: string;
+  reason: string | null;
+  message: string | null;
+  conditions: Condition[];
+  /** ISO time an override with a TTL lapses, or null. */
+  activeUntil: string | null;
+  lastActive: string | null;
+  inFlight: 'activate' | 'deactivate' | null;
+  failures: number;
+  gone: boolean;
+}
+
+const STALLED = new Set(['NoEndpoint', 'HostNotAllowed', 'CannotDeactivate', 'Unreachable', 'ActionFailed']);
+
+/** Builds the view of one scenario from its spec, its observed record and the last verdict. */
+export function scenarioView(spec: ScenarioSpec, record: ObservedRecord | undefined, verdict: ScenarioVerdict | undefined, gone: boolean): ScenarioView {
+  const observed = record ?? { state: 'unknown' as const, lastAck: null, lastActivatedAt: null, inFlight: null, failures: 0, retryAt: null, lastError: null };
+  const desired = verdict?.desired ?? { state: 'inactive' as const, source: { kind: 'default' as const } };
+  const reason = verdict?.reason ?? (record ? null : 'Progressing');
+  const message = verdict?.message ?? null;
+  const expiresAt = desired.source.kind === 'override' ? desired.source.expiresAt : null;
+  return {
+    id: spec.id,
+    name: spec.name,
+    displayName: spec.displayName,
+    description: spec.description,
+    tags: spec.tags,
+    weight: spec.weight,
+    endpoint: spec.endpoint,
+    endpointSource: spec.endpointSource,
+    canDeactivate: spec.canDeactivate,
+    conflictsWith: spec.conflictsWith,
+    isActive: effectiveState(observed) === 'active',
+    desiredState: desired.state,
+    targetState: verdict?.target ?? 'inactive',
+    observedState: observed.state,
+    desiredSource: describeSource(desired),
+    reason,
+    message,
+    conditions: conditionsOf(reason, message, observed),
+    activeUntil: expiresAt ? new Date(expiresAt).toISOString() : null,
+    lastActive: observed.lastActivatedAt ? new Date(observed.lastActivatedAt).toISOString() : null,
+    inFlight: observed.inFlight,
+    failures: observed.failures,
+    gone,
+  };
+}
+
+/** Kubernetes-style conditions from the verdict's reason. */
+export function conditionsOf(reason: string | null, message: string | null, record: ObservedRecord): Condition[] {
+  const text = message ?? '';
+  const isGate = reason !== null && (GATES as readonly string[]).includes(reason);
+  const progressing = record.inFlight !== null || reason === 'Progressing';
+  const cast = (value: string | null) => (value ?? 'Converged') as Condition['reason'];
+  return [
+    { type: 'Ready', status: reason === null ? 'True' : 'False', reason: cast(reason), message: reason === null ? 'observed state matches the declared state' : text },
+    { type: 'Progressing', status: progressing ? 'True' : 'False', reason: progressing ? 'Progressing' : 'Idle', message: progressing ? text || `${record.inFlight}` : '' },
+    { type: 'Blocked', status: isGate ? 'True' : 'False', reason: isGate ? cast(reason) : 'Idle', message: isGate ? text : '' },
+    { type: 'Stalled', status: reason !== null && STALLED.has(reason) ? 'True' : 'False', reason: reason !== null && STALLED.has(reason) ? cast(reason) : 'Idle', message: reason !== null && STALLED.has(reason) ? text : '' },
+  ];
+}
