@@ -94,7 +94,7 @@ export async function createOrchestrator(config: Config, overrides: Orchestrator
       if (pruneTimer) clearInterval(pruneTimer);
       registry.stop();
       reconciler.stop();
-      await activity.flush();
+      await activity.close();
       client.close();
       await store.close();
     },

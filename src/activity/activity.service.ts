@@ -9,6 +9,7 @@ const RECENT_SIZE = 200;
 export class ActivityService extends EventEmitter implements ActivitySink {
   private readonly recent: ActivityEntry[] = [];
   private pending: Promise<unknown> = Promise.resolve();
+  private closed = false;
 
   constructor(
     private readonly repository: ActivityRepository,
@@ -21,6 +22,7 @@ export class ActivityService extends EventEmitter implements ActivitySink {
 
   /** Records an event. The write is queued in order; `flush()` waits for it. */
   record(input: ActivityInput): void {
+    if (this.closed) return; // late results of calls that outlived a shutdown
     const timestamp = new Date(this.clock()).toISOString();
     this.pending = this.pending
       .then(() => this.repository.append(input, timestamp))
@@ -39,6 +41,12 @@ export class ActivityService extends EventEmitter implements ActivitySink {
   /** Waits until every recorded event is stored. */
   async flush(): Promise<void> {
     await this.pending;
+  }
+
+  /** Stores what is queued, then ignores further events (the store is about to close). */
+  async close(): Promise<void> {
+    await this.pending;
+    this.closed = true;
   }
 
   /** The newest entries, newest first, from memory. */

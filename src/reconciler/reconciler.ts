@@ -232,6 +232,10 @@ export class Reconciler extends EventEmitter {
       record.failures = 0;
       record.retryAt = null;
       record.lastError = null;
+    } else if (result.aborted && outcome.action === 'activate') {
+      // The scenario may have acted on a call we walked away from: treat it as unknown so it is driven inactive.
+      record.state = 'unknown';
+      record.lastAck = null;
     } else if (!result.aborted) {
       record.failures += 1;
       record.retryAt = now + backoffDelay(record.failures, this.options.random);

@@ -107,19 +107,29 @@ export class ControlService {
     return this.outcome(preset, plan, options);
   }
 
-  /** Waits for the planned actions and reports what really happened. */
+  /**
+   * Waits for every scenario the change touched (or that the plan acts on) to settle, then reports what
+   * really happened: activated and deactivated as observed, blocked by a gate, or failed.
+   */
   async outcome(preset: string, plan: ChangePlan, options: { dryRun?: boolean; waitMs?: number }): Promise<PresetChangeResult> {
-    if (!options.dryRun) await this.reconciler.waitForSettled([...plan.activate, ...plan.deactivate], options.waitMs ?? DEFAULT_WAIT_MS);
-    const views = new Map([...plan.activate, ...plan.deactivate].map((id) => [id, this.getScenario(id)]));
-    const activated = plan.activate.filter((id) => options.dryRun || views.get(id)?.isActive);
-    const deactivated = plan.deactivate.filter((id) => options.dryRun || !views.get(id)?.isActive);
-    const failed = options.dryRun
-      ? []
-      : [...plan.activate.filter((id) => !views.get(id)?.isActive), ...plan.deactivate.filter((id) => views.get(id)?.isActive)].map((id) => ({
-          scenario: id,
-          message: views.get(id)?.message ?? 'no acknowledgement yet',
-        }));
-    return { success: failed.length === 0, preset, activated, deactivated, blocked: plan.blocked, failed, plan };
+    if (options.dryRun) return { success: true, preset, activated: plan.activate, deactivated: plan.deactivate, blocked: plan.blocked, failed: [], plan };
+    const ids = [...new Set([...plan.touched, ...plan.activate, ...plan.deactivate])].sort();
+    await this.reconciler.waitForSettled(ids, options.waitMs ?? DEFAULT_WAIT_MS);
+    const views = ids.map((id) => this.getScenario(id));
+    const isGate = (view: ScenarioView) => view.reason !== null && (GATES as readonly string[]).includes(view.reason);
+    const blocked = views.filter((view) => view.desiredState === 'active' && isGate(view)).map((view) => ({ scenario: view.id, reason: view.reason as string, message: view.message ?? '' }));
+    const failed = views
+      .filter((view) => !isGate(view) && view.isActive !== (view.targetState === 'active'))
+      .map((view) => ({ scenario: view.id, message: view.message ?? view.reason ?? 'no acknowledgement yet' }));
+    return {
+      success: failed.length === 0,
+      preset,
+      activated: views.filter((view) => view.isActive && view.targetState === 'active').map((view) => view.id),
+      deactivated: views.filter((view) => !view.isActive && view.targetState === 'inactive').map((view) => view.id),
+      blocked,
+      failed,
+      plan,
+    };
   }
 
   /** Stop-all, then a bounded wait for the deactivations. */

@@ -1,0 +1,74 @@
+/** Starts a whole orchestrator in this process against a real demo fleet on loopback, for e2e tests. */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { loadConfig, type ConfigOverrides } from '../../src/config/config';
+import { FixedHostLoadProbe } from '../../src/reconciler/host-load';
+import type { Policy } from '../../src/presets/schema';
+import { startServer, type RunningServer } from '../../src/server';
+import type { OrchestratorOverrides } from '../../src/orchestrator';
+import { startFleet, tempFleetDir, type Fleet, type FleetScenarioSpec } from './fleet';
+
+/** A fleet, an orchestrator serving it, and the temp dirs they use. */
+export interface TestSystem {
+  fleet: Fleet;
+  server: RunningServer;
+  url: string;
+  /** The host probe the resource gate reads; tests change its value. */
+  host: FixedHostLoadProbe;
+  stop(): Promise<void>;
+}
+
+/** Options: the fleet, a policy (written as a POLICY_FILE), more configuration, replaced edges. */
+export interface TestSystemOptions {
+  specs: FleetScenarioSpec[];
+  policy?: Partial<Policy>;
+  env?: ConfigOverrides;
+  overrides?: OrchestratorOverrides;
+}
+
+/** Starts fleet and orchestrator on free ports; `stop()` tears everything down. */
+export async function startTestSystem(options: TestSystemOptions): Promise<TestSystem> {
+  const fleet = await startFleet(options.specs);
+  const scenarios = await tempFleetDir(fleet);
+  const dataDir = await mkdtemp(join(tmpdir(), 'mo-data-'));
+  const env: ConfigOverrides = { MAINTENANCE_PORT: 0, SCENARIOS_DIR: scenarios.dir, DATA_DIR: dataDir, RESYNC_INTERVAL: '1s', DISCOVERY_INTERVAL: '2s', ACTION_TIMEOUT: '2s', ...options.env };
+  if (options.policy) {
+    const file = join(dataDir, 'policy.yaml');
+    await writeFile(file, stringify({ apiVersion: 'maintenance/v1', kind: 'Policy', metadata: { name: 'test' }, spec: options.policy }));
+    env.POLICY_FILE = file;
+  }
+  const host = new FixedHostLoadProbe({ cpuLoadPercent: 0, memoryPercent: 0 });
+  const server = await startServer(loadConfig({}, env), { hostProbe: host, ...options.overrides });
+  // Let the start-up deactivations settle, as an operator would see them before acting.
+  const ids = server.orchestrator.registry.list().map((spec) => spec.id);
+  await server.orchestrator.reconciler.waitForSettled(ids, 10_000);
+  return {
+    fleet,
+    server,
+    url: server.url,
+    host,
+    async stop() {
+      await server.close();
+      await fleet.stop();
+      await scenarios.cleanup();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `check` until it returns true, or fails with `what` after `timeoutMs`. */
+export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
+}
+
+/** Ids of the fleet's scenarios whose own endpoint reports active. */
+export function activeIds(fleet: Fleet): string[] {
+  return fleet.scenarios.filter((scenario) => fleet.stateOf(scenario.id) === 'active').map((scenario) => scenario.id).sort();
+}
