@@ -1,0 +1,47 @@
+import { ConfigError, loadConfig } from './config';
+import { formatDuration, parseDuration } from './duration';
+
+describe('parseDuration', () => {
+  it.each([
+    ['90s', 90_000],
+    ['2m', 120_000],
+    ['1h30m', 5_400_000],
+    ['1d', 86_400_000],
+    ['500ms', 500],
+    ['45', 45_000],
+    [' 2h ', 7_200_000],
+  ])('%s -> %i ms', (input, ms) => expect(parseDuration(input)).toBe(ms));
+
+  it('reads a plain number in minutes when told', () => expect(parseDuration('30', 'm')).toBe(1_800_000));
+  it.each(['', '2x', 'h', '-5', '1h-2m'])('refuses %j', (input) => expect(() => parseDuration(input)).toThrow(/is not a duration/));
+  it('formats compactly', () => expect(formatDuration(5_400_000)).toBe('1h30m'));
+});
+
+describe('loadConfig', () => {
+  it('has the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 3250, host: '127.0.0.1', discoveryIntervalMs: 60_000, resyncIntervalMs: 15_000, defaultTimeoutMs: null, enableCalendar: false, databaseUrl: null });
+    expect(config.allowedHosts).toEqual(['127.0.0.1', 'localhost', '::1']);
+  });
+
+  it('reads the environment, and flags override it', () => {
+    const config = loadConfig({ MAINTENANCE_PORT: '4000', DEFAULT_TIMEOUT: '30', DISCOVERY_INTERVAL: '2m' }, { MAINTENANCE_PORT: 4100 });
+    expect(config).toMatchObject({ port: 4100, defaultTimeoutMs: 1_800_000, discoveryIntervalMs: 120_000 });
+  });
+
+  it('derives the scenarios dir from VROOLI_ROOT', () => {
+    expect(loadConfig({ VROOLI_ROOT: '/opt/vrooli' }).scenariosDir).toBe('/opt/vrooli/scenarios');
+  });
+
+  it.each([
+    [{ MAINTENANCE_PORT: 'abc' }, /^MAINTENANCE_PORT: "abc" must be a whole number/],
+    [{ DISCOVERY_INTERVAL: 'soon' }, /^DISCOVERY_INTERVAL: "soon" is not a duration/],
+    [{ ENABLE_CALENDAR: 'maybe' }, /^ENABLE_CALENDAR: "maybe" must be true or false/],
+    [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL: .* must start with postgres/],
+    [{ MAINTENANCE_TOKENS: 'nocolon' }, /^MAINTENANCE_TOKENS: "nocolon" must be name:secret/],
+    [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: "loud" must be one of/],
+  ])('names the variable of a bad value %j', (env, pattern) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(pattern);
+  });
+});
