@@ -19,6 +19,7 @@ import { ManifestApplier } from './state/manifest-applier';
 import { PolicyService } from './state/policy.service';
 import { PresetService } from './state/preset.service';
 import { StateService } from './state/state.service';
+import { HistoryService } from './state/history.service';
 
 @Module({})
 export class AppModule {
@@ -32,6 +33,7 @@ export class AppModule {
         { provide: CONFIG, useValue: orchestrator.config },
         { provide: ControlService, useValue: orchestrator.control },
         { provide: StateService, useValue: orchestrator.state },
+        { provide: HistoryService, useValue: orchestrator.history },
         { provide: PolicyService, useValue: orchestrator.policy },
         { provide: ActivityService, useValue: orchestrator.activity },
         { provide: Reconciler, useValue: orchestrator.reconciler },

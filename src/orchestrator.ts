@@ -13,6 +13,7 @@ import { SystemHostLoadProbe, type HostLoadProbe } from './reconciler/host-load'
 import { Reconciler, type ReconcilerObserver } from './reconciler/reconciler';
 import { HttpScenarioClient, type ScenarioClient } from './reconciler/scenario-client';
 import { ControlService } from './state/control.service';
+import { HistoryService } from './state/history.service';
 import { PolicyService } from './state/policy.service';
 import { NO_WINDOWS, StateService, type WindowSource } from './state/state.service';
 import { openSqliteStore } from './store/open-store';
@@ -41,6 +42,7 @@ export interface Orchestrator {
   state: StateService;
   reconciler: Reconciler;
   control: ControlService;
+  history: HistoryService;
   client: ScenarioClient;
   /** Scans, then starts the loop (which first drives every scenario inactive). */
   start(): Promise<void>;
@@ -67,6 +69,7 @@ export async function createOrchestrator(config: Config, overrides: Orchestrator
   const reconciler = new Reconciler(state, executor, activity, { resyncIntervalMs: config.resyncIntervalMs, clock }, overrides.observer ?? null);
   state.attach(reconciler);
   const control = new ControlService(state, registry, reconciler, activity, clock);
+  const history = new HistoryService(control, hostProbe, 10_000, 360, clock);
   registry.onChange(() => reconciler.request());
   let pruneTimer: NodeJS.Timeout | null = null;
 
@@ -80,11 +83,13 @@ export async function createOrchestrator(config: Config, overrides: Orchestrator
     state,
     reconciler,
     control,
+    history,
     client,
     async start() {
       activity.record({ category: 'system', actor: 'system', message: `orchestrator starting; every scenario will be driven inactive` });
       await registry.start(config.discoveryIntervalMs);
       reconciler.start();
+      history.start();
       const prune = () => void store.activity.prune(new Date(clock() - config.activityRetentionMs).toISOString(), config.activityRetentionEntries);
       prune();
       pruneTimer = setInterval(prune, 10 * 60_000);
@@ -93,6 +98,7 @@ export async function createOrchestrator(config: Config, overrides: Orchestrator
     async stop() {
       if (pruneTimer) clearInterval(pruneTimer);
       registry.stop();
+      history.stop();
       reconciler.stop();
       await activity.close();
       client.close();

@@ -5,7 +5,10 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { bodyParserLimit } from './api/exception.filter';
-import type { Config } from './config/config';
+import * as fs from 'node:fs';
+import type { Request, Response } from 'express';
+import * as path from 'node:path';
+import { packageRoot, type Config } from './config/config';
 import { createOrchestrator, type Orchestrator, type OrchestratorOverrides } from './orchestrator';
 import { ManifestApplier } from './state/manifest-applier';
 import { PresetService } from './state/preset.service';
@@ -29,8 +32,27 @@ export async function createApp(orchestrator: Orchestrator): Promise<NestExpress
   });
   app.useBodyParser('json', { limit: bodyParserLimit });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
-  app.enableShutdownHooks();
+  serveDashboard(app);
   return app;
+}
+
+/** Where `npm run build` puts the dashboard's compiled assets. */
+export const DASHBOARD_DIR = path.join(packageRoot(), 'dist', 'web');
+
+/** Serves the dashboard at / from the same port; a missing build says how to make it. */
+function serveDashboard(app: NestExpressApplication): void {
+  if (fs.existsSync(path.join(DASHBOARD_DIR, 'index.html'))) {
+    app.useStaticAssets(DASHBOARD_DIR, { index: 'index.html', maxAge: '1h', setHeaders: noCacheForHtml });
+    return;
+  }
+  app.getHttpAdapter().get('/', (_request: Request, response: Response) => {
+    response.status(503).type('text/plain').send('The dashboard is not built: run `npm run build` (npm start does it for you).\n');
+  });
+}
+
+/** index.html must not be cached: it names the hashed assets of the current build. */
+function noCacheForHtml(response: { setHeader(name: string, value: string): void }, file: string): void {
+  if (file.endsWith('.html')) response.setHeader('cache-control', 'no-cache');
 }
 
 /** Composes, starts the loop, and listens. */

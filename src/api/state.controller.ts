@@ -6,6 +6,7 @@ import { ControlService } from '../state/control.service';
 import { ManifestApplier } from '../state/manifest-applier';
 import { PolicyService } from '../state/policy.service';
 import { StateService } from '../state/state.service';
+import { HistoryService } from '../state/history.service';
 import { Actor } from './auth.guard';
 import { ApplyManifestsDto, DesiredStateDto, PolicyDto, StopAllDto } from './dto/state.dto';
 
@@ -16,11 +17,18 @@ export class StateController {
     private readonly state: StateService,
     private readonly applier: ManifestApplier,
     private readonly policy: PolicyService,
+    private readonly history: HistoryService,
   ) {}
 
   @Get('status')
   status() {
     return this.control.status();
+  }
+
+  /** Samples of host load and fleet counts over the last hour (dashboard graphs). */
+  @Get('history')
+  historySamples() {
+    return { intervalSeconds: 10, samples: this.history.list() };
   }
 
   @Get('desired-state')

@@ -39,6 +39,8 @@ const FEED = crlf([
     'SUMMARY:Maintenance: security (moved)',
   ),
   ...event('UID:lunch@example.com', 'DTSTART:20260302T120000Z', 'DTEND:20260302T130000Z', 'RRULE:FREQ=DAILY', 'SUMMARY:Team lunch'),
+  // Hourly for years and without an end: not maintenance, so never expanded and never an error.
+  ...event('UID:reminder@example.com', 'DTSTART:20150101T090000Z', 'RRULE:FREQ=HOURLY', 'SUMMARY:Drink water'),
   ...event('UID:tuning@example.com', 'DTSTART:20260312T010000Z', 'DURATION:PT3H', 'CATEGORIES:Maintenance,performance', 'SUMMARY:Quarterly tuning'),
   ...event('UID:freeze@example.com', 'DTSTART:20260316T000000Z', 'DURATION:PT8H', 'X-MAINTENANCE-KIND:deny', 'SUMMARY:maintenance blocked: full (freeze)', 'CATEGORIES:maintenance,full'),
   ...event('UID:called-off@example.com', 'DTSTART:20260317T000000Z', 'DURATION:PT1H', 'STATUS:CANCELLED', 'SUMMARY:maintenance: full'),
@@ -64,6 +66,20 @@ describe('parseCalendarFeed', () => {
     expect(windows[1].summary).toBe('Maintenance: security (moved)');
   });
 
+  it('applies a changed occurrence only to the event with its UID', () => {
+    const daily = (uid: string, summary: string) => event(`UID:${uid}`, 'DTSTART:20260309T020000Z', 'DURATION:PT1H', 'RRULE:FREQ=DAILY;COUNT=3', `SUMMARY:${summary}`);
+    const text = crlf([
+      'BEGIN:VCALENDAR',
+      ...daily('a', 'maintenance: security'),
+      ...daily('b', 'maintenance: performance'),
+      ...event('UID:a', 'RECURRENCE-ID:20260310T020000Z', 'DTSTART:20260310T020000Z', 'DURATION:PT1H', 'STATUS:CANCELLED', 'SUMMARY:maintenance: security'),
+      'END:VCALENDAR',
+    ]);
+    const { windows, errors } = parseCalendarFeed(text, new Date('2026-03-09T00:00:00Z'), 7);
+    expect(errors).toEqual([]);
+    expect(windows.map((window) => `${window.uid} ${window.start.toISOString().slice(0, 10)}`)).toEqual(['b 2026-03-09', 'a 2026-03-09', 'b 2026-03-10', 'b 2026-03-11', 'a 2026-03-11']);
+  });
+
   it('keeps a window that is open at now and drops ones that ended', () => {
     const { windows } = parseCalendarFeed(FEED, new Date('2026-03-15T01:00:00Z'), 1);
     expect(brief(windows)).toEqual(['sat-security@example.com security 2026-03-14T22:00:00.000Z -> 2026-03-15T02:00:00.000Z']);
@@ -76,6 +92,10 @@ describe('parseCalendarFeed', () => {
 
   it.each([
     ['text that is not iCalendar', 'hello', /^calendar could not be parsed: /],
+    ['an empty body', '', /^calendar could not be parsed: expected BEGIN:VCALENDAR$/],
+    ['an event outside a calendar', crlf(event('UID:x', 'DTSTART:20260310T000000Z')), /^calendar could not be parsed: expected BEGIN:VCALENDAR$/],
+    ['an unknown RRULE frequency', crlf(['BEGIN:VCALENDAR', ...event('UID:x', 'DTSTART:20260310T000000Z', 'RRULE:FREQ=SOMETIMES'), 'END:VCALENDAR']), /invalid frequency "SOMETIMES"/],
+    ['a rule that would take too long to reach now', crlf(['BEGIN:VCALENDAR', ...event('UID:x', 'DTSTART:20200101T000000Z', 'RRULE:FREQ=MINUTELY', 'DURATION:PT1M', 'SUMMARY:maintenance: full'), 'END:VCALENDAR']), /^event "x": stopped after 20000 occurrences/],
     ['a truncated calendar', 'BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\n', /^calendar could not be parsed: /],
     ['an event without DTSTART', crlf(['BEGIN:VCALENDAR', ...event('UID:x', 'SUMMARY:maintenance: full'), 'END:VCALENDAR']), /^event "x": has no DTSTART$/],
     ['a bad DTSTART', crlf(['BEGIN:VCALENDAR', ...event('UID:x', 'DTSTART:tomorrow', 'SUMMARY:maintenance: full'), 'END:VCALENDAR']), /^(event "x": |calendar could not be parsed: )/],

@@ -41,18 +41,14 @@ const SUMMARY_PATTERN = /^\s*maintenance\s*:\s*([a-z0-9][a-z0-9-]*)/i;
 
 /** Parses feed text into the windows that end after `now` and start within `horizonDays` of it. */
 export function parseCalendarFeed(text: string, now: Date, horizonDays: number, options: CalendarFeedOptions = {}): CalendarFeedResult {
-  let calendar: Component;
-  try {
-    calendar = new ICAL.Component(ICAL.parse(text));
-  } catch (error: unknown) {
-    return { windows: [], errors: [`calendar could not be parsed: ${messageOf(error)}`] };
-  }
+  const calendar = parseCalendar(text);
+  if (typeof calendar === 'string') return { windows: [], errors: [calendar] };
   const defaultTimeZone = options.defaultTimeZone ?? 'UTC';
   if (!isValidTimeZone(defaultTimeZone)) return { windows: [], errors: [`defaultTimeZone "${defaultTimeZone}": unknown IANA time zone`] };
   const errors: string[] = [];
   const range = { from: now.getTime(), to: now.getTime() + horizonDays * DAY_MS };
   const reader = new InstantReader(defaultTimeZone);
-  const windows = masterEvents(calendar, errors).flatMap((event) => {
+  const windows = masterEvents(calendar, errors).filter(isAboutMaintenance).flatMap((event) => {
     try {
       return eventWindows(event, { range, reader, options, errors });
     } catch (error: unknown) {
@@ -61,7 +57,8 @@ export function parseCalendarFeed(text: string, now: Date, horizonDays: number, 
     }
   });
   windows.sort((a, b) => a.start.getTime() - b.start.getTime() || a.preset.localeCompare(b.preset));
-  return { windows, errors };
+  // A recurring event repeats its complaint for every occurrence; once is enough.
+  return { windows, errors: [...new Set(errors)] };
 }
 
 /** Whether any of the windows is open at `now`, with the same edges as windowState (filter by preset first). */
@@ -90,22 +87,46 @@ function mergeRuns(windows: readonly CalendarWindow[]): { start: number; end: nu
   return runs;
 }
 
+/** The VCALENDAR component of the text, or what is wrong with it. */
+function parseCalendar(text: string): Component | string {
+  try {
+    const parsed: unknown = ICAL.parse(text);
+    // ical.js returns one component, or a list when the text holds several.
+    const root = Array.isArray(parsed) && Array.isArray(parsed[0]) ? parsed[0] : parsed;
+    if (!Array.isArray(root) || String(root[0]).toLowerCase() !== 'vcalendar') return 'calendar could not be parsed: expected BEGIN:VCALENDAR';
+    return new ICAL.Component(root);
+  } catch (error: unknown) {
+    return `calendar could not be parsed: ${messageOf(error)}`;
+  }
+}
+
 /** Events with their RECURRENCE-ID exceptions related, so moved or renamed occurrences are honoured. */
 function masterEvents(calendar: Component, errors: string[]): Event[] {
-  const components = calendar.getAllSubcomponents('vevent');
   const masters = new Map<string, Event>();
   const exceptions: Event[] = [];
-  for (const component of components) {
-    const event = new ICAL.Event(component);
-    if (!event.uid) errors.push(`an event without UID was skipped (summary "${event.summary ?? ''}")`);
-    else if (event.isRecurrenceException()) exceptions.push(event);
-    else masters.set(event.uid, event);
+  for (const component of calendar.getAllSubcomponents('vevent')) {
+    try {
+      // Left to itself, ical.js relates every RECURRENCE-ID event in the calendar to every event, whatever its
+      // UID (kewisch/ical.js#1019); an empty list turns that off and the exceptions are related by UID below.
+      const event = new ICAL.Event(component, { strictExceptions: true, exceptions: [] });
+      if (!event.uid) errors.push(`an event without UID was skipped (summary "${event.summary ?? ''}")`);
+      else if (event.isRecurrenceException()) exceptions.push(event);
+      else masters.set(event.uid, event);
+    } catch (error: unknown) {
+      errors.push(`an event could not be read: ${messageOf(error)}`);
+    }
   }
   exceptions.forEach((exception, index) => {
     const master = masters.get(exception.uid);
     // An exception whose series is not in the feed still describes one real occurrence.
-    if (master) master.relateException(exception);
-    else masters.set(`${exception.uid}#${index}`, exception);
+    if (!master) masters.set(`${exception.uid}#${index}`, exception);
+    else {
+      try {
+        master.relateException(exception);
+      } catch (error: unknown) {
+        errors.push(`event "${exception.uid}": a changed occurrence could not be applied: ${messageOf(error)}`);
+      }
+    }
   });
   return [...masters.values()];
 }
@@ -119,13 +140,7 @@ interface FeedContext {
 
 /** The windows of one event (every occurrence of a recurring one) that touch the range. */
 function eventWindows(event: Event, { range, reader, options, errors }: FeedContext): CalendarWindow[] {
-  const dtstart = event.component.getFirstProperty('dtstart');
-  if (!dtstart) throw new Error('has no DTSTART');
-  const tzidParameter = dtstart.getParameter('tzid');
-  const tzid = typeof tzidParameter === 'string' ? tzidParameter : undefined;
-  if (tzid && !isValidTimeZone(tzid) && ['floating', 'local'].includes(event.startDate.zone?.tzid ?? 'floating')) {
-    errors.push(`event "${event.uid}": unknown time zone "${tzid}" and no VTIMEZONE for it; read in ${options.defaultTimeZone ?? 'UTC'}`);
-  }
+  const tzid = startZoneParameter(event, options, errors);
   const windows: CalendarWindow[] = [];
   const iterator = event.iterator();
   for (let count = 0; ; count++) {
@@ -135,12 +150,32 @@ function eventWindows(event: Event, { range, reader, options, errors }: FeedCont
     const details = event.getOccurrenceDetails(occurrence);
     const [start, end] = [reader.instant(details.startDate, tzid), reader.instant(details.endDate, tzid)];
     if (start >= range.to) return windows;
+    const presets = presetsOf(details.item, options, errors);
+    if (presets.length === 0 || end <= range.from) continue;
     if (end <= start) throw new Error('has no duration (add DTEND or DURATION)');
-    if (end <= range.from) continue;
-    for (const preset of presetsOf(details.item, options, errors)) {
-      windows.push({ uid: event.uid, preset, start: new Date(start), end: new Date(end), summary: details.item.summary ?? '' });
-    }
+    const summary = details.item.summary ?? '';
+    windows.push(...presets.map((preset) => ({ uid: event.uid, preset, start: new Date(start), end: new Date(end), summary })));
   }
+}
+
+/** DTSTART's TZID, which matters when the feed has no VTIMEZONE for it; unknown names are reported. */
+function startZoneParameter(event: Event, options: CalendarFeedOptions, errors: string[]): string | undefined {
+  const dtstart = event.component.getFirstProperty('dtstart');
+  if (!dtstart) throw new Error('has no DTSTART');
+  const parameter = dtstart.getParameter('tzid');
+  const tzid = typeof parameter === 'string' ? parameter : undefined;
+  if (tzid && !isValidTimeZone(tzid) && ['floating', 'local'].includes(event.startDate.zone?.tzid ?? 'floating')) {
+    errors.push(`event "${event.uid}": unknown time zone "${tzid}" and no VTIMEZONE for it; read in ${options.defaultTimeZone ?? 'UTC'}`);
+  }
+  return tzid;
+}
+
+/** Whether the event or one of its changed occurrences mentions maintenance; others are not expanded at all. */
+function isAboutMaintenance(event: Event): boolean {
+  return [event, ...Object.values(event.exceptions)].some((item) => {
+    const categories = item.component.getAllProperties('categories').flatMap((property) => property.getValues().map(String));
+    return SUMMARY_PATTERN.test(item.summary ?? '') || categories.some((category) => /^\s*maintenance\b/i.test(category));
+  });
 }
 
 /** The presets an event opens: none for deny windows, cancelled events and unrelated events. */

@@ -46,8 +46,7 @@ export function schedulesToICalendar(schedules: readonly ScheduleSpec[], now: Da
     const timing = recurringTiming(prepared, now.getTime()) ?? listedTiming(prepared, now.getTime(), options.horizonDays ?? DEFAULT_HORIZON_DAYS);
     if (timing === null) return [];
     if (timing.zoned) zonesUsed.set(schedule.timeZone, prepared.clock);
-    const [uid, stamp, ...text] = describe(prepared.schedule, now, options);
-    return [['BEGIN:VEVENT', uid, stamp, ...timing.lines, `DURATION:${formatIcalDuration(prepared.durationMs)}`, ...text, 'END:VEVENT']];
+    return [eventLines(prepared, timing, now, options)];
   });
   const timezones = [...zonesUsed.values()].flatMap((clock) => vtimezoneLines(clock, now.getTime()));
   return joinContentLines([
@@ -82,19 +81,23 @@ function prepare(schedule: ScheduleSpec): Prepared {
   return { schedule, fields: parsed.fields, clock, walker: new OccurrenceWalker(parsed.fields, clock), durationMs: scheduleDurationMs(schedule) };
 }
 
-/** UID and DTSTAMP, then the text a person reads and the properties the feed reader and tools key on. */
-function describe(schedule: ScheduleSpec, now: Date, options: ICalendarOptions): string[] {
+/** One VEVENT: identity, timing, then the text a person reads and the properties tools key on. */
+function eventLines({ schedule, durationMs }: Prepared, timing: Timing, now: Date, options: ICalendarOptions): string[] {
   const { name, preset, kind, cron, timeZone, duration, description } = schedule;
   const title = kind === 'allow' ? `maintenance: ${preset} (${name})` : `maintenance blocked: ${preset} (${name})`;
   const summary = `${kind === 'allow' ? 'Opens' : 'Blocks'} preset ${preset}: cron "${cron}" in ${timeZone}, ${duration} each.`;
   return [
+    'BEGIN:VEVENT',
     `UID:${name}@${options.uidDomain ?? 'maintenance-orchestrator'}`,
     `DTSTAMP:${formatUtc(now.getTime())}`,
+    ...timing.lines,
+    `DURATION:${formatIcalDuration(durationMs)}`,
     `SUMMARY:${escapeText(title)}`,
     `DESCRIPTION:${escapeText(description ? `${summary}\n${description}` : summary)}`,
     `CATEGORIES:maintenance,${escapeText(preset)}`,
     `X-MAINTENANCE-KIND:${kind}`,
     `X-MAINTENANCE-SCHEDULE:${name}`,
+    'END:VEVENT',
   ];
 }
 

@@ -37,8 +37,7 @@ export class OccurrenceWalker {
 
   /** The matches on the local day starting at `midnight` (a local value), or null when the day does not match. */
   day(midnight: number): DayOccurrences | null {
-    const date = new Date(midnight);
-    if (!matchesDay(this.fields, date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCDay())) return null;
+    if (!this.dayMatches(midnight)) return null;
     const span = this.clock.offsetsOnDay(midnight);
     const times = this.timesOfDay;
     if (span !== null && span.at === Infinity) {
@@ -64,8 +63,7 @@ export class OccurrenceWalker {
   wallTimesBetween(from: number, to: number): number[] {
     const found: number[] = [];
     for (let midnight = startOfLocalDay(from); midnight < to; midnight += DAY_MS) {
-      const date = new Date(midnight);
-      if (!matchesDay(this.fields, date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCDay())) continue;
+      if (!this.dayMatches(midnight)) continue;
       for (const time of this.timesOfDay) {
         const local = midnight + time;
         if (local >= from && local < to) found.push(local);
@@ -103,6 +101,11 @@ export class OccurrenceWalker {
       return earlier[earlier.length - 1];
     }
     return null;
+  }
+
+  private dayMatches(midnight: number): boolean {
+    const date = new Date(midnight);
+    return matchesDay(this.fields, date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCDay());
   }
 
   /** A day near a DST change: convert each wall-clock time on its own, then drop repeats from a gap. */

@@ -155,7 +155,7 @@ describe('nextEdge', () => {
     const many = Array.from({ length: 100 }, (_, index) => schedule(crons[index % 5], index % 3 === 0 ? '45m' : '2h', zones[index % 5], `s${index}`));
     const started = performance.now();
     expect(nextEdge(many, at('2026-03-29T00:30:00Z'))).not.toBeNull();
-    expect(performance.now() - started).toBeLessThan(250);
+    expect(performance.now() - started).toBeLessThan(500);
   });
 });
 
