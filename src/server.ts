@@ -45,7 +45,8 @@ function serveDashboard(app: NestExpressApplication): void {
     app.useStaticAssets(DASHBOARD_DIR, { index: 'index.html', maxAge: '1h', setHeaders: noCacheForHtml });
     return;
   }
-  app.getHttpAdapter().get('/', (_request: Request, response: Response) => {
+  const express = app.getHttpAdapter().getInstance() as { get(path: string, handler: (request: Request, response: Response) => void): void };
+  express.get('/', (_request: Request, response: Response) => {
     response.status(503).type('text/plain').send('The dashboard is not built: run `npm run build` (npm start does it for you).\n');
   });
 }
