@@ -9,6 +9,8 @@ import { HealthController } from './api/health.controller';
 import { PresetsController } from './api/presets.controller';
 import { RegistrationsController } from './api/registrations.controller';
 import { ScenariosController } from './api/scenarios.controller';
+import { SchedulesController } from './api/schedules.controller';
+import { ScheduleService } from './schedules/schedule.service';
 import { StateController } from './api/state.controller';
 import { CONFIG, ORCHESTRATOR } from './api/tokens';
 import { ScenarioRegistry } from './discovery/registry';
@@ -27,13 +29,14 @@ export class AppModule {
   static forOrchestrator(orchestrator: Orchestrator, extra: { presets: PresetService; applier: ManifestApplier }): DynamicModule {
     return {
       module: AppModule,
-      controllers: [ScenariosController, PresetsController, StateController, ActivityController, RegistrationsController, HealthController],
+      controllers: [ScenariosController, PresetsController, StateController, ActivityController, RegistrationsController, SchedulesController, HealthController],
       providers: [
         { provide: ORCHESTRATOR, useValue: orchestrator },
         { provide: CONFIG, useValue: orchestrator.config },
         { provide: ControlService, useValue: orchestrator.control },
         { provide: StateService, useValue: orchestrator.state },
         { provide: HistoryService, useValue: orchestrator.history },
+        { provide: ScheduleService, useValue: orchestrator.schedules },
         { provide: PolicyService, useValue: orchestrator.policy },
         { provide: ActivityService, useValue: orchestrator.activity },
         { provide: Reconciler, useValue: orchestrator.reconciler },

@@ -12,10 +12,12 @@ import { Executor } from './reconciler/executor';
 import { SystemHostLoadProbe, type HostLoadProbe } from './reconciler/host-load';
 import { Reconciler, type ReconcilerObserver } from './reconciler/reconciler';
 import { HttpScenarioClient, type ScenarioClient } from './reconciler/scenario-client';
+import { CalendarService } from './schedules/calendar.service';
+import { ScheduleService } from './schedules/schedule.service';
 import { ControlService } from './state/control.service';
 import { HistoryService } from './state/history.service';
 import { PolicyService } from './state/policy.service';
-import { NO_WINDOWS, StateService, type WindowSource } from './state/state.service';
+import { StateService, type WindowSource } from './state/state.service';
 import { openSqliteStore } from './store/open-store';
 import type { Store } from './store/store.port';
 
@@ -43,6 +45,8 @@ export interface Orchestrator {
   reconciler: Reconciler;
   control: ControlService;
   history: HistoryService;
+  schedules: ScheduleService;
+  calendar: CalendarService | null;
   client: ScenarioClient;
   /** Scans, then starts the loop (which first drives every scenario inactive). */
   start(): Promise<void>;
@@ -63,11 +67,20 @@ export async function createOrchestrator(config: Config, overrides: Orchestrator
   const policy = new PolicyService(store.settings, activity);
   await policy.load(config.policyFile, config.manifestsDir);
   const hostProbe = overrides.hostProbe ?? new SystemHostLoadProbe();
-  const state = new StateService(registry, presets, policy, overrides.windows ?? NO_WINDOWS, hostProbe, activity, config.defaultTimeoutMs, clock);
+  const calendar =
+    config.enableCalendar && config.calendarUrl
+      ? new CalendarService(config.calendarUrl, config.allowedHosts, () => presets.list().map((preset) => preset.id), activity, config.calendarRefreshMs, clock)
+      : null;
+  // The loop is built after the state it reads; schedule changes reach it through this late-bound call.
+  let requestPass: () => void = () => undefined;
+  const schedules = new ScheduleService(store.schedules, presets, activity, calendar, () => requestPass(), clock);
+  await schedules.load();
+  const state = new StateService(registry, presets, policy, overrides.windows ?? schedules, hostProbe, activity, config.defaultTimeoutMs, clock);
   const client = overrides.client ?? new HttpScenarioClient(config.actionTimeoutMs);
   const executor = new Executor(client, config.maxInFlight, clock);
   const reconciler = new Reconciler(state, executor, activity, { resyncIntervalMs: config.resyncIntervalMs, clock }, overrides.observer ?? null);
   state.attach(reconciler);
+  requestPass = () => reconciler.request();
   const control = new ControlService(state, registry, reconciler, activity, clock);
   const history = new HistoryService(control, hostProbe, 10_000, 360, clock);
   registry.onChange(() => reconciler.request());
@@ -84,10 +97,13 @@ export async function createOrchestrator(config: Config, overrides: Orchestrator
     reconciler,
     control,
     history,
+    schedules,
+    calendar,
     client,
     async start() {
       activity.record({ category: 'system', actor: 'system', message: `orchestrator starting; every scenario will be driven inactive` });
       await registry.start(config.discoveryIntervalMs);
+      if (calendar) await calendar.start();
       reconciler.start();
       history.start();
       const prune = () => void store.activity.prune(new Date(clock() - config.activityRetentionMs).toISOString(), config.activityRetentionEntries);
@@ -99,6 +115,7 @@ export async function createOrchestrator(config: Config, overrides: Orchestrator
       if (pruneTimer) clearInterval(pruneTimer);
       registry.stop();
       history.stop();
+      calendar?.stop();
       reconciler.stop();
       await activity.close();
       client.close();

@@ -12,6 +12,7 @@ import { packageRoot, type Config } from './config/config';
 import { createOrchestrator, type Orchestrator, type OrchestratorOverrides } from './orchestrator';
 import { ManifestApplier } from './state/manifest-applier';
 import { PresetService } from './state/preset.service';
+import { scheduleKindHandler } from './schedules/schedule-manifest';
 
 /** A running server. */
 export interface RunningServer {
@@ -26,11 +27,17 @@ export interface RunningServer {
 export async function createApp(orchestrator: Orchestrator): Promise<NestExpressApplication> {
   const presets = new PresetService(orchestrator.presets, orchestrator.registry, orchestrator.state, orchestrator.control, orchestrator.activity);
   const applier = new ManifestApplier(orchestrator.state, orchestrator.control, orchestrator.presets, orchestrator.policy);
+  applier.register('Schedule', scheduleKindHandler(orchestrator.schedules));
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forOrchestrator(orchestrator, { presets, applier }), {
     logger: orchestrator.config.logLevel === 'debug' ? ['log', 'error', 'warn', 'debug'] : ['error', 'warn'],
     bodyParser: false,
   });
   app.useBodyParser('json', { limit: bodyParserLimit });
+  // `curl -X POST .../activate` with no body is how the original API was used: treat it as {}.
+  app.use((request: Request, _response: Response, next: () => void) => {
+    request.body ??= {};
+    next();
+  });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   serveDashboard(app);
   return app;

@@ -6,6 +6,7 @@ import type { ActivityEntry } from '../activity/activity';
 import { Reconciler } from '../reconciler/reconciler';
 import { ActivityQueryDto, EventsQueryDto } from './dto/activity.dto';
 import { parseDuration } from '../config/duration';
+import { DomainError } from '../common/domain-error';
 
 /** State-change events are coalesced to at most one per this interval: enough for a live screen, no storm. */
 const STATE_EVENT_INTERVAL_MS = 200;
@@ -65,8 +66,12 @@ export class ActivityController {
 function toSince(value: string): string {
   if (/^\d{4}-\d{2}-\d{2}/.test(value)) {
     const at = new Date(value);
-    if (Number.isNaN(at.getTime())) throw new RangeError(`since "${value}" is not a valid time`);
+    if (Number.isNaN(at.getTime())) throw new DomainError('Invalid', `since "${value}" is not a valid time`);
     return at.toISOString();
   }
-  return new Date(Date.now() - parseDuration(value)).toISOString();
+  try {
+    return new Date(Date.now() - parseDuration(value)).toISOString();
+  } catch (error) {
+    throw new DomainError('Invalid', `since: ${(error as Error).message}`);
+  }
 }

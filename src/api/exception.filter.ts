@@ -32,7 +32,6 @@ function describe(exception: unknown): { status: number; message: string; detail
     return { status: exception.code === 'Conflict' ? 409 : 503, message: exception.message, details: { code: exception.code } };
   }
   if (exception instanceof ConfigError) return { status: 400, message: exception.message, details: { code: 'Invalid' } };
-  if (exception instanceof RangeError) return { status: 400, message: exception.message, details: { code: 'Invalid' } };
   if (exception instanceof HttpException) {
     const body = exception.getResponse();
     const raw = typeof body === 'object' && body !== null ? (body as { message?: unknown }).message : body;

@@ -17,6 +17,8 @@ export interface Config {
   defaultTimeoutMs: number | null;
   enableCalendar: boolean;
   calendarUrl: string | null;
+  /** How often the calendar feed is re-read. */
+  calendarRefreshMs: number;
   dataDir: string;
   databaseUrl: string | null;
   portResolver: string | null;
@@ -70,6 +72,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     return value === undefined || value === '' ? undefined : value;
   };
   const root = packageRoot();
+  if (readBoolean(read, 'ENABLE_CALENDAR', false) && !read('CALENDAR_URL')) {
+    throw new ConfigError('CALENDAR_URL', 'is required when ENABLE_CALENDAR is true: an .ics file path or an http URL on an allowed host');
+  }
   const vrooliRoot = read('VROOLI_ROOT');
   return {
     port: readPort(read, 'MAINTENANCE_PORT', 3250),
@@ -80,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     defaultTimeoutMs: readOptionalDuration(read, 'DEFAULT_TIMEOUT', 'm'),
     enableCalendar: readBoolean(read, 'ENABLE_CALENDAR', false),
     calendarUrl: read('CALENDAR_URL') ?? null,
+    calendarRefreshMs: readDuration(read, 'CALENDAR_REFRESH', '5m', 's', 1_000),
     dataDir: path.resolve(read('DATA_DIR') ?? 'data'),
     databaseUrl: readDatabaseUrl(read),
     portResolver: read('PORT_RESOLVER') ?? null,

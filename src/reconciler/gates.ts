@@ -22,6 +22,8 @@ export interface HostLoad {
 export interface OpenDenyWindow {
   schedule: string;
   closesAt: number;
+  /** The scenarios its preset selects; null blocks every scenario. */
+  appliesTo?: ReadonlySet<string> | null;
 }
 
 /** Who currently holds a slot: active, activating, or admitted earlier in this pass. */
@@ -35,12 +37,15 @@ export function emergencyStopGate(stop: { reason: string; actor: string } | null
   return stop ? { reason: 'EmergencyStop', message: `emergency stop by ${stop.actor}: ${stop.reason}; run resume to lift it` } : null;
 }
 
-/** Gate 2: an open deny window blocks activations until it closes. */
-export function windowGate(denyWindows: readonly OpenDenyWindow[]): GateBlock | null {
+/** Gate 2: an open deny window blocks activations of the scenarios its preset selects until it closes. */
+export function windowGate(denyWindows: readonly OpenDenyWindow[], id: string): GateBlock | null {
+  if (denyWindows.length === 0) return null;
+  denyWindows = denyWindows.filter((window) => !window.appliesTo || window.appliesTo.has(id));
   if (denyWindows.length === 0) return null;
   const last = denyWindows.reduce((a, b) => (b.closesAt > a.closesAt ? b : a));
   const names = denyWindows.map((window) => window.schedule).join(', ');
-  return { reason: 'WindowClosed', message: `deny window ${names} is open until ${new Date(last.closesAt).toISOString()}` };
+  const until = Number.isFinite(last.closesAt) ? `until ${new Date(last.closesAt).toISOString()}` : 'with no end in sight (back-to-back occurrences)';
+  return { reason: 'WindowClosed', message: `deny window ${names} is open ${until}` };
 }
 
 /** Gate 3: never active together with a declared conflict; the one already holding a slot wins. */

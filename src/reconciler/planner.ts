@@ -115,7 +115,7 @@ export function plan(input: PlanInput): Plan {
     const record = recordOf(scenario.id);
     const block =
       emergencyStopGate(input.emergencyStop) ??
-      windowGate(input.denyWindows) ??
+      windowGate(input.denyWindows, scenario.id) ??
       conflictGate(scenario.id, conflicts, occupancy) ??
       concurrencyGate(scenario.weight === 'heavy', input.policy, occupancy) ??
       resourceGate(input.host, input.policy) ??

@@ -8,6 +8,7 @@ import { formatDuration } from '../config/duration';
 import type { ScenarioSpec } from '../discovery/scenario';
 import type { PresetCatalog } from '../presets/preset-catalog';
 import type { MaintenanceStateSpec } from '../presets/schema';
+import { selectedIds } from '../presets/selector';
 import { emptyDesiredState, expiredOverrides, nextOverrideExpiry, resolveDesired, type DesiredStateModel, type OpenAllowWindow } from '../reconciler/desired';
 import type { OpenDenyWindow } from '../reconciler/gates';
 import type { HostLoadProbe } from '../reconciler/host-load';
@@ -25,7 +26,7 @@ export interface ScenarioSource {
 
 /** Open maintenance windows, from schedules and calendars. */
 export interface WindowSource {
-  openWindows(now: number): { allow: OpenAllowWindow[]; deny: OpenDenyWindow[] };
+  openWindows(now: number): { allow: OpenAllowWindow[]; deny: (OpenDenyWindow & { preset?: string })[] };
   /** The next instant a window opens or closes. */
   nextEdge(now: number): number | null;
 }
@@ -227,13 +228,18 @@ export class StateService implements InputsProvider {
     const list = this.scenarios.list();
     const scenarios = list.map((spec) => ({ ...spec, gone: this.scenarios.isGone(spec.id) }));
     const windows = this.windows.openWindows(now);
+    const presetsById = this.presets.byId();
+    const deny = windows.deny.map((window) => {
+      const preset = window.preset ? presetsById.get(window.preset) : undefined;
+      return { ...window, appliesTo: preset ? new Set(selectedIds(preset.selector, list)) : null };
+    });
     const edges = [nextOverrideExpiry(model), this.windows.nextEdge(now)].filter((at): at is number => at !== null);
     return {
       scenarios,
-      desired: resolveDesired(list, model, this.presets.byId(), windows.allow, now),
+      desired: resolveDesired(list, model, presetsById, windows.allow, now),
       policy: this.policy.current(),
       emergencyStop: model.emergencyStop,
-      denyWindows: windows.deny,
+      denyWindows: deny,
       host: this.host.read(),
       nextChangeAt: edges.length ? Math.min(...edges) : null,
     };

@@ -1,0 +1,193 @@
+/**
+ * Maintenance windows at run time: stored schedules plus read-only calendar windows. It is the reconciler's
+ * WindowSource (which windows are open now, and when the next edge comes, so a timer fires a pass exactly
+ * then) and records every opening and closing in the activity log.
+ */
+import type { ActivitySink } from '../activity/activity';
+import { DomainError } from '../common/domain-error';
+import type { PresetCatalog } from '../presets/preset-catalog';
+import type { OpenAllowWindow } from '../reconciler/desired';
+import type { OpenDenyWindow } from '../reconciler/gates';
+import type { WindowSource } from '../state/state.service';
+import type { DocumentRepository } from '../store/store.port';
+import type { CalendarService } from './calendar.service';
+import { schedulesToICalendar } from './ics';
+import { validateSchedule, type ScheduleSpec } from './schedule';
+import { compileSchedule, compiledWindowState, type CompiledSchedule, type WindowState } from './window';
+
+/** A schedule or calendar window as the API shows it. */
+export interface ScheduleView extends Partial<ScheduleSpec> {
+  name: string;
+  preset: string;
+  kind: 'allow' | 'deny';
+  source: 'store' | 'calendar';
+  readOnly: boolean;
+  open: boolean;
+  openedAt: string | null;
+  closesAt: string | null;
+  nextOpen: string | null;
+  nextClose: string | null;
+  /** The next opening and closing as wall-clock times in the schedule's zone, for people. */
+  nextOpenLocal: string | null;
+  nextCloseLocal: string | null;
+}
+
+interface Evaluated {
+  name: string;
+  preset: string;
+  kind: 'allow' | 'deny';
+  state: WindowState;
+}
+
+/** Stored schedules and their evaluation. */
+export class ScheduleService implements WindowSource {
+  private schedules = new Map<string, { spec: ScheduleSpec; compiled: CompiledSchedule }>();
+  /** Evaluation is cached until the next edge: passes are frequent, edges are rare. */
+  private cache: { at: number; validUntil: number; windows: Evaluated[] } | null = null;
+  private openNow = new Set<string>();
+
+  constructor(
+    private readonly repository: DocumentRepository,
+    private readonly presets: PresetCatalog,
+    private readonly activity: ActivitySink,
+    private readonly calendar: CalendarService | null,
+    private readonly onChange: () => void,
+    private readonly clock: () => number = Date.now,
+  ) {
+    calendar?.onRefresh(() => this.changed());
+  }
+
+  /** Loads stored schedules; an unreadable row is logged and skipped. */
+  async load(): Promise<void> {
+    for (const document of await this.repository.list()) {
+      const result = validateSchedule(document.body);
+      if (result.ok) this.schedules.set(result.schedule.name, { spec: result.schedule, compiled: compileSchedule(result.schedule) });
+      else this.activity.record({ category: 'schedule', level: 'warn', actor: 'system', message: `stored schedule ${document.id} skipped: ${result.errors.join('; ')}` });
+    }
+    this.cache = null;
+  }
+
+  /** Validates a schedule (400 with every problem) and checks its preset exists. */
+  validate(input: unknown): ScheduleSpec {
+    const result = validateSchedule(input);
+    if (!result.ok) throw new DomainError('Invalid', result.errors.join('; '), { problems: result.errors });
+    if (!this.presets.has(result.schedule.preset)) throw new DomainError('Invalid', `preset "${result.schedule.preset}" does not exist`);
+    return { ...result.schedule, preset: this.presets.get(result.schedule.preset).id };
+  }
+
+  /** Creates a schedule (Conflict when the name is taken) or, with `replace`, replaces it. */
+  async save(input: unknown, actor: string, replace = false): Promise<ScheduleView> {
+    const spec = this.validate(input);
+    if (replace) await this.repository.put(spec.name, spec);
+    else await this.repository.create(spec.name, spec);
+    this.schedules.set(spec.name, { spec, compiled: compileSchedule(spec) });
+    this.activity.record({ category: 'schedule', actor, preset: spec.preset, message: `schedule ${spec.name} ${replace ? 'saved' : 'created'}: ${spec.kind} ${spec.preset} at "${spec.cron}" ${spec.timeZone} for ${spec.duration}` });
+    this.changed();
+    return this.view(spec.name);
+  }
+
+  /** Deletes a schedule; NotFound when absent. */
+  async delete(name: string, actor: string): Promise<{ success: true; name: string }> {
+    if (!this.schedules.has(name)) throw new DomainError('NotFound', `schedule "${name}" does not exist`);
+    await this.repository.delete(name);
+    this.schedules.delete(name);
+    this.activity.record({ category: 'schedule', actor, message: `schedule ${name} deleted` });
+    this.changed();
+    return { success: true, name };
+  }
+
+  /** Every schedule and calendar window with its state now. */
+  list(): ScheduleView[] {
+    const now = this.clock();
+    const own = [...this.schedules.values()].sort((a, b) => a.spec.name.localeCompare(b.spec.name)).map(({ spec, compiled }) => toView(spec, compiledWindowState(compiled, now)));
+    const calendar = (this.calendar?.windowsByEvent(now) ?? []).map((entry) => ({
+      name: entry.name, preset: entry.preset, kind: 'allow' as const, source: 'calendar' as const, readOnly: true, summary: entry.summary,
+      ...times(entry.state, 'UTC'),
+    }));
+    return [...own, ...calendar];
+  }
+
+  /** One stored schedule with its state. */
+  view(name: string): ScheduleView {
+    const entry = this.schedules.get(name);
+    if (!entry) throw new DomainError('NotFound', `schedule "${name}" does not exist`);
+    return toView(entry.spec, compiledWindowState(entry.compiled, this.clock()));
+  }
+
+  /** The stored schedules as an iCalendar feed. */
+  ics(): string {
+    return schedulesToICalendar([...this.schedules.values()].map((entry) => entry.spec), new Date(this.clock()), { calendarName: 'Maintenance windows' });
+  }
+
+  /** WindowSource: open allow and deny windows now; records openings and closings. */
+  openWindows(now: number): { allow: OpenAllowWindow[]; deny: (OpenDenyWindow & { preset: string })[] } {
+    const windows = this.evaluate(now).filter((window) => window.state.open);
+    this.noteTransitions(windows);
+    return {
+      allow: windows.filter((window) => window.kind === 'allow').map((window) => ({ schedule: window.name, preset: window.preset })),
+      deny: windows.filter((window) => window.kind === 'deny').map((window) => ({ schedule: window.name, preset: window.preset, closesAt: window.state.closesAt?.getTime() ?? Infinity })),
+    };
+  }
+
+  /** WindowSource: the next instant any window opens or closes. */
+  nextEdge(now: number): number | null {
+    const edges = this.evaluate(now).flatMap((window) => [window.state.open ? window.state.closesAt?.getTime() : window.state.nextOpen?.getTime()]);
+    const future = edges.filter((at): at is number => at !== undefined && at > now);
+    return future.length ? Math.min(...future) : null;
+  }
+
+  /** State of every window (for metrics). */
+  states(now: number): Evaluated[] {
+    return this.evaluate(now);
+  }
+
+  private evaluate(now: number): Evaluated[] {
+    if (this.cache && now >= this.cache.at && now < this.cache.validUntil) return this.cache.windows;
+    const windows: Evaluated[] = [...this.schedules.values()].map(({ spec, compiled }) => ({ name: spec.name, preset: spec.preset, kind: spec.kind, state: compiledWindowState(compiled, now) }));
+    for (const entry of this.calendar?.windowsByEvent(now) ?? []) windows.push({ name: entry.name, preset: entry.preset, kind: 'allow', state: entry.state });
+    const edges = windows.map((window) => (window.state.open ? window.state.closesAt?.getTime() : window.state.nextOpen?.getTime()) ?? Infinity);
+    this.cache = { at: now, validUntil: Math.min(Infinity, ...edges), windows };
+    return windows;
+  }
+
+  private noteTransitions(open: Evaluated[]): void {
+    const names = new Set(open.map((window) => window.name));
+    for (const window of open) {
+      if (this.openNow.has(window.name)) continue;
+      const closes = window.state.closesAt ? ` until ${window.state.closesAt.toISOString()}` : '';
+      this.activity.record({ category: 'schedule', actor: 'system', preset: window.preset, message: `window ${window.name} opened (${window.kind} ${window.preset})${closes}` });
+    }
+    for (const name of this.openNow) if (!names.has(name)) this.activity.record({ category: 'schedule', actor: 'system', message: `window ${name} closed` });
+    this.openNow = names;
+  }
+
+  private changed(): void {
+    this.cache = null;
+    this.onChange();
+  }
+}
+
+function toView(spec: ScheduleSpec, state: WindowState): ScheduleView {
+  return { ...spec, source: 'store', readOnly: false, ...times(state, spec.timeZone) };
+}
+
+function times(state: WindowState, timeZone: string) {
+  const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
+  return {
+    open: state.open,
+    openedAt: iso(state.openedAt),
+    closesAt: iso(state.closesAt),
+    nextOpen: iso(state.nextOpen),
+    nextClose: iso(state.nextClose),
+    nextOpenLocal: local(state.nextOpen, timeZone),
+    nextCloseLocal: local(state.nextClose, timeZone),
+  };
+}
+
+/** `2026-11-29 02:00 CET`: the wall clock in the zone, with its abbreviation. */
+function local(date: Date | null, timeZone: string): string | null {
+  if (!date) return null;
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' }).formatToParts(date);
+  const get = (type: string) => parts.find((part) => part.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} ${get('timeZoneName')}`;
+}
