@@ -20,13 +20,15 @@ export class ActivityService extends EventEmitter implements ActivitySink {
     this.setMaxListeners(0);
   }
 
-  /** Records an event. The write is queued in order; `flush()` waits for it. */
+  /** Records an event; subscribers hear of it in order once it is stored. */
   record(input: ActivityInput): void {
     if (this.closed) return; // late results of calls that outlived a shutdown
     const timestamp = new Date(this.clock()).toISOString();
-    this.pending = this.pending
-      .then(() => this.repository.append(input, timestamp))
-      .then((entry) => {
+    // Appended now, not queued: with the SQLite adapter the row is in the WAL before record() returns, so an
+    // answer the API sends after recording an event can never be acknowledged ahead of its log entry.
+    const written = this.repository.append(input, timestamp);
+    this.pending = Promise.all([this.pending, written])
+      .then(([, entry]) => {
         this.recent.push(entry);
         if (this.recent.length > RECENT_SIZE) this.recent.shift();
         this.log(entry);
