@@ -1,0 +1,51 @@
+import { startScenarioServer, type ScenarioServer } from '../../examples/demo-scenario/scenario-server';
+import { HttpScenarioClient, readMaintenanceState } from './scenario-client';
+
+describe('HttpScenarioClient against the demo scenario', () => {
+  const servers: ScenarioServer[] = [];
+  const client = new HttpScenarioClient(300);
+  afterAll(async () => {
+    client.close();
+    await Promise.all(servers.map((server) => server.stop()));
+  });
+  const start = async (options: Parameters<typeof startScenarioServer>[0]) => {
+    const server = await startScenarioServer({ port: 0, ...options });
+    servers.push(server);
+    return { server, address: { id: options.id, endpoint: server.url, stateEndpoint: '/api/maintenance/state' } };
+  };
+
+  it('sets and reads the state', async () => {
+    const { server, address } = await start({ id: 'plain' });
+    expect(await client.setState(address, 'active')).toEqual({ ok: true, reported: 'active' });
+    expect(server.state).toBe('active');
+    expect(await client.getState(address)).toEqual({ ok: true, reported: 'active' });
+  });
+
+  it('falls back to /api/v1/maintenance/state on 404', async () => {
+    const { server, address } = await start({ id: 'legacy', legacyOnly: true });
+    expect(await client.setState(address, 'active')).toMatchObject({ ok: true });
+    expect(server.state).toBe('active');
+    expect(await client.getState(address)).toEqual({ ok: true, reported: 'active' });
+  });
+
+  it('reports unknown when the scenario says nothing about its state', async () => {
+    const { address } = await start({ id: 'silent', silent: true });
+    expect(await client.getState(address)).toEqual({ ok: true, reported: 'unknown' });
+  });
+
+  it('fails an action on a 500, a timeout, and a closed port, saying which', async () => {
+    const failing = await start({ id: 'failing', failRate: 1 });
+    expect(await client.setState(failing.address, 'active')).toMatchObject({ ok: false, unreachable: false, error: expect.stringMatching(/^HTTP 500/) });
+    const slow = await start({ id: 'slow', delayMs: 2_000 });
+    expect(await client.setState(slow.address, 'active')).toMatchObject({ ok: false, unreachable: true, error: 'no answer within 300 ms' });
+    const down = await start({ id: 'down', down: true });
+    expect(await client.setState(down.address, 'active')).toMatchObject({ ok: false, unreachable: true, error: 'connection refused' });
+  });
+
+  it('reads maintenanceState from a body or says unknown', () => {
+    expect(readMaintenanceState('{"maintenanceState":"inactive"}')).toBe('inactive');
+    expect(readMaintenanceState('{"data":{"maintenanceState":"active"}}')).toBe('active');
+    expect(readMaintenanceState('{"maintenanceState":"sleepy"}')).toBe('unknown');
+    expect(readMaintenanceState('not json')).toBe('unknown');
+  });
+});
