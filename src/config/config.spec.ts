@@ -38,6 +38,7 @@ describe('loadConfig', () => {
     [{ DISCOVERY_INTERVAL: 'soon' }, /^DISCOVERY_INTERVAL: "soon" is not a duration/],
     [{ ENABLE_CALENDAR: 'maybe' }, /^ENABLE_CALENDAR: "maybe" must be true or false/],
     [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL: .* must start with postgres/],
+    [{ DATABASE_URL: 'postgres://127.0.0.1/test' }, /^DATABASE_URL: a shared PostgreSQL store is not available/],
     [{ MAINTENANCE_TOKENS: 'nocolon' }, /^MAINTENANCE_TOKENS: "nocolon" must be name:secret/],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: "loud" must be one of/],
   ])('names the variable of a bad value %j', (env, pattern) => {

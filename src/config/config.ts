@@ -160,13 +160,15 @@ function readList(read: Reader, name: string, fallback: string[]): string[] {
   return items;
 }
 
+/**
+ * Only the embedded SQLite store exists in this version. A DATABASE_URL is refused rather than ignored, so
+ * nobody believes two orchestrators share state when they do not.
+ */
 function readDatabaseUrl(read: Reader): string | null {
   const raw = read('DATABASE_URL');
   if (raw === undefined) return null;
-  if (!/^(postgres|postgresql|sqlite):/.test(raw)) {
-    throw new ConfigError('DATABASE_URL', `"${raw}" must start with postgres://, postgresql:// or sqlite:`);
-  }
-  return raw;
+  if (!/^(postgres|postgresql):\/\//.test(raw)) throw new ConfigError('DATABASE_URL', `"${raw}" must start with postgres:// or postgresql://`);
+  throw new ConfigError('DATABASE_URL', 'a shared PostgreSQL store is not available in this version; unset it to use the embedded SQLite store in DATA_DIR');
 }
 
 /** `MAINTENANCE_TOKENS=alice:s3cret,ci:t0ken`: the name is the actor recorded for that token. */
