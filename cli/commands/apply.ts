@@ -1,0 +1,34 @@
+/** `apply -f FILE`: applies manifests of any kind (MaintenanceState sets the whole declared state). */
+import type { ApplyResult } from '../api-types';
+import { BaseCommand } from '../base-command';
+import { dryRunFlag, fileFlag, yesFlag } from '../flags';
+import { appliedDocumentLines } from '../format';
+
+/** Sends a manifest file to the server, which validates every document before changing anything. */
+export default class Apply extends BaseCommand<typeof Apply> {
+  static override summary = 'Apply a manifest file: MaintenanceState (presets + overrides), Preset or Policy documents.';
+  static override description = `A MaintenanceState replaces the applied presets and overrides whole. Prints what activates, what
+deactivates and what is blocked (with the gate and its message). --dry-run only prints that plan. A change that
+touches many scenarios asks for confirmation on a terminal; scripts pass --yes (without it: exit 3, nothing changed).`;
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> -f manifests/examples/state.yaml --dry-run',
+    '<%= config.bin %> <%= command.id %> -f manifests/examples/state.yaml --yes',
+    'cat state.yaml | <%= config.bin %> <%= command.id %> -f -',
+  ];
+  static override flags = {
+    file: fileFlag,
+    'dry-run': dryRunFlag,
+    yes: yesFlag,
+  };
+
+  override async run(): Promise<ApplyResult> {
+    const { text, source } = await this.readInput(this.flags.file);
+    const dryRun = this.flags['dry-run'];
+    const result = dryRun
+      ? await this.client.applyManifests({ manifests: text, source, dryRun })
+      : await this.withConfirmation((confirm) => this.client.applyManifests({ manifests: text, source, confirm: confirm || undefined }), this.flags.yes);
+    if (dryRun) this.log('dry run: nothing changed');
+    this.log(appliedDocumentLines(result.documents, dryRun).join('\n'));
+    return result;
+  }
+}

@@ -1,0 +1,140 @@
+import type { ActivityEntry, ChangePlan, PresetChangeResult, Scenario, ScenarioChangeResult, Status } from './api-types';
+import { activityLine, appliedDocumentLines, blockedLine, planLines, presetChangeLines, reasonText, scenarioChangeLine, scenarioTable, shortDuration, statusLines, table, ttlLeft } from './format';
+
+const NOW = Date.parse('2026-01-01T12:00:00Z');
+
+function scenario(id: string, patch: Partial<Scenario> = {}): Scenario {
+  return {
+    id, name: id, displayName: id, description: '', tags: [], weight: 'light', endpoint: 'http://127.0.0.1:1', isActive: false,
+    desiredState: 'inactive', observedState: 'inactive', reason: null, message: null, conditions: [], activeUntil: null, lastActive: null, ...patch,
+  };
+}
+
+const emptyPlan: ChangePlan = { activate: [], deactivate: [], blocked: [], touched: [] };
+
+describe('table', () => {
+  it('aligns columns and leaves the last one unpadded', () => {
+    expect(table(['A', 'BB'], [['long', 'x'], ['s', 'yy']])).toBe('A     BB\nlong  x\ns     yy');
+  });
+});
+
+describe('shortDuration and ttlLeft', () => {
+  it.each([
+    [0, '0s'],
+    [45_000, '45s'],
+    [250_000, '4m 10s'],
+    [7_200_000, '2h'],
+    [7_500_000, '2h 5m'],
+    [90_061_000, '1d 1h'],
+  ])('%i ms reads %s', (ms, text) => expect(shortDuration(ms)).toBe(text));
+
+  it('says - without a TTL and expiring once it passed', () => {
+    expect(ttlLeft(null, NOW)).toBe('-');
+    expect(ttlLeft('2026-01-01T13:30:00Z', NOW)).toBe('1h 30m');
+    expect(ttlLeft('2026-01-01T11:00:00Z', NOW)).toBe('expiring');
+  });
+});
+
+describe('scenarioTable', () => {
+  it('shows observed, desired, TTL and the reason with its message', () => {
+    const text = scenarioTable(
+      [
+        scenario('code-smell', { isActive: true, observedState: 'active', desiredState: 'active', activeUntil: '2026-01-01T12:30:00Z' }),
+        scenario('database-vacuum', { desiredState: 'active', reason: 'Conflict', message: 'conflicts with backup-manager' }),
+        scenario('gone-away', { observedState: 'unreachable', reason: 'Unreachable', message: 'connection refused' }),
+      ],
+      NOW,
+    );
+    expect(text.split('\n')).toEqual([
+      'ID               OBSERVED                DESIRED   TTL  REASON',
+      'code-smell       active                  active    30m  -',
+      'database-vacuum  inactive                active    -    Conflict: conflicts with backup-manager',
+      'gone-away        unreachable (inactive)  inactive  -    Unreachable: connection refused',
+    ]);
+  });
+
+  it('says so when there is nothing', () => expect(scenarioTable([], NOW)).toMatch(/no maintenance scenarios/));
+});
+
+describe('scenario change lines', () => {
+  const result = (patch: Partial<ScenarioChangeResult>): ScenarioChangeResult => ({
+    success: true, scenario: 'code-smell', newState: 'active', reason: null, message: null, activeUntil: null, state: scenario('code-smell'), ...patch,
+  });
+
+  it.each([
+    [result({}), 'code-smell: active'],
+    [result({ activeUntil: '2026-01-01T14:00:00Z' }), 'code-smell: active (until 2026-01-01T14:00:00Z, 2h left)'],
+    [result({ newState: 'inactive' }), 'code-smell: inactive'],
+    [result({ success: false, newState: 'inactive', reason: 'ActionFailed', message: 'HTTP 500' }), 'code-smell: still inactive, not acknowledged (ActionFailed: HTTP 500)'],
+  ])('%#: %s', (input, line) => expect(scenarioChangeLine(input, NOW)).toBe(line));
+
+  it('names the gate and its message when blocked', () => {
+    expect(blockedLine('code-smell', 'Conflict', 'conflicts with x')).toBe('code-smell: blocked by Conflict: conflicts with x');
+    expect(reasonText('Cooldown', null)).toBe('Cooldown');
+  });
+});
+
+describe('planLines', () => {
+  it('lists activations, deactivations and every blocked scenario with its reason', () => {
+    const plan: ChangePlan = { activate: ['a', 'b'], deactivate: ['c'], blocked: [{ scenario: 'd', reason: 'ConcurrencyLimit', message: 'maxHeavy 2 reached' }], touched: ['a', 'b', 'c', 'd'] };
+    expect(planLines(plan, 'would')).toEqual(['would activate:   a, b', 'would deactivate: c', 'would be blocked:', '  SCENARIO  REASON', '  d         ConcurrencyLimit: maxHeavy 2 reached']);
+  });
+
+  it('says when nothing changes', () => expect(planLines(emptyPlan)).toEqual(['no changes: every scenario already matches the declared state']));
+});
+
+describe('presetChangeLines', () => {
+  const result: PresetChangeResult = {
+    success: false, preset: 'full', activated: ['a'], deactivated: [], blocked: [{ scenario: 'b', reason: 'Conflict', message: 'conflicts with a' }],
+    failed: [{ scenario: 'c', message: 'no acknowledgement yet' }], plan: { ...emptyPlan, activate: ['a', 'c'] },
+  };
+
+  it('reports activated, blocked and not converged scenarios', () => {
+    const text = presetChangeLines(result, 'applied', false).join('\n');
+    expect(text).toContain('preset full applied');
+    expect(text).toContain('activated:   a');
+    expect(text).toMatch(/b\s+Conflict: conflicts with a/);
+    expect(text).toMatch(/not converged:[\s\S]*c\s+no acknowledgement yet/);
+  });
+
+  it('shows a blocked scenario once, as blocked, even when the server also counts it as deactivated', () => {
+    const text = presetChangeLines({ ...result, deactivated: ['b'], failed: [] }, 'applied', false).join('\n');
+    expect(text).not.toContain('deactivated');
+    expect(text).toMatch(/blocked:[\s\S]*b\s+Conflict/);
+  });
+
+  it('prints the plan on a dry run', () => {
+    expect(presetChangeLines(result, 'applied', true)).toEqual(['preset full (dry run, nothing changed):', '  would activate:   a, c']);
+  });
+});
+
+describe('appliedDocumentLines', () => {
+  it('shows each document and its plan', () => {
+    expect(appliedDocumentLines([{ kind: 'MaintenanceState', name: 'weekday', result: 'planned', plan: { ...emptyPlan, activate: ['x'] } }, { kind: 'Policy', name: null, result: 'policy replaced' }], true)).toEqual([
+      'MaintenanceState/weekday: planned',
+      '  would activate:   x',
+      'Policy/(unnamed): policy replaced',
+    ]);
+  });
+});
+
+describe('activityLine and statusLines', () => {
+  const entry: ActivityEntry = { id: 1, timestamp: '2026-01-01T12:00:00.000Z', category: 'api', level: 'info', scenario: 'code-smell', preset: null, actor: 'alice', message: 'activate requested', data: null };
+
+  it('prints timestamp category scenario actor message', () => {
+    expect(activityLine(entry)).toBe('2026-01-01T12:00:00.000Z api code-smell alice activate requested');
+    expect(activityLine({ ...entry, scenario: null, actor: null, level: 'warn' })).toBe('2026-01-01T12:00:00.000Z api - - [warn] activate requested');
+  });
+
+  it('summarizes the status, the emergency stop included', () => {
+    const status: Status = {
+      health: 'healthy', maintenanceState: 'stopped', totalScenarios: 11, activeScenarios: 0, inactiveScenarios: 11, recentActivity: [entry], uptime: 65,
+      blockedScenarios: 1, emergencyStop: { reason: 'incident 42', actor: 'alice', at: '2026-01-01T11:00:00Z' }, appliedPresets: [], overrides: {},
+    };
+    const text = statusLines(status).join('\n');
+    expect(text).toMatch(/maintenance:\s+stopped \(0 of 11 active, 1 blocked\)/);
+    expect(text).toContain('ACTIVE since 2026-01-01T11:00:00Z by alice: incident 42');
+    expect(text).toMatch(/uptime:\s+1m 5s/);
+    expect(text).toContain('  2026-01-01T12:00:00.000Z api code-smell alice activate requested');
+  });
+});

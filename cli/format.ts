@@ -1,0 +1,158 @@
+/** Human output of the CLI: tables, plans, results and log lines. Pure: every function takes `now` when it needs time. */
+import type { ActivityEntry, AppliedDocument, ChangePlan, Preset, PresetChangeResult, Scenario, ScenarioChangeResult, Status, StopAllResult } from './api-types';
+
+/** Left-aligned columns separated by two spaces; the last column is not padded. */
+export function table(headers: string[], rows: string[][]): string {
+  const all = [headers, ...rows];
+  const widths = headers.map((_, column) => Math.max(...all.map((row) => (row[column] ?? '').length)));
+  return all.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]))).join('  ').trimEnd()).join('\n');
+}
+
+/** `2h 5m`, `4m 10s`, `45s`: the two largest units, enough to read at a glance. */
+export function shortDuration(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  const parts: [number, string][] = [
+    [Math.floor(seconds / 86_400), 'd'],
+    [Math.floor((seconds % 86_400) / 3600), 'h'],
+    [Math.floor((seconds % 3600) / 60), 'm'],
+    [seconds % 60, 's'],
+  ];
+  const first = parts.findIndex(([value]) => value > 0);
+  if (first === -1) return '0s';
+  return parts
+    .slice(first, first + 2)
+    .filter(([value]) => value > 0)
+    .map(([value, unit]) => `${value}${unit}`)
+    .join(' ');
+}
+
+/** Time left until an ISO instant, `-` when there is none, `expiring` once it passed (the loop removes it next pass). */
+export function ttlLeft(until: string | null | undefined, now: number): string {
+  if (!until) return '-';
+  const left = Date.parse(until) - now;
+  return left > 0 ? shortDuration(left) : 'expiring';
+}
+
+/** `Reason: message`, or `-` for a converged scenario. */
+export function reasonText(reason: string | null, message: string | null): string {
+  if (!reason) return '-';
+  return message ? `${reason}: ${message}` : reason;
+}
+
+/** The `list` table: id, observed, desired, reason/message, TTL left. */
+export function scenarioTable(scenarios: Scenario[], now: number): string {
+  if (scenarios.length === 0) return 'no maintenance scenarios found';
+  const rows = scenarios.map((s) => [s.id, s.observedState === 'active' || s.observedState === 'inactive' ? s.observedState : `${s.observedState} (${s.isActive ? 'active' : 'inactive'})`, s.desiredState, ttlLeft(s.activeUntil, now), reasonText(s.reason, s.message)]);
+  return table(['ID', 'OBSERVED', 'DESIRED', 'TTL', 'REASON'], rows);
+}
+
+/** The outcome of activate/deactivate: `code-smell: active (until 14:02Z, 2h left)` or why it is not. */
+export function scenarioChangeLine(result: ScenarioChangeResult, now: number): string {
+  const until = result.activeUntil && result.newState === 'active' ? ` (until ${result.activeUntil}, ${ttlLeft(result.activeUntil, now)} left)` : '';
+  if (result.success) return `${result.scenario}: ${result.newState}${until}`;
+  return `${result.scenario}: still ${result.newState}, not acknowledged${result.reason ? ` (${reasonText(result.reason, result.message)})` : ''}`;
+}
+
+/** `code-smell: blocked by Conflict: conflicts with backup-manager`. */
+export function blockedLine(scenario: string, reason: string, message: string | null): string {
+  return `${scenario}: blocked by ${reason}${message ? `: ${message}` : ''}`;
+}
+
+/** A plan as lines: what activates, what deactivates, what is blocked and why. */
+export function planLines(plan: ChangePlan, tense: 'now' | 'would' = 'now'): string[] {
+  const prefix = tense === 'would' ? 'would ' : '';
+  const lines: string[] = [];
+  if (plan.activate.length) lines.push(`${prefix}activate:   ${plan.activate.join(', ')}`);
+  if (plan.deactivate.length) lines.push(`${prefix}deactivate: ${plan.deactivate.join(', ')}`);
+  if (plan.blocked.length) {
+    lines.push(`${tense === 'would' ? 'would be ' : ''}blocked:`);
+    lines.push(...indent(table(['SCENARIO', 'REASON'], plan.blocked.map((b) => [b.scenario, reasonText(b.reason, b.message)]))));
+  }
+  if (lines.length === 0) lines.push('no changes: every scenario already matches the declared state');
+  return lines;
+}
+
+/** The result of `preset apply|remove`: what happened, what was blocked, what failed. */
+export function presetChangeLines(result: PresetChangeResult, action: 'applied' | 'added' | 'removed', dryRun: boolean): string[] {
+  if (dryRun) return [`preset ${result.preset} (dry run, nothing changed):`, ...indent(planLines(result.plan, 'would').join('\n'))];
+  const lines = [`preset ${result.preset} ${action}`];
+  // A blocked scenario is inactive with an inactive target, so the server may count it as deactivated too; it is shown once, as blocked.
+  const blocked = new Set(result.blocked.map((b) => b.scenario));
+  const deactivated = result.deactivated.filter((id) => !blocked.has(id));
+  if (result.activated.length) lines.push(`  activated:   ${result.activated.join(', ')}`);
+  if (deactivated.length) lines.push(`  deactivated: ${deactivated.join(', ')}`);
+  if (!result.activated.length && !deactivated.length && !result.failed.length) lines.push('  no changes');
+  if (result.blocked.length) lines.push('  blocked:', ...indent(table(['SCENARIO', 'REASON'], result.blocked.map((b) => [b.scenario, reasonText(b.reason, b.message)])), 4));
+  if (result.failed.length) lines.push('  not converged:', ...indent(table(['SCENARIO', 'MESSAGE'], result.failed.map((f) => [f.scenario, f.message])), 4));
+  return lines;
+}
+
+/** The result of `apply -f` or `plan -f`: each document and, for states, its plan. */
+export function appliedDocumentLines(documents: AppliedDocument[], dryRun: boolean): string[] {
+  const lines: string[] = [];
+  for (const document of documents) {
+    lines.push(`${document.kind}/${document.name ?? '(unnamed)'}: ${document.result}`);
+    if (document.plan) lines.push(...indent(planLines(document.plan, dryRun ? 'would' : 'now').join('\n')));
+  }
+  if (documents.length === 0) lines.push('the file holds no documents');
+  return lines;
+}
+
+/** The `preset list` table. */
+export function presetTable(presets: Preset[]): string {
+  const rows = presets.map((p) => [p.id, p.isActive ? 'applied' : '-', p.isDefault ? 'default' : 'custom', String(p.scenarios.length), [p.description, p.aliases.length ? `(aliases: ${p.aliases.join(', ')})` : ''].filter(Boolean).join(' ')]);
+  return table(['ID', 'STATE', 'KIND', 'SCENARIOS', 'DESCRIPTION'], rows);
+}
+
+/** `preset show`: the preset, its selector and what it selects now. */
+export function presetDetail(preset: Preset): string {
+  const selector = preset.selector;
+  const list = (values: string[]) => (values.length ? values.join(', ') : '-');
+  return [
+    `id:          ${preset.id}`,
+    `description: ${preset.description || '-'}`,
+    `kind:        ${preset.isDefault ? 'default' : 'custom'}${preset.isActive ? ', applied' : ''}`,
+    `aliases:     ${list(preset.aliases)}`,
+    `selector:    names: ${list(selector.names)}; tags: ${list(selector.tags)}; exclude: ${list(selector.exclude)}`,
+    `selects:     ${preset.scenarios.length ? `${preset.scenarios.length}: ${preset.scenarios.join(', ')}` : 'nothing discovered now'}`,
+  ].join('\n');
+}
+
+/** One activity entry: `timestamp category scenario actor message`. */
+export function activityLine(entry: ActivityEntry): string {
+  const level = entry.level && entry.level !== 'info' ? ` [${entry.level}]` : '';
+  return `${entry.timestamp} ${entry.category} ${entry.scenario ?? entry.preset ?? '-'} ${entry.actor ?? '-'}${level} ${entry.message}`;
+}
+
+/** The `status` summary. */
+export function statusLines(status: Status): string[] {
+  const stop = status.emergencyStop;
+  const overrides = Object.entries(status.overrides ?? {});
+  const counts = [`${status.activeScenarios} of ${status.totalScenarios} active`];
+  if (status.blockedScenarios) counts.push(`${status.blockedScenarios} blocked`);
+  if (status.unreachableScenarios) counts.push(`${status.unreachableScenarios} unreachable`);
+  const lines = [
+    `health:          ${status.health}`,
+    `maintenance:     ${status.maintenanceState} (${counts.join(', ')})`,
+    `emergency stop:  ${stop ? `ACTIVE since ${stop.at} by ${stop.actor}: ${stop.reason} (run 'maintenance-orchestrator resume' to lift)` : 'off'}`,
+    `applied presets: ${status.appliedPresets?.length ? status.appliedPresets.join(', ') : 'none'}`,
+    `overrides:       ${overrides.length ? overrides.map(([id, o]) => `${id}=${o.state}${o.expiresAt ? ` until ${o.expiresAt}` : ''}`).join(', ') : 'none'}`,
+    `uptime:          ${shortDuration(status.uptime * 1000)}`,
+  ];
+  if (status.reconciler?.lastError) lines.push(`last pass error: ${status.reconciler.lastError}`);
+  if (status.recentActivity.length) lines.push('recent activity:', ...indent([...status.recentActivity].reverse().map(activityLine).join('\n')));
+  return lines;
+}
+
+/** The result of stop-all. */
+export function stopAllLines(result: StopAllResult): string[] {
+  const lines = [`emergency stop by ${result.actor}: ${result.reason}`];
+  lines.push(result.deactivated.length ? `deactivated: ${result.deactivated.join(', ')}` : 'nothing was active');
+  if (result.stillActive.length) lines.push(`still active (not acknowledged yet; the loop keeps trying): ${result.stillActive.join(', ')}`);
+  lines.push("nothing activates until 'maintenance-orchestrator resume'");
+  return lines;
+}
+
+function indent(text: string, spaces = 2): string[] {
+  return text.split('\n').map((line) => `${' '.repeat(spaces)}${line}`);
+}
