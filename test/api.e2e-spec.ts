@@ -108,6 +108,16 @@ describe('REST API', () => {
     expect((await request(http).get('/api/v1/desired-state')).body).toEqual(before);
   });
 
+  it('asks for confirmation of a whole file before applying any of it', async () => {
+    const file = [
+      'apiVersion: maintenance/v1', 'kind: Preset', 'metadata: {name: half-applied}', 'spec: {selector: {names: [code-smell]}}', '---',
+      'apiVersion: maintenance/v1', 'kind: MaintenanceState', 'spec: {presets: [full]}',
+    ].join('\n');
+    const { body } = await request(http).post('/api/v1/apply').send({ manifests: file }).expect(428);
+    expect(body.plan.touched.length).toBeGreaterThan(3);
+    await request(http).get('/api/v1/presets/half-applied').expect(404);
+  });
+
   it('plans a declared state without acting', async () => {
     const { body } = await request(http).post('/api/v1/plan').send({ presets: ['minimal'] }).expect(200);
     expect(body).toMatchObject({ activate: ['health-checker', 'log-cleanup'], deactivate: ['code-smell', 'performance-monitor'] });

@@ -88,6 +88,7 @@ export class ControlService {
     if (target === 'active' && view.reason && (GATES as readonly string[]).includes(view.reason)) {
       throw new DomainError('Refused', `${id} is blocked by ${view.reason}: ${view.message}. It stays desired active and starts when the gate clears; deactivate ${id} to withdraw.`, {
         reason: view.reason,
+        gateMessage: view.message,
         scenario: id,
         newState,
       });
@@ -125,7 +126,7 @@ export class ControlService {
       success: failed.length === 0,
       preset,
       activated: views.filter((view) => view.isActive && view.targetState === 'active').map((view) => view.id),
-      deactivated: views.filter((view) => !view.isActive && view.targetState === 'inactive').map((view) => view.id),
+      deactivated: views.filter((view) => !view.isActive && view.desiredState === 'inactive').map((view) => view.id),
       blocked,
       failed,
       plan,

@@ -5,7 +5,7 @@
 import { DomainError } from '../common/domain-error';
 import { parseManifests, type RawManifest } from '../presets/manifest';
 import type { PresetCatalog } from '../presets/preset-catalog';
-import { maintenanceStateFromManifest, policyFromManifest, presetFromManifest } from '../presets/schema';
+import { maintenanceStateFromManifest, policyFromManifest, presetFromManifest, type MaintenanceStateSpec } from '../presets/schema';
 import type { ChangePlan } from './change-plan';
 import type { ControlService } from './control.service';
 import type { PolicyService } from './policy.service';
@@ -45,12 +45,30 @@ export class ManifestApplier {
   async apply(text: string, source: string, options: { actor: string; dryRun?: boolean; confirm?: boolean }): Promise<{ success: boolean; dryRun: boolean; documents: AppliedDocument[] }> {
     const validated = parseManifests(text, source).map((manifest) => ({ manifest, value: this.validate(manifest) }));
     const dryRun = options.dryRun ?? false;
+    // Confirmation is asked for the file as a whole, before anything in it is applied.
+    if (!dryRun) {
+      for (const { manifest, value } of validated) {
+        if (manifest.kind === 'MaintenanceState') await this.assertConfirmed(value as MaintenanceStateSpec, options);
+      }
+    }
     const documents: AppliedDocument[] = [];
     for (const { manifest, value } of validated) {
       const name = typeof manifest.metadata.name === 'string' ? manifest.metadata.name : null;
       documents.push({ kind: manifest.kind, name, ...(await this.applyOne(manifest, value, { ...options, dryRun })) });
     }
     return { success: true, dryRun, documents };
+  }
+
+  private async assertConfirmed(spec: MaintenanceStateSpec, options: { actor: string; confirm?: boolean }): Promise<void> {
+    let plan: ChangePlan;
+    try {
+      plan = await this.state.setDesiredState(spec, { ...options, dryRun: true });
+    } catch (error) {
+      // A preset defined earlier in the same file does not exist yet; the document is checked again in turn.
+      if (error instanceof DomainError && error.code === 'NotFound') return;
+      throw error;
+    }
+    this.state.assertConfirmed(plan, options.confirm);
   }
 
   private validate(manifest: RawManifest): unknown {

@@ -192,10 +192,7 @@ export class StateService implements InputsProvider {
   private async commit(next: DesiredStateModel, options: IntentOptions, entry: { scenario?: string; preset?: string; message: string }): Promise<ChangePlan> {
     const change = this.planFor(next);
     if (options.dryRun) return change;
-    const threshold = this.policy.current().bulkConfirmThreshold;
-    if (change.touched.length > threshold && !options.confirm) {
-      throw new DomainError('ConfirmationRequired', `this change touches ${change.touched.length} scenarios (more than bulkConfirmThreshold ${threshold}): confirm it`, { plan: change });
-    }
+    this.assertConfirmed(change, options.confirm);
     this.model = next;
     this.activity.record({ category: 'api', actor: options.actor, scenario: entry.scenario ?? null, preset: entry.preset ?? null, message: entry.message, data: { activate: change.activate.length, deactivate: change.deactivate.length, blocked: change.blocked.length } });
     this.reconciler?.runPass();
@@ -212,6 +209,14 @@ export class StateService implements InputsProvider {
       next.overrides[id] = { state: override.state, expiresAt: ttlMs ? now + ttlMs : null, reason: override.reason, actor, setAt: now };
     }
     return next;
+  }
+
+  /** ConfirmationRequired (with the plan) when a change touches more than bulkConfirmThreshold scenarios. */
+  assertConfirmed(change: ChangePlan, confirmed: boolean | undefined): void {
+    const threshold = this.policy.current().bulkConfirmThreshold;
+    if (change.touched.length > threshold && !confirmed) {
+      throw new DomainError('ConfirmationRequired', `this change touches ${change.touched.length} scenarios (more than bulkConfirmThreshold ${threshold}): confirm it`, { plan: change });
+    }
   }
 
   private refuseUnderStop(what: string): void {
