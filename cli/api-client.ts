@@ -87,6 +87,11 @@ export class ApiClient {
   policy = () => this.json<T.PolicyView>('GET', 'policy');
   putPolicy = (spec: Record<string, unknown>) => this.json<{ success: boolean; policy: Record<string, unknown> }>('PUT', 'policy', { body: { spec } });
 
+  listSchedules = () => this.json<{ schedules: T.Schedule[] }>('GET', 'schedules');
+  getSchedule = (name: string) => this.json<T.Schedule>('GET', `schedules/${enc(name)}`);
+  createSchedule = (body: T.CreateScheduleInput) => this.json<T.Schedule>('POST', 'schedules', { body });
+  deleteSchedule = (name: string) => this.json<{ success: boolean; name: string }>('DELETE', `schedules/${enc(name)}`);
+
   activity = (query: T.ActivityQuery = {}) => this.json<T.ActivityPage>('GET', 'activity', { query: { ...query } });
 
   /** Opens GET /events (activity entries only); resolves once the server accepted the stream. */

@@ -228,3 +228,35 @@ export interface ApiErrorBody {
   plan?: ChangePlan;
   [key: string]: unknown;
 }
+
+/** A maintenance window with its state (GET /schedules). */
+export interface Schedule {
+  name: string;
+  preset: string;
+  cron?: string;
+  duration?: string;
+  timeZone?: string;
+  kind: 'allow' | 'deny';
+  description?: string;
+  summary?: string;
+  source: 'store' | 'calendar';
+  readOnly: boolean;
+  open: boolean;
+  openedAt: string | null;
+  closesAt: string | null;
+  nextOpen: string | null;
+  nextClose: string | null;
+  nextOpenLocal: string | null;
+  nextCloseLocal: string | null;
+}
+
+/** Body of POST /schedules. */
+export interface CreateScheduleInput {
+  name: string;
+  preset: string;
+  cron: string;
+  duration: string;
+  timeZone?: string;
+  kind?: 'allow' | 'deny';
+  description?: string;
+}

@@ -1,5 +1,5 @@
 import type { ActivityEntry, ChangePlan, PresetChangeResult, Scenario, ScenarioChangeResult, Status } from './api-types';
-import { activityLine, appliedDocumentLines, blockedLine, planLines, presetChangeLines, reasonText, scenarioChangeLine, scenarioTable, shortDuration, statusLines, table, ttlLeft } from './format';
+import { activityLine, appliedDocumentLines, blockedLine, planLines, presetChangeLines, reasonText, scenarioChangeLine, scenarioTable, shortDuration, statusLines, table, ttlLeft, defaultScheduleName, scheduleTable } from './format';
 
 const NOW = Date.parse('2026-01-01T12:00:00Z');
 
@@ -136,5 +136,22 @@ describe('activityLine and statusLines', () => {
     expect(text).toContain('ACTIVE since 2026-01-01T11:00:00Z by alice: incident 42');
     expect(text).toMatch(/uptime:\s+1m 5s/);
     expect(text).toContain('  2026-01-01T12:00:00.000Z api code-smell alice activate requested');
+  });
+});
+
+describe('schedules', () => {
+  it('derives a name from preset and cron', () => {
+    expect(defaultScheduleName('security-only', '0 2 * * 0')).toBe('security-only-0-2-x-x-0');
+    expect(defaultScheduleName('full', '*/15 9-17 * * 1-5')).toBe('full-x-15-9-17-x-x-1-5');
+  });
+
+  it('shows open windows until their close, others with the next opening, in zone and UTC', () => {
+    const base = { preset: 'security', kind: 'allow' as const, source: 'store' as const, readOnly: false, cron: '0 2 * * 0', duration: '2h', timeZone: 'Europe/Berlin', openedAt: null };
+    const text = scheduleTable([
+      { ...base, name: 'a', open: true, closesAt: '2026-11-29T03:00:00.000Z', nextOpen: null, nextClose: '2026-11-29T03:00:00.000Z', nextOpenLocal: null, nextCloseLocal: '2026-11-29 04:00 CET' },
+      { ...base, name: 'b', open: false, closesAt: null, nextOpen: '2026-11-29T01:00:00.000Z', nextClose: '2026-11-29T03:00:00.000Z', nextOpenLocal: '2026-11-29 02:00 CET', nextCloseLocal: '2026-11-29 04:00 CET' },
+    ]);
+    expect(text).toContain('OPEN until 2026-11-29 04:00 CET (03:00Z)');
+    expect(text).toContain('opens 2026-11-29 02:00 CET (01:00Z), closes 2026-11-29 04:00 CET (03:00Z)');
   });
 });

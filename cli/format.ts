@@ -1,5 +1,5 @@
 /** Human output of the CLI: tables, plans, results and log lines. Pure: every function takes `now` when it needs time. */
-import type { ActivityEntry, AppliedDocument, ChangePlan, Preset, PresetChangeResult, Scenario, ScenarioChangeResult, Status, StopAllResult } from './api-types';
+import type { ActivityEntry, AppliedDocument, ChangePlan, Preset, PresetChangeResult, Scenario, ScenarioChangeResult, Schedule, Status, StopAllResult } from './api-types';
 
 /** Left-aligned columns separated by two spaces; the last column is not padded. */
 export function table(headers: string[], rows: string[][]): string {
@@ -155,4 +155,42 @@ export function stopAllLines(result: StopAllResult): string[] {
 
 function indent(text: string, spaces = 2): string[] {
   return text.split('\n').map((line) => `${' '.repeat(spaces)}${line}`);
+}
+
+/** When a window opens or closes next, in its zone and in UTC: `2026-11-29 02:00 CET (01:00Z)`. */
+export function windowTime(local: string | null, utc: string | null): string {
+  if (!utc) return '-';
+  const z = `${utc.slice(11, 16)}Z`;
+  return local ? `${local} (${z})` : `${utc.slice(0, 16).replace('T', ' ')}Z`;
+}
+
+/** The `schedule list` table: open now, or the next opening and closing. */
+export function scheduleTable(schedules: Schedule[]): string {
+  const rows = schedules.map((s) => [
+    s.name,
+    s.kind,
+    s.preset,
+    s.source === 'calendar' ? 'calendar (read-only)' : `${s.cron} ${s.timeZone} for ${s.duration}`,
+    s.open ? `OPEN until ${windowTime(s.nextCloseLocal, s.closesAt)}` : `opens ${windowTime(s.nextOpenLocal, s.nextOpen)}, closes ${windowTime(s.nextCloseLocal, s.nextClose)}`,
+  ]);
+  return table(['NAME', 'KIND', 'PRESET', 'WHEN', 'STATE'], rows);
+}
+
+/** `schedule show`/`create`: one window in full. */
+export function scheduleDetail(s: Schedule): string {
+  return [
+    `name:        ${s.name}${s.readOnly ? ' (read-only, from the calendar feed)' : ''}`,
+    `kind:        ${s.kind} (${s.kind === 'allow' ? 'adds the preset while open' : 'blocks its activations while open'})`,
+    `preset:      ${s.preset}`,
+    ...(s.cron ? [`cron:        ${s.cron} in ${s.timeZone}, for ${s.duration}`] : []),
+    ...(s.description ? [`description: ${s.description}`] : []),
+    s.open ? `state:       OPEN until ${windowTime(s.nextCloseLocal, s.closesAt)}` : `next opens:  ${windowTime(s.nextOpenLocal, s.nextOpen)}`,
+    ...(s.open ? [] : [`next closes: ${windowTime(s.nextCloseLocal, s.nextClose)}`]),
+  ].join('\n');
+}
+
+/** A schedule name derived from preset and cron when none is given: `security-0-2-x-x-0`. */
+export function defaultScheduleName(preset: string, cron: string): string {
+  const slug = cron.trim().replace(/\*/g, 'x').replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+  return `${preset}-${slug}`.replace(/-+$/, '').slice(0, 63);
 }
