@@ -1,0 +1,53 @@
+/** The page: top bar, banners, then scenarios and presets beside the live panels (stacked on a phone). */
+import { ApiError } from './api/client';
+import { ActivityPanel } from './components/ActivityPanel';
+import { ConnectionBanner, EmergencyBanner, Notices } from './components/Banners';
+import { GraphsPanel } from './components/GraphsPanel';
+import { Header } from './components/Header';
+import { PresetPanel } from './components/PresetPanel';
+import { ReconcilerPanel } from './components/ReconcilerPanel';
+import { ScenarioPanel } from './components/ScenarioPanel';
+import { SchedulesPanel } from './components/SchedulesPanel';
+import { useDashboard } from './live/dashboard';
+import { useResource } from './live/resource';
+
+/** A server with MAINTENANCE_TOKENS answers 401 to everything; say how to get in instead of showing empty panels. */
+function TokenRequired() {
+  return (
+    <div class="banner banner-danger" role="alert">
+      <strong>This orchestrator requires an API token.</strong> Open the dashboard as <code>/?token=YOUR_TOKEN</code>; the token is kept for this tab only.
+    </div>
+  );
+}
+
+/** The whole dashboard. */
+export function App() {
+  const status = useResource(useDashboard().status);
+  const unauthorized = status.error instanceof ApiError && status.error.status === 401;
+  return (
+    <>
+      <a class="skip-link" href="#scenarios">
+        Skip to scenarios
+      </a>
+      <Header />
+      <div class="banners">
+        <ConnectionBanner />
+        <EmergencyBanner />
+        {unauthorized && <TokenRequired />}
+      </div>
+      <main class="layout">
+        <div class="column-main">
+          <PresetPanel />
+          <ScenarioPanel />
+        </div>
+        <div class="column-side">
+          <ReconcilerPanel />
+          <GraphsPanel />
+          <SchedulesPanel />
+          <ActivityPanel />
+        </div>
+      </main>
+      <Notices />
+    </>
+  );
+}

@@ -1,0 +1,96 @@
+/** The one place the dashboard talks HTTP: JSON in and out, errors as ApiError, the optional API token. */
+import type { ActivityCategory, ActivityEntry, ChangePlan, History, Preset, PresetChangeResult, ScenarioList, Schedule, ScheduleList, Status } from './types';
+
+const BASE = 'api/v1';
+const TOKEN_KEY = 'maintenance-orchestrator.token';
+
+/** A failed request: the HTTP status and the server's JSON error body (`{statusCode, error, message, ...}`). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly body: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  /** The gate that refused (409) or the plan awaiting confirmation (428), when the server said. */
+  get reason(): string | null {
+    return typeof this.body.reason === 'string' ? this.body.reason : null;
+  }
+}
+
+/**
+ * With MAINTENANCE_TOKENS set the API needs a bearer token. The dashboard takes it once from `?token=`,
+ * keeps it for the tab only, and drops it from the address bar so it is not shared by copying the URL.
+ */
+function readToken(): string | null {
+  const url = new URL(window.location.href);
+  const fromUrl = url.searchParams.get('token');
+  if (fromUrl) {
+    sessionStorage.setItem(TOKEN_KEY, fromUrl);
+    url.searchParams.delete('token');
+    window.history.replaceState(null, '', url.toString());
+  }
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+const token = readToken();
+
+/** URL of an API route; EventSource cannot send headers, so the token rides in the query there. */
+export function apiUrl(path: string, query: Record<string, string | undefined> = {}, withToken = false): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, value);
+  if (withToken && token) params.set('token', token);
+  const search = params.toString();
+  return `${BASE}${path}${search ? `?${search}` : ''}`;
+}
+
+async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, query?: Record<string, string | undefined>): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (token) headers.authorization = `Bearer ${token}`;
+  let response: Response;
+  try {
+    response = await fetch(apiUrl(path, query), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    throw new ApiError(0, 'the orchestrator cannot be reached');
+  }
+  const parsed = (await response.json().catch(() => null)) as Record<string, unknown> | null;
+  if (!response.ok) {
+    const message = typeof parsed?.message === 'string' ? parsed.message : `${response.status} ${response.statusText}`;
+    throw new ApiError(response.status, message, parsed ?? {});
+  }
+  return parsed as T;
+}
+
+/** Typed calls, one per route the dashboard uses. */
+export const api = {
+  scenarios: () => request<ScenarioList>('GET', '/scenarios'),
+  status: () => request<Status>('GET', '/status'),
+  presets: () => request<{ presets: Preset[] }>('GET', '/presets').then((body) => body.presets),
+  history: () => request<History>('GET', '/history'),
+  activity: (category?: ActivityCategory, limit = 100) => request<{ entries: ActivityEntry[] }>('GET', '/activity', undefined, { category, limit: String(limit) }).then((body) => body.entries),
+  /** Another engineer is adding this route; a 404 means this server has none, which the panel says. */
+  schedules: async (): Promise<ScheduleList> => {
+    try {
+      const body = await request<{ schedules: Schedule[] }>('GET', '/schedules');
+      return { available: true, schedules: body.schedules };
+    } catch (error: unknown) {
+      if (error instanceof ApiError && error.status === 404) return { available: false };
+      throw error;
+    }
+  },
+  activate: (id: string) => request<{ success: boolean; newState: string }>('POST', `/scenarios/${encodeURIComponent(id)}/activate`, {}),
+  deactivate: (id: string) => request<{ success: boolean; newState: string }>('POST', `/scenarios/${encodeURIComponent(id)}/deactivate`, {}),
+  planPreset: (id: string) => request<PresetChangeResult>('POST', `/presets/${encodeURIComponent(id)}/apply`, { dryRun: true }).then((body) => body.plan as ChangePlan),
+  applyPreset: (id: string) => request<PresetChangeResult>('POST', `/presets/${encodeURIComponent(id)}/apply`, { confirm: true }),
+  stopAll: (reason: string) => request<{ success: boolean; deactivated: string[]; stillActive: string[] }>('POST', '/stop-all', { reason }),
+  resume: () => request<{ success: boolean }>('POST', '/resume', {}),
+};
+
+/** A message for any thrown value. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,110 @@
+/** One scenario: status, desired vs observed, why it is blocked, TTL left, tags, and the toggle. */
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError, errorMessage } from '../api/client';
+import type { Scenario } from '../api/types';
+import { useDashboard } from '../live/dashboard';
+import { formatDuration } from '../lib/format';
+import { statusOf } from '../lib/status';
+import { useNow } from '../lib/ticker';
+import { StatusBadge } from './StatusBadge';
+import { Switch } from './Switch';
+
+/** Counts down to the end of an activation; its own component so only it re-renders every second. */
+function TtlLeft({ until }: { until: string }) {
+  const left = new Date(until).getTime() - useNow();
+  return <span>{left > 0 ? `${formatDuration(left)} left` : 'expiring'}</span>;
+}
+
+function observedText(scenario: Scenario): string {
+  if (scenario.observedState === 'unknown') return `unknown (last acknowledged ${scenario.isActive ? 'active' : 'inactive'})`;
+  return scenario.observedState;
+}
+
+/** The card. The switch shows and sets the declared state; the badge shows what the scenario reports. */
+export function ScenarioCard({ scenario }: { scenario: Scenario }) {
+  const dashboard = useDashboard();
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const kind = busy ? 'transitioning' : statusOf(scenario);
+  const wantsActive = scenario.desiredState === 'active';
+  // A refusal or failure stays until the scenario converges; by then it no longer describes anything.
+  useEffect(() => {
+    if (scenario.reason === null) setProblem(null);
+  }, [scenario.reason]);
+
+  const toggle = async () => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      // The API answers once the scenario acknowledged (bounded), so the card can say what really happened.
+      const result = wantsActive ? await api.deactivate(scenario.id) : await api.activate(scenario.id);
+      if (!result.success) setProblem(`Asked to be ${wantsActive ? 'inactive' : 'active'}; it reports ${result.newState}. The reconciler keeps trying.`);
+    } catch (error: unknown) {
+      const gate = error instanceof ApiError && error.status === 409 ? 'Refused: ' : '';
+      setProblem(`${gate}${errorMessage(error)}`);
+    } finally {
+      setBusy(false);
+      dashboard.afterAction();
+    }
+  };
+
+  const titleId = `scenario-${scenario.id}-title`;
+  return (
+    <article class={`card card-${kind}`} aria-labelledby={titleId} data-scenario={scenario.id}>
+      <div class="card-head">
+        <div class="card-name">
+          <h3 id={titleId}>{scenario.displayName}</h3>
+          {scenario.displayName !== scenario.id && <code class="card-id">{scenario.id}</code>}
+        </div>
+        <Switch label={`Activate ${scenario.displayName}`} checked={wantsActive} busy={busy} disabled={scenario.gone} onToggle={toggle} />
+      </div>
+      <div class="card-status">
+        <StatusBadge kind={kind} />
+        {scenario.gone && <span class="chip chip-warn">gone</span>}
+      </div>
+      <dl class="card-facts">
+        <div>
+          <dt>Desired</dt>
+          <dd>
+            {scenario.desiredState}
+            {scenario.desiredSource && !scenario.desiredSource.startsWith('default') && <span class="muted"> · {scenario.desiredSource}</span>}
+          </dd>
+        </div>
+        <div>
+          <dt>Observed</dt>
+          <dd>{observedText(scenario)}</dd>
+        </div>
+        {scenario.activeUntil && (
+          <div>
+            <dt>TTL</dt>
+            <dd>
+              <TtlLeft until={scenario.activeUntil} />
+            </dd>
+          </div>
+        )}
+      </dl>
+      {scenario.reason && (
+        <p class="card-reason" data-testid="reason">
+          <strong>{scenario.reason}</strong>
+          {scenario.message ? `: ${scenario.message}` : ''}
+        </p>
+      )}
+      {problem && (
+        <p class="card-problem" role="alert">
+          {problem}
+        </p>
+      )}
+      <ul class="chips" aria-label="Tags and weight">
+        <li class={`chip ${scenario.weight === 'heavy' ? 'chip-heavy' : ''}`}>{scenario.weight}</li>
+        {/* Every scenario carries `maintenance`; showing it would only add noise. */}
+        {scenario.tags
+          .filter((tag) => tag !== 'maintenance')
+          .map((tag) => (
+            <li key={tag} class="chip">
+              {tag}
+            </li>
+          ))}
+      </ul>
+    </article>
+  );
+}
