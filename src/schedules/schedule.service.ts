@@ -187,7 +187,18 @@ function times(state: WindowState, timeZone: string) {
 /** `2026-11-29 02:00 CET`: the wall clock in the zone, with its abbreviation. */
 function local(date: Date | null, timeZone: string): string | null {
   if (!date) return null;
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' }).formatToParts(date);
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(date);
   const get = (type: string) => parts.find((part) => part.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} ${get('timeZoneName')}`;
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} ${zoneAbbreviation(date, timeZone)}`;
+}
+
+/** Abbreviations depend on the locale (en-US knows EST, en-GB knows CET); take the first that is a name, else GMT+1. */
+function zoneAbbreviation(date: Date, timeZone: string): string {
+  let fallback = '';
+  for (const locale of ['en-US', 'en-GB']) {
+    const name = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' }).formatToParts(date).find((part) => part.type === 'timeZoneName')?.value ?? '';
+    if (name && !/^(GMT|UTC)[+-]/.test(name)) return name;
+    fallback ||= name;
+  }
+  return fallback;
 }
