@@ -1,11 +1,15 @@
 /** The Nest module: serves the orchestrator's parts over HTTP. Built around an already composed Orchestrator. */
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
 import { ActivityService } from './activity/activity.service';
 import { ActivityController } from './api/activity.controller';
 import { AuthGuard } from './api/auth.guard';
 import { ApiExceptionFilter } from './api/exception.filter';
 import { HealthController } from './api/health.controller';
+import { MetricsController } from './api/metrics.controller';
+import { ProbesController } from './api/probes.controller';
 import { PresetsController } from './api/presets.controller';
 import { RegistrationsController } from './api/registrations.controller';
 import { ScenariosController } from './api/scenarios.controller';
@@ -22,6 +26,8 @@ import { PolicyService } from './state/policy.service';
 import { PresetService } from './state/preset.service';
 import { StateService } from './state/state.service';
 import { HistoryService } from './state/history.service';
+import { httpLoggingOptions, NestPinoLogger } from './logging/http-logging';
+import { PrometheusMetrics } from './metrics/prometheus-metrics';
 
 @Module({})
 export class AppModule {
@@ -29,7 +35,18 @@ export class AppModule {
   static forOrchestrator(orchestrator: Orchestrator, extra: { presets: PresetService; applier: ManifestApplier }): DynamicModule {
     return {
       module: AppModule,
-      controllers: [ScenariosController, PresetsController, StateController, ActivityController, RegistrationsController, SchedulesController, HealthController],
+      imports: [LoggerModule.forRoot({ pinoHttp: httpLoggingOptions(orchestrator.logger) }), TerminusModule.forRoot({ errorLogStyle: 'json' })],
+      controllers: [
+        ScenariosController,
+        PresetsController,
+        StateController,
+        ActivityController,
+        RegistrationsController,
+        SchedulesController,
+        HealthController,
+        ProbesController,
+        MetricsController,
+      ],
       providers: [
         { provide: ORCHESTRATOR, useValue: orchestrator },
         { provide: CONFIG, useValue: orchestrator.config },
@@ -43,6 +60,8 @@ export class AppModule {
         { provide: ScenarioRegistry, useValue: orchestrator.registry },
         { provide: PresetService, useValue: extra.presets },
         { provide: ManifestApplier, useValue: extra.applier },
+        { provide: PrometheusMetrics, useValue: orchestrator.metrics },
+        NestPinoLogger,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
       ],

@@ -32,7 +32,7 @@ export async function serve(options: ServeOptions = {}): Promise<{ server: Runni
     }
   }
   const config = loadConfig(process.env, overrides);
-  const server = await startServer(config, { log: config.logLevel === 'debug' ? (entry) => print(`[${entry.category}] ${entry.scenario ?? ''} ${entry.message}`) : undefined });
+  const server = await startServer(config);
   const found = server.orchestrator.registry.list().length;
   print(`maintenance-orchestrator API:  ${server.url}/api/v1`);
   print(`dashboard:                     ${server.url}/`);

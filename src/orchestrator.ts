@@ -7,6 +7,10 @@ import { ActivityService } from './activity/activity.service';
 import type { ActivityEntry } from './activity/activity';
 import type { Config } from './config/config';
 import { ScenarioRegistry } from './discovery/registry';
+import { activityLogger, createLogger, flushLogger, type Logger } from './logging/logger';
+import { fleetSnapshotSource } from './metrics/fleet-snapshot';
+import { combineObservers } from './metrics/observers';
+import { PrometheusMetrics } from './metrics/prometheus-metrics';
 import { loadDefaultPresets, PresetCatalog } from './presets/preset-catalog';
 import { Executor } from './reconciler/executor';
 import { SystemHostLoadProbe, type HostLoadProbe } from './reconciler/host-load';
@@ -28,9 +32,12 @@ export interface OrchestratorOverrides {
   clock?: () => number;
   store?: Store;
   windows?: WindowSource;
-  observer?: ReconcilerObserver;
-  /** Receives every activity entry as it is stored (structured logs). */
+  /** Watches the loop alongside the metrics (it does not replace them). */
+  observer?: Partial<ReconcilerObserver>;
+  /** Receives every activity entry as it is stored, besides the structured log. */
   log?: (entry: ActivityEntry) => void;
+  /** The structured logger; by default built from LOG_LEVEL, on stdout. */
+  logger?: Logger;
 }
 
 /** Every part of a running orchestrator. */
@@ -48,6 +55,10 @@ export interface Orchestrator {
   schedules: ScheduleService;
   calendar: CalendarService | null;
   client: ScenarioClient;
+  /** Prometheus metrics of this orchestrator (its own registry), served at /metrics. */
+  metrics: PrometheusMetrics;
+  /** The structured logger (activity entries, requests, framework messages). */
+  logger: Logger;
   /** Scans, then starts the loop (which first drives every scenario inactive). */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -57,9 +68,22 @@ export interface Orchestrator {
 export async function createOrchestrator(config: Config, overrides: OrchestratorOverrides = {}): Promise<Orchestrator> {
   const clock = overrides.clock ?? Date.now;
   const store = overrides.store ?? (await openSqliteStore(config.dataDir));
-  const activity = new ActivityService(store.activity, clock, overrides.log);
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel });
+  const metrics = new PrometheusMetrics();
+  const toLog = activityLogger(logger);
+  const activity = new ActivityService(store.activity, clock, (entry) => {
+    toLog(entry);
+    overrides.log?.(entry);
+  });
   const registry = new ScenarioRegistry(
-    { scenariosDir: config.scenariosDir, selfId: config.selfId, allowedHosts: config.allowedHosts, portResolver: config.portResolver, now: clock },
+    {
+      scenariosDir: config.scenariosDir,
+      selfId: config.selfId,
+      allowedHosts: config.allowedHosts,
+      portResolver: config.portResolver,
+      now: clock,
+      onScan: (report) => metrics.scanCompleted(report),
+    },
     activity,
   );
   const presets = new PresetCatalog(loadDefaultPresets(path.join(config.manifestsDir, 'presets')), store.presets);
@@ -78,12 +102,21 @@ export async function createOrchestrator(config: Config, overrides: Orchestrator
   const state = new StateService(registry, presets, policy, overrides.windows ?? schedules, hostProbe, activity, config.defaultTimeoutMs, clock);
   const client = overrides.client ?? new HttpScenarioClient(config.actionTimeoutMs);
   const executor = new Executor(client, config.maxInFlight, clock);
-  const reconciler = new Reconciler(state, executor, activity, { resyncIntervalMs: config.resyncIntervalMs, clock }, overrides.observer ?? null);
+  const reconciler = new Reconciler(state, executor, activity, { resyncIntervalMs: config.resyncIntervalMs, clock }, combineObservers(metrics, overrides.observer));
   state.attach(reconciler);
   requestPass = () => reconciler.request();
   const control = new ControlService(state, registry, reconciler, activity, clock);
   const history = new HistoryService(control, hostProbe, 10_000, 360, clock);
   registry.onChange(() => reconciler.request());
+  metrics.attach(
+    fleetSnapshotSource({
+      listScenarios: () => control.listScenarios().scenarios,
+      emergencyStop: () => state.view().emergencyStop !== null,
+      windows: (now) => schedules.states(now),
+      queueDepth: () => executor.depth,
+      clock,
+    }),
+  );
   let pruneTimer: NodeJS.Timeout | null = null;
 
   return {
@@ -100,6 +133,8 @@ export async function createOrchestrator(config: Config, overrides: Orchestrator
     schedules,
     calendar,
     client,
+    metrics,
+    logger,
     async start() {
       activity.record({ category: 'system', actor: 'system', message: `orchestrator starting; every scenario will be driven inactive` });
       await registry.start(config.discoveryIntervalMs);
@@ -120,6 +155,7 @@ export async function createOrchestrator(config: Config, overrides: Orchestrator
       await activity.close();
       client.close();
       await store.close();
+      await flushLogger(logger);
     },
   };
 }

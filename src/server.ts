@@ -4,6 +4,8 @@ import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
+import { setupOpenApi } from './api/openapi';
+import { NestPinoLogger } from './logging/http-logging';
 import { bodyParserLimit } from './api/exception.filter';
 import * as fs from 'node:fs';
 import type { Request, Response } from 'express';
@@ -29,9 +31,11 @@ export async function createApp(orchestrator: Orchestrator): Promise<NestExpress
   const applier = new ManifestApplier(orchestrator.state, orchestrator.control, orchestrator.presets, orchestrator.policy);
   applier.register('Schedule', scheduleKindHandler(orchestrator.schedules));
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forOrchestrator(orchestrator, { presets, applier }), {
-    logger: orchestrator.config.logLevel === 'debug' ? ['log', 'error', 'warn', 'debug'] : ['error', 'warn'],
+    // Held until the pino logger below takes over, so even start-up messages are JSON lines.
+    bufferLogs: true,
     bodyParser: false,
   });
+  app.useLogger(app.get(NestPinoLogger));
   app.useBodyParser('json', { limit: bodyParserLimit });
   // `curl -X POST .../activate` with no body is how the original API was used: treat it as {}.
   app.use((request: Request, _response: Response, next: () => void) => {
@@ -39,6 +43,7 @@ export async function createApp(orchestrator: Orchestrator): Promise<NestExpress
     next();
   });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  setupOpenApi(app);
   serveDashboard(app);
   return app;
 }

@@ -111,7 +111,7 @@ describe('REST API', () => {
   it('asks for confirmation of a whole file before applying any of it', async () => {
     const file = [
       'apiVersion: maintenance/v1', 'kind: Preset', 'metadata: {name: half-applied}', 'spec: {selector: {names: [code-smell]}}', '---',
-      'apiVersion: maintenance/v1', 'kind: MaintenanceState', 'spec: {presets: [full]}',
+      'apiVersion: maintenance/v1', 'kind: MaintenanceState', 'spec: {presets: [minimal]}',
     ].join('\n');
     const { body } = await request(http).post('/api/v1/apply').send({ manifests: file }).expect(428);
     expect(body.plan.touched.length).toBeGreaterThan(3);

@@ -1,5 +1,8 @@
 /** /api/v1/activity (the stored log, filtered and paged) and /api/v1/events (Server-Sent Events, live). */
 import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, BEARER_SCHEME } from './openapi';
+import { ActivityPageDto } from './dto/responses.dto';
 import type { Response } from 'express';
 import { ActivityService } from '../activity/activity.service';
 import type { ActivityEntry } from '../activity/activity';
@@ -12,6 +15,9 @@ import { DomainError } from '../common/domain-error';
 const STATE_EVENT_INTERVAL_MS = 200;
 const HEARTBEAT_MS = 15_000;
 
+@ApiTags('activity')
+@ApiBearerAuth(BEARER_SCHEME)
+@ApiErrors(401)
 @Controller('api/v1')
 export class ActivityController {
   constructor(
@@ -21,6 +27,9 @@ export class ActivityController {
 
   /** Newest first; `before` pages back by id. */
   @Get('activity')
+  @ApiOperation({ summary: 'The activity log', description: 'Newest first; filter by category, scenario and since; page back with before.' })
+  @ApiOkResponse({ type: ActivityPageDto })
+  @ApiErrors(400)
   async list(@Query() query: ActivityQueryDto) {
     const limit = query.limit ?? 100;
     const since = query.since ? toSince(query.since) : undefined;
@@ -30,6 +39,9 @@ export class ActivityController {
 
   /** `event: activity` per new entry (filtered like /activity) and `event: state` when scenarios change. */
   @Get('events')
+  @ApiOperation({ summary: 'Live events (Server-Sent Events)', description: '`event: activity` per new entry and `event: state` when scenarios change.' })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'An event stream.', schema: { type: 'string' } })
   events(@Query() query: EventsQueryDto, @Res() response: Response): void {
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     response.write(': connected\n\n');

@@ -16,7 +16,8 @@ export class AuthGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<WithActor>();
-    if (this.config.tokens.size === 0) {
+    // Probes, /health and /metrics sit outside /api/v1 so kubelets and Prometheus can call them without a secret.
+    if (this.config.tokens.size === 0 || !isApiPath(request.path)) {
       request.actor = 'local';
       return true;
     }
@@ -27,6 +28,11 @@ export class AuthGuard implements CanActivate {
     request.actor = name;
     return true;
   }
+}
+
+/** True for the routes tokens protect: /api/v1 and below. */
+function isApiPath(path: string): boolean {
+  return path === '/api/v1' || path.startsWith('/api/v1/');
 }
 
 /** The caller's name for the activity log. */

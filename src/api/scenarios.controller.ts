@@ -1,21 +1,33 @@
 /** /api/v1/scenarios: the list, one scenario, and the activate/deactivate overrides. */
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, BEARER_SCHEME } from './openapi';
+import { ScenarioChangeDto, ScenarioDto, ScenarioListDto } from './dto/responses.dto';
 import { parseDuration } from '../config/duration';
 import { ControlService } from '../state/control.service';
 import { Actor } from './auth.guard';
 import { ActivateDto, DeactivateDto, ListScenariosQuery } from './dto/scenario.dto';
 
+@ApiTags('scenarios')
+@ApiBearerAuth(BEARER_SCHEME)
+@ApiErrors(401)
 @Controller('api/v1/scenarios')
 export class ScenariosController {
   constructor(private readonly control: ControlService) {}
 
   /** Every scenario sorted by id; `?state=&tag=&q=&offset=&limit=` filter and page. */
   @Get()
+  @ApiOperation({ summary: 'List scenarios', description: 'Every maintenance scenario sorted by id, with observed and desired state and why it is not converged.' })
+  @ApiOkResponse({ type: ScenarioListDto })
+  @ApiErrors(400)
   list(@Query() query: ListScenariosQuery) {
     return this.control.listScenarios(query);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Show one scenario' })
+  @ApiOkResponse({ type: ScenarioDto })
+  @ApiErrors(404)
   get(@Param('id') id: string) {
     return this.control.getScenario(id);
   }
@@ -23,12 +35,20 @@ export class ScenariosController {
   /** Answers once the scenario acknowledged, failed, or was blocked (bounded wait). */
   @Post(':id/activate')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Activate a scenario', description: 'Sets an override (optionally with a TTL) and answers once the scenario acknowledged, failed, or was blocked.' })
+  @ApiOkResponse({ type: ScenarioChangeDto })
+  @ApiErrors(400, 404, 409)
+  @ApiBody({ type: ActivateDto, required: false })
   activate(@Param('id') id: string, @Body() body: ActivateDto, @Actor() actor: string) {
     return this.control.setScenarioState(id, 'active', { actor, ttlMs: body.ttl ? parseDuration(body.ttl) : null, reason: body.reason });
   }
 
   @Post(':id/deactivate')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Deactivate a scenario', description: 'Deactivation is never blocked by a gate.' })
+  @ApiOkResponse({ type: ScenarioChangeDto })
+  @ApiErrors(400, 404)
+  @ApiBody({ type: DeactivateDto, required: false })
   deactivate(@Param('id') id: string, @Body() body: DeactivateDto, @Actor() actor: string) {
     return this.control.setScenarioState(id, 'inactive', { actor, reason: body.reason });
   }

@@ -1,5 +1,8 @@
 /** /api/v1 status, declared state, plan, apply, stop-all, resume and policy. */
 import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, BEARER_SCHEME } from './openapi';
+import { ChangePlanDto, StatusDto, StopAllResultDto } from './dto/responses.dto';
 import { API_VERSION, parseManifests } from '../presets/manifest';
 import { maintenanceStateFromManifest } from '../presets/schema';
 import { ControlService } from '../state/control.service';
@@ -10,6 +13,9 @@ import { HistoryService } from '../state/history.service';
 import { Actor } from './auth.guard';
 import { ApplyManifestsDto, DesiredStateDto, PolicyDto, StopAllDto } from './dto/state.dto';
 
+@ApiTags('state')
+@ApiBearerAuth(BEARER_SCHEME)
+@ApiErrors(401)
 @Controller('api/v1')
 export class StateController {
   constructor(
@@ -21,23 +27,32 @@ export class StateController {
   ) {}
 
   @Get('status')
+  @ApiOperation({ summary: 'Fleet status', description: 'Health, maintenance state, counts, recent activity and uptime.' })
+  @ApiOkResponse({ type: StatusDto })
   status() {
     return this.control.status();
   }
 
   /** Samples of host load and fleet counts over the last hour (dashboard graphs). */
   @Get('history')
+  @ApiOperation({ summary: 'Host load and fleet counts over the last hour' })
+  @ApiOkResponse({ description: '{intervalSeconds, samples: [...]}' })
   historySamples() {
     return { intervalSeconds: 10, samples: this.history.list() };
   }
 
   @Get('desired-state')
+  @ApiOperation({ summary: 'The declared state', description: 'Applied presets, overrides and the emergency stop latch.' })
+  @ApiOkResponse({ description: '{presets, overrides, emergencyStop}' })
   desiredState() {
     return this.state.view();
   }
 
   /** Replaces presets and overrides whole (a MaintenanceState spec); `dryRun` plans only. */
   @Put('desired-state')
+  @ApiOperation({ summary: 'Replace the declared state', description: 'Presets and overrides whole, as a MaintenanceState spec; dryRun plans only.' })
+  @ApiOkResponse({ description: '{success, dryRun, plan, desiredState}' })
+  @ApiErrors(400, 404, 409, 428)
   async setDesiredState(@Body() body: DesiredStateDto, @Actor() actor: string) {
     const plan = await this.state.setDesiredState(toStateSpec(body), { actor, confirm: body.confirm, dryRun: body.dryRun });
     return { success: true, dryRun: body.dryRun ?? false, plan, desiredState: this.state.view() };
@@ -46,6 +61,10 @@ export class StateController {
   /** What a declared state would do (or, with an empty body, what the loop is doing now). */
   @Post('plan')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Plan a declared state', description: 'What it would do; with an empty body, what the loop is doing now.' })
+  @ApiOkResponse({ type: ChangePlanDto })
+  @ApiErrors(400, 404)
+  @ApiBody({ type: DesiredStateDto, required: false })
   plan(@Body() body: DesiredStateDto) {
     if (body.presets === undefined && body.overrides === undefined) return this.state.currentPlan();
     return this.state.planForSpec(toStateSpec(body));
@@ -54,28 +73,41 @@ export class StateController {
   /** `apply -f`: manifests of any kind, validated whole before anything changes. */
   @Post('apply')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Apply manifests (apply -f)', description: 'Any kinds, validated whole before anything changes.' })
+  @ApiOkResponse({ description: 'What each manifest changed.' })
+  @ApiErrors(400, 404, 409, 428)
   apply(@Body() body: ApplyManifestsDto, @Actor() actor: string) {
     return this.applier.apply(body.manifests, body.source ?? 'request body', { actor, dryRun: body.dryRun, confirm: body.confirm });
   }
 
   @Post('stop-all')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Emergency stop', description: 'Clears overrides and applied presets, drives everything inactive and latches until resume.' })
+  @ApiOkResponse({ type: StopAllResultDto })
+  @ApiErrors(400)
   stopAll(@Body() body: StopAllDto, @Actor() actor: string) {
     return this.control.stopAll(body.reason, actor);
   }
 
   @Post('resume')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Lift the emergency stop', description: 'Nothing comes back on its own except open allow windows.' })
+  @ApiOkResponse({ description: '{success, emergencyStop: false, wasStopped}' })
   resume(@Actor() actor: string) {
     return { success: true, emergencyStop: false, ...this.state.resume(actor) };
   }
 
   @Get('policy')
+  @ApiOperation({ summary: 'The gate policy in force' })
+  @ApiOkResponse({ description: '{policy, source}' })
   getPolicy() {
     return { policy: this.policy.current(), source: this.policy.origin() };
   }
 
   @Put('policy')
+  @ApiOperation({ summary: 'Replace the gate policy' })
+  @ApiOkResponse({ description: '{success, policy}' })
+  @ApiErrors(400)
   async putPolicy(@Body() body: PolicyDto, @Actor() actor: string) {
     return { success: true, policy: await this.policy.replace(body.spec, actor) };
   }

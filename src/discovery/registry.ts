@@ -20,6 +20,12 @@ export type { RegistryChange } from './discovery-log';
 /** Called after every merge that changed something. */
 export type RegistryListener = (change: RegistryChange) => void;
 
+/** How one scan of the scenarios directory went (metrics, readiness). */
+export interface ScanReport {
+  ok: boolean;
+  durationSeconds: number;
+}
+
 /** Construction options; `now` is the clock used for registration TTLs (epoch ms). */
 export interface ScenarioRegistryOptions {
   scenariosDir: string;
@@ -31,6 +37,8 @@ export interface ScenarioRegistryOptions {
   runResolver?: PortResolverRunner;
   /** Set false to rely on the periodic rescan only. */
   watch?: boolean;
+  /** Told after every scan, failed or not; discovery never imports a metrics library. */
+  onScan?: (report: ScanReport) => void;
 }
 
 /** How long file events are gathered before one rescan. */
@@ -53,6 +61,7 @@ export class ScenarioRegistry {
   private queued: Promise<RegistryChange> | null = null;
   private timers: NodeJS.Timeout[] = [];
   private watcher: ScenarioWatcher | null = null;
+  private scannedOk = false;
 
   constructor(
     private readonly options: ScenarioRegistryOptions,
@@ -100,6 +109,11 @@ export class ScenarioRegistry {
   listRegistrations(): Registration[] {
     this.sweep();
     return [...this.registrations.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+
+  /** True once a scan has succeeded: the list reflects the directory, not just registrations. */
+  get hasScanned(): boolean {
+    return this.scannedOk;
   }
 
   /** Subscribes to changes; returns the unsubscribe function. */
@@ -172,6 +186,8 @@ export class ScenarioRegistry {
   private async scanOnce(): Promise<RegistryChange> {
     this.sweep();
     let result: ScanResult;
+    const started = performance.now();
+    const report = (ok: boolean) => this.options.onScan?.({ ok, durationSeconds: (performance.now() - started) / 1000 });
     try {
       result = await scanScenariosDir(this.options.scenariosDir, {
         selfId: this.selfId,
@@ -181,10 +197,13 @@ export class ScenarioRegistry {
         registeredIds: new Set(this.registrations.keys()),
       });
     } catch (error: unknown) {
+      report(false);
       // Keep the last known specs: an unmounted or mistyped root must not make every scenario Gone.
       this.log.scanFailed(error);
       throw error;
     }
+    report(true);
+    this.scannedOk = true;
     this.scanned = this.keepLastGood(result);
     this.log.scanned(result, new Set(this.scanned.keys()));
     this.watchCandidates(result);

@@ -9,7 +9,7 @@ import { backoffDelay } from './backoff';
 import type { Executor, ActionOutcome } from './executor';
 import type { HostLoad, OpenDenyWindow } from './gates';
 import { effectiveState, plan, type PlannableScenario } from './planner';
-import { GATES, unknownRecord, type DesiredEntry, type ObservedRecord, type PlannedAction, type ScenarioVerdict } from './types';
+import { GATES, unknownRecord, type DesiredEntry, type Gate, type ObservedRecord, type PlannedAction, type ScenarioVerdict } from './types';
 
 /** A scenario as the loop needs it: plannable and addressable. */
 export interface ReconcilableScenario extends PlannableScenario {
@@ -37,8 +37,10 @@ export interface InputsProvider {
 
 /** Hooks for metrics; the loop never imports a metrics library. */
 export interface ReconcilerObserver {
-  passCompleted(result: 'success' | 'error', durationMs: number, queueDepth: number): void;
+  passCompleted(result: 'success' | 'error', durationSeconds: number, queueDepth: number): void;
   actionCompleted(outcome: ActionOutcome, retrying: boolean): void;
+  /** A scenario became blocked by a gate, or by another gate than before. */
+  gateBlocked(gate: Gate): void;
 }
 
 /** Summary of the last pass, for status and health. */
@@ -290,6 +292,8 @@ export class Reconciler extends EventEmitter {
       if (previous?.reason === verdict.reason && previous.message === verdict.message) continue;
       if (previous?.reason === verdict.reason && verdict.reason === 'Cooldown') continue;
       this.activity.record({ category: 'gate', level: 'warn', scenario: id, actor: 'system', message: `blocked by ${verdict.reason}: ${verdict.message}`, data: { gate: verdict.reason } });
+      // Counted when the blocking gate changes, not when only its message does (a limit's count moving).
+      if (previous?.reason !== verdict.reason) this.observer?.gateBlocked(verdict.reason as Gate);
     }
   }
 

@@ -33,7 +33,7 @@ export async function startTestSystem(options: TestSystemOptions): Promise<TestS
   const fleet = await startFleet(options.specs);
   const scenarios = await tempFleetDir(fleet);
   const dataDir = await mkdtemp(join(tmpdir(), 'mo-data-'));
-  const env: ConfigOverrides = { MAINTENANCE_PORT: 0, SCENARIOS_DIR: scenarios.dir, DATA_DIR: dataDir, RESYNC_INTERVAL: '1s', DISCOVERY_INTERVAL: '2s', ACTION_TIMEOUT: '2s', ...options.env };
+  const env: ConfigOverrides = { MAINTENANCE_PORT: 0, SCENARIOS_DIR: scenarios.dir, DATA_DIR: dataDir, RESYNC_INTERVAL: '1s', DISCOVERY_INTERVAL: '2s', ACTION_TIMEOUT: '2s', LOG_LEVEL: 'silent', ...options.env };
   if (options.policy) {
     const file = join(dataDir, 'policy.yaml');
     await writeFile(file, stringify({ apiVersion: 'maintenance/v1', kind: 'Policy', metadata: { name: 'test' }, spec: options.policy }));

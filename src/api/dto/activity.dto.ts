@@ -1,5 +1,6 @@
 /** Query shapes of the activity routes. */
 import { Transform, Type } from 'class-transformer';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ACTIVITY_CATEGORIES, type ActivityCategory } from '../../activity/activity';
 
@@ -7,23 +8,27 @@ import { ACTIVITY_CATEGORIES, type ActivityCategory } from '../../activity/activ
 export class ActivityQueryDto {
   @IsOptional()
   @IsIn(ACTIVITY_CATEGORIES as unknown as string[])
+  @ApiPropertyOptional({ enum: ACTIVITY_CATEGORIES })
   category?: ActivityCategory;
 
   @IsOptional()
   @IsString()
   @MaxLength(128)
+  @ApiPropertyOptional({ description: 'Scenario id.', maxLength: 128 })
   scenario?: string;
 
   /** ISO time, or a duration back from now such as 1h. */
   @IsOptional()
   @IsString()
   @MaxLength(40)
+  @ApiPropertyOptional({ description: 'ISO time, or a duration back from now such as 1h.', example: '1h' })
   since?: string;
 
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'Paging: entries with an id below this.' })
   before?: number;
 
   @IsOptional()
@@ -31,6 +36,7 @@ export class ActivityQueryDto {
   @IsInt()
   @Min(1)
   @Max(1000)
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 100 })
   limit?: number;
 }
 
@@ -38,16 +44,26 @@ export class ActivityQueryDto {
 export class EventsQueryDto {
   @IsOptional()
   @IsIn(ACTIVITY_CATEGORIES as unknown as string[])
+  @ApiPropertyOptional({ enum: ACTIVITY_CATEGORIES })
   category?: ActivityCategory;
 
   @IsOptional()
   @IsString()
   @MaxLength(128)
+  @ApiPropertyOptional({ description: 'Scenario id.', maxLength: 128 })
   scenario?: string;
 
   /** Only activity entries, no state-change events (the CLI's logs --follow). */
   @IsOptional()
   @Transform(({ value }) => value === true || value === 'true' || value === '1')
   @IsBoolean()
+  @ApiPropertyOptional({ type: Boolean, description: 'Only activity entries, no state-change events.' })
   activityOnly?: boolean;
+
+  /** EventSource cannot send headers, so the dashboard passes its token here; the guard reads it. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  @ApiPropertyOptional({ description: 'API token, for clients that cannot send an Authorization header (EventSource).' })
+  token?: string;
 }

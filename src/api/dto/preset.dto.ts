@@ -1,5 +1,6 @@
 /** Request shapes of the preset routes. */
 import { ArrayMaxSize, IsArray, IsBoolean, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { BulkOptionsDto } from './scenario.dto';
 
 const ID = /^[a-z0-9][a-z0-9._-]{0,62}$/;
@@ -10,6 +11,7 @@ export class ApplyPresetDto extends BulkOptionsDto {
   /** Add to the applied presets instead of replacing them. */
   @IsOptional()
   @IsBoolean()
+  @ApiPropertyOptional({ description: 'Add to the applied presets instead of replacing them.' })
   add?: boolean;
 }
 
@@ -17,11 +19,13 @@ export class ApplyPresetDto extends BulkOptionsDto {
 export class CreatePresetDto {
   @IsString()
   @Matches(ID, { message: 'name must be a lowercase id: a-z, 0-9, - . _ (at most 63)' })
+  @ApiProperty({ pattern: ID.source, example: 'nightly' })
   name!: string;
 
   @IsOptional()
   @IsString()
   @MaxLength(500)
+  @ApiPropertyOptional({ maxLength: 500 })
   description?: string;
 
   @IsOptional()
@@ -29,6 +33,7 @@ export class CreatePresetDto {
   @ArrayMaxSize(1000)
   @IsString({ each: true })
   @Matches(GLOB, { each: true, message: 'each name must be a scenario id or glob' })
+  @ApiPropertyOptional({ type: [String], description: 'Scenario ids or globs.' })
   names?: string[];
 
   @IsOptional()
@@ -36,6 +41,7 @@ export class CreatePresetDto {
   @ArrayMaxSize(1000)
   @IsString({ each: true })
   @MaxLength(100, { each: true })
+  @ApiPropertyOptional({ type: [String], description: 'Selects scenarios with any of these tags.' })
   tags?: string[];
 
   @IsOptional()
@@ -43,12 +49,14 @@ export class CreatePresetDto {
   @ArrayMaxSize(1000)
   @IsString({ each: true })
   @Matches(GLOB, { each: true, message: 'each exclude must be a scenario id or glob' })
+  @ApiPropertyOptional({ type: [String], description: 'Ids or globs never selected.' })
   exclude?: string[];
 
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
   @Matches(ID, { each: true, message: 'each alias must be a lowercase id' })
+  @ApiPropertyOptional({ type: [String] })
   aliases?: string[];
 }
 
@@ -56,16 +64,19 @@ export class CreatePresetDto {
 export class ImportPresetsDto {
   @IsString()
   @MaxLength(1_000_000)
+  @ApiProperty({ description: 'YAML or JSON text of one or many Preset documents.' })
   document!: string;
 
   /** Name of the file it came from, for error messages. */
   @IsOptional()
   @IsString()
   @MaxLength(300)
+  @ApiPropertyOptional({ description: 'Name of the file it came from, for error messages.' })
   source?: string;
 
   /** Replace custom presets with the same id (never defaults). */
   @IsOptional()
   @IsBoolean()
+  @ApiPropertyOptional({ description: 'Replace custom presets with the same id (never defaults).' })
   overwrite?: boolean;
 }

@@ -1,5 +1,6 @@
 /** Request shapes of the scenario routes. */
 import { Type } from 'class-transformer';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min, Max } from 'class-validator';
 
 /** A duration such as 90s, 2m, 1h30m, or a plain number of seconds. */
@@ -11,11 +12,13 @@ export class ActivateDto {
   @IsOptional()
   @IsString()
   @Matches(DURATION_PATTERN, { message: 'ttl must be a duration such as 30m, 2h, 1h30m or a number of seconds' })
+  @ApiPropertyOptional({ example: '2h', description: 'How long the activation lasts; default from DEFAULT_TIMEOUT or the policy.' })
   ttl?: string;
 
   @IsOptional()
   @IsString()
   @MaxLength(500)
+  @ApiPropertyOptional({ maxLength: 500 })
   reason?: string;
 }
 
@@ -24,6 +27,7 @@ export class DeactivateDto {
   @IsOptional()
   @IsString()
   @MaxLength(500)
+  @ApiPropertyOptional({ maxLength: 500 })
   reason?: string;
 }
 
@@ -31,22 +35,26 @@ export class DeactivateDto {
 export class ListScenariosQuery {
   @IsOptional()
   @IsIn(['active', 'inactive', 'blocked', 'unreachable', 'progressing'])
+  @ApiPropertyOptional({ enum: ['active', 'inactive', 'blocked', 'unreachable', 'progressing'] })
   state?: 'active' | 'inactive' | 'blocked' | 'unreachable' | 'progressing';
 
   @IsOptional()
   @IsString()
   @MaxLength(100)
+  @ApiPropertyOptional({ maxLength: 100 })
   tag?: string;
 
   @IsOptional()
   @IsString()
   @MaxLength(100)
+  @ApiPropertyOptional({ maxLength: 100, description: 'Matches id, display name or tags.' })
   q?: string;
 
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @ApiPropertyOptional({ type: 'integer', minimum: 0 })
   offset?: number;
 
   @IsOptional()
@@ -54,6 +62,7 @@ export class ListScenariosQuery {
   @IsInt()
   @Min(1)
   @Max(10_000)
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 10000 })
   limit?: number;
 }
 
@@ -62,10 +71,12 @@ export class BulkOptionsDto {
   /** Required when the change touches more scenarios than bulkConfirmThreshold. */
   @IsOptional()
   @IsBoolean()
+  @ApiPropertyOptional({ description: 'Required when the change touches more scenarios than bulkConfirmThreshold.' })
   confirm?: boolean;
 
   /** Only compute and return the plan. */
   @IsOptional()
   @IsBoolean()
+  @ApiPropertyOptional({ description: 'Only compute and return the plan.' })
   dryRun?: boolean;
 }

@@ -1,5 +1,6 @@
 /** Request shapes of the declared-state routes. */
 import { IsArray, IsObject, IsOptional, IsString, MaxLength, MinLength, ArrayMaxSize } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { BulkOptionsDto } from './scenario.dto';
 
 /** Body of PUT /desired-state and POST /plan: presets plus overrides (checked deeply by the manifest schema). */
@@ -8,10 +9,12 @@ export class DesiredStateDto extends BulkOptionsDto {
   @IsArray()
   @ArrayMaxSize(100)
   @IsString({ each: true })
+  @ApiPropertyOptional({ type: [String] })
   presets?: string[];
 
   @IsOptional()
   @IsObject()
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'object', properties: { state: { type: 'string', enum: ['active', 'inactive'] }, ttl: { type: 'string' }, reason: { type: 'string' } } }, description: '{id: {state, ttl?, reason?}}' })
   overrides?: Record<string, unknown>;
 }
 
@@ -19,11 +22,13 @@ export class DesiredStateDto extends BulkOptionsDto {
 export class ApplyManifestsDto extends BulkOptionsDto {
   @IsString()
   @MaxLength(1_000_000)
+  @ApiProperty({ description: 'Manifests as YAML or JSON text, any kinds.' })
   manifests!: string;
 
   @IsOptional()
   @IsString()
   @MaxLength(300)
+  @ApiPropertyOptional({ description: 'Name of the file it came from, for error messages.' })
   source?: string;
 }
 
@@ -32,11 +37,13 @@ export class StopAllDto {
   @IsString()
   @MinLength(1, { message: 'reason must say why (it is recorded with the actor)' })
   @MaxLength(500)
+  @ApiProperty({ minLength: 1, maxLength: 500, description: 'Recorded with the actor.' })
   reason!: string;
 }
 
 /** Body of PUT /policy: the spec of a Policy manifest (checked by the manifest schema). */
 export class PolicyDto {
   @IsObject()
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The spec of a Policy manifest.' })
   spec!: Record<string, unknown>;
 }

@@ -1,0 +1,197 @@
+/**
+ * Response shapes, for the OpenAPI document only: the services return plain objects of these shapes (SPEC 6),
+ * and these classes describe them. Nothing validates responses against them at run time.
+ */
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ACTIVITY_CATEGORIES } from '../../activity/activity';
+
+const NULLABLE_STRING = { type: String, nullable: true } as const;
+const NULLABLE_TIME = { type: String, format: 'date-time', nullable: true } as const;
+
+/** The error body of every failure. */
+export class ErrorResponseDto {
+  @ApiProperty({ example: 404 }) statusCode!: number;
+  @ApiProperty({ example: 'Not Found' }) error!: string;
+  @ApiProperty({ example: 'scenario "nope" is not a discovered maintenance scenario' }) message!: string;
+  @ApiPropertyOptional({ description: 'Machine-readable code (NotFound, Invalid, Refused, ConfirmationRequired, ...).' }) code?: string;
+}
+
+/** A Kubernetes-style condition of a scenario. */
+export class ConditionDto {
+  @ApiProperty({ enum: ['Ready', 'Progressing', 'Blocked', 'Stalled'] }) type!: string;
+  @ApiProperty({ enum: ['True', 'False'] }) status!: string;
+  @ApiProperty({ description: 'Converged, Idle, a gate name, or NoEndpoint, Unreachable, ActionFailed, ...' }) reason!: string;
+  @ApiProperty() message!: string;
+}
+
+/** One scenario (SPEC 6). */
+export class ScenarioDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() displayName!: string;
+  @ApiProperty() description!: string;
+  @ApiProperty({ type: [String] }) tags!: string[];
+  @ApiProperty({ enum: ['light', 'heavy'] }) weight!: string;
+  @ApiProperty(NULLABLE_STRING) endpoint!: string | null;
+  @ApiProperty({ ...NULLABLE_STRING, enum: ['registration', 'maintenance.endpoint', 'port', 'resolver'] }) endpointSource!: string | null;
+  @ApiProperty() canDeactivate!: boolean;
+  @ApiProperty({ type: [String] }) conflictsWith!: string[];
+  @ApiProperty({ description: 'Observed: what the scenario reports, or last acknowledged.' }) isActive!: boolean;
+  @ApiProperty({ enum: ['active', 'inactive'] }) desiredState!: string;
+  @ApiProperty({ enum: ['active', 'inactive'], description: 'What the loop drives it to after gates.' }) targetState!: string;
+  @ApiProperty({ enum: ['active', 'inactive', 'unknown', 'unreachable'] }) observedState!: string;
+  @ApiProperty({ description: 'Where the desired state comes from (default, override, preset, window).' }) desiredSource!: string;
+  @ApiProperty({ ...NULLABLE_STRING, description: 'Why it is not converged or is blocked; null when converged.' }) reason!: string | null;
+  @ApiProperty(NULLABLE_STRING) message!: string | null;
+  @ApiProperty({ type: [ConditionDto] }) conditions!: ConditionDto[];
+  @ApiProperty({ ...NULLABLE_TIME, description: 'When an override with a TTL lapses.' }) activeUntil!: string | null;
+  @ApiProperty(NULLABLE_TIME) lastActive!: string | null;
+  @ApiProperty({ ...NULLABLE_STRING, enum: ['activate', 'deactivate'] }) inFlight!: string | null;
+  @ApiProperty() failures!: number;
+  @ApiProperty() gone!: boolean;
+}
+
+/** GET /scenarios. */
+export class ScenarioListDto {
+  @ApiProperty({ type: [ScenarioDto] }) scenarios!: ScenarioDto[];
+  @ApiProperty({ description: 'Matches before paging.' }) total!: number;
+}
+
+/** POST /scenarios/{id}/activate and /deactivate (SPEC 6 shape plus details). */
+export class ScenarioChangeDto {
+  @ApiProperty() success!: boolean;
+  @ApiProperty() scenario!: string;
+  @ApiProperty({ enum: ['active', 'inactive'] }) newState!: string;
+  @ApiProperty(NULLABLE_STRING) reason!: string | null;
+  @ApiProperty(NULLABLE_STRING) message!: string | null;
+  @ApiProperty(NULLABLE_TIME) activeUntil!: string | null;
+  @ApiProperty({ type: ScenarioDto }) state!: ScenarioDto;
+}
+
+/** One preset. */
+export class PresetDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() description!: string;
+  @ApiProperty() isDefault!: boolean;
+  @ApiProperty({ description: 'In the applied set now.' }) isActive!: boolean;
+  @ApiProperty({ type: [String] }) aliases!: string[];
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'names, tags, exclude.' }) selector!: Record<string, unknown>;
+  @ApiProperty({ type: [String], description: 'Ids it selects among the scenarios discovered now.' }) scenarios!: string[];
+}
+
+/** GET /presets. */
+export class PresetListDto {
+  @ApiProperty({ type: [PresetDto] }) presets!: PresetDto[];
+}
+
+/** A scenario a gate holds back. */
+export class BlockedScenarioDto {
+  @ApiProperty() scenario!: string;
+  @ApiProperty({ description: 'The gate.' }) reason!: string;
+  @ApiProperty() message!: string;
+}
+
+/** A scenario whose action failed. */
+export class FailedScenarioDto {
+  @ApiProperty() scenario!: string;
+  @ApiProperty() message!: string;
+}
+
+/** What a change of declared state does. */
+export class ChangePlanDto {
+  @ApiProperty({ type: [String] }) activate!: string[];
+  @ApiProperty({ type: [String] }) deactivate!: string[];
+  @ApiProperty({ type: [BlockedScenarioDto] }) blocked!: BlockedScenarioDto[];
+  @ApiProperty({ type: [String], description: 'Scenarios whose declared state the change alters.' }) touched!: string[];
+}
+
+/** POST /presets/{id}/apply and /remove (SPEC 6 shape plus details). */
+export class PresetChangeDto {
+  @ApiProperty() success!: boolean;
+  @ApiProperty() preset!: string;
+  @ApiProperty({ type: [String] }) activated!: string[];
+  @ApiProperty({ type: [String] }) deactivated!: string[];
+  @ApiProperty({ type: [BlockedScenarioDto] }) blocked!: BlockedScenarioDto[];
+  @ApiProperty({ type: [FailedScenarioDto] }) failed!: FailedScenarioDto[];
+  @ApiProperty({ type: ChangePlanDto }) plan!: ChangePlanDto;
+}
+
+/** One activity log entry. */
+export class ActivityEntryDto {
+  @ApiProperty() id!: number;
+  @ApiProperty({ format: 'date-time' }) timestamp!: string;
+  @ApiProperty({ enum: ACTIVITY_CATEGORIES }) category!: string;
+  @ApiProperty({ enum: ['info', 'warn', 'error'] }) level!: string;
+  @ApiProperty() message!: string;
+  @ApiProperty(NULLABLE_STRING) scenario!: string | null;
+  @ApiProperty(NULLABLE_STRING) preset!: string | null;
+  @ApiProperty(NULLABLE_STRING) actor!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) data!: Record<string, unknown> | null;
+}
+
+/** GET /activity. */
+export class ActivityPageDto {
+  @ApiProperty({ type: [ActivityEntryDto] }) entries!: ActivityEntryDto[];
+  @ApiProperty({ type: Number, nullable: true, description: 'Pass as `before` for the next page.' }) nextBefore!: number | null;
+}
+
+/** GET /status (SPEC 6). */
+export class StatusDto {
+  @ApiProperty({ enum: ['healthy', 'degraded'] }) health!: string;
+  @ApiProperty({ enum: ['active', 'inactive', 'stopped'] }) maintenanceState!: string;
+  @ApiProperty() totalScenarios!: number;
+  @ApiProperty() activeScenarios!: number;
+  @ApiProperty() inactiveScenarios!: number;
+  @ApiProperty() blockedScenarios!: number;
+  @ApiProperty() unreachableScenarios!: number;
+  @ApiProperty({ type: [ActivityEntryDto] }) recentActivity!: ActivityEntryDto[];
+  @ApiProperty({ description: 'Seconds since start.' }) uptime!: number;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'reason, actor, at.' }) emergencyStop!: Record<string, unknown> | null;
+  @ApiProperty({ type: [String] }) appliedPresets!: string[];
+  @ApiProperty({ type: 'object', additionalProperties: true }) overrides!: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'lastPassAt, lastPassMs, lastError.' }) reconciler!: Record<string, unknown> | null;
+}
+
+/** GET /health. */
+export class HealthDto {
+  @ApiProperty({ example: 'ok' }) status!: string;
+  @ApiProperty({ enum: ['healthy', 'degraded'] }) health!: string;
+  @ApiProperty() scenarios!: number;
+  @ApiProperty() uptime!: number;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) reconciler!: Record<string, unknown> | null;
+}
+
+/** A schedule or calendar window with its state. */
+export class ScheduleViewDto {
+  @ApiProperty() name!: string;
+  @ApiProperty() preset!: string;
+  @ApiProperty({ enum: ['allow', 'deny'] }) kind!: string;
+  @ApiProperty({ enum: ['store', 'calendar'] }) source!: string;
+  @ApiProperty() readOnly!: boolean;
+  @ApiPropertyOptional() cron?: string;
+  @ApiPropertyOptional() duration?: string;
+  @ApiPropertyOptional() timeZone?: string;
+  @ApiProperty() open!: boolean;
+  @ApiProperty(NULLABLE_TIME) openedAt!: string | null;
+  @ApiProperty(NULLABLE_TIME) closesAt!: string | null;
+  @ApiProperty(NULLABLE_TIME) nextOpen!: string | null;
+  @ApiProperty(NULLABLE_TIME) nextClose!: string | null;
+  @ApiProperty({ ...NULLABLE_STRING, example: '2026-11-29 02:00 CET' }) nextOpenLocal!: string | null;
+  @ApiProperty(NULLABLE_STRING) nextCloseLocal!: string | null;
+}
+
+/** GET /schedules. */
+export class ScheduleListDto {
+  @ApiProperty({ type: [ScheduleViewDto] }) schedules!: ScheduleViewDto[];
+}
+
+/** POST /stop-all. */
+export class StopAllResultDto {
+  @ApiProperty() success!: boolean;
+  @ApiProperty() emergencyStop!: boolean;
+  @ApiProperty() reason!: string;
+  @ApiProperty() actor!: string;
+  @ApiProperty({ type: [String] }) deactivated!: string[];
+  @ApiProperty({ type: [String] }) stillActive!: string[];
+}
