@@ -135,6 +135,7 @@ export class Reconciler extends EventEmitter {
       this.verdicts = result.verdicts;
       actions = result.actions;
       for (const action of actions) this.dispatch(action);
+      if (actions.length > 0) this.recordPlan(actions);
       this.forgetConvergedGone(inputs.scenarios);
       this.scheduleWake(inputs.nextChangeAt);
     } catch (caught) {
@@ -251,6 +252,14 @@ export class Reconciler extends EventEmitter {
     this.recordOutcome(outcome, because);
     this.emit('outcome', outcome);
     this.request(false);
+  }
+
+  /** One entry per pass that acts: what it set out to do, named when short. */
+  private recordPlan(actions: PlannedAction[]): void {
+    const of = (kind: string) => actions.filter((action) => action.action === kind).map((action) => action.scenario);
+    const name = (ids: string[]) => (ids.length <= 5 ? ids.join(', ') : `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more`);
+    const parts = [['activate', of('activate')], ['deactivate', of('deactivate')]].filter(([, ids]) => ids.length > 0).map(([verb, ids]) => `${verb} ${name(ids as string[])}`);
+    this.activity.record({ category: 'reconcile', actor: 'system', message: `plan: ${parts.join('; ')}`, data: { activate: of('activate').length, deactivate: of('deactivate').length } });
   }
 
   private recordOutcome(outcome: ActionOutcome, because: string): void {
