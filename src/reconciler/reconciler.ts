@@ -6,10 +6,11 @@ import { EventEmitter } from 'node:events';
 import type { ActivitySink } from '../activity/activity';
 import type { Policy } from '../presets/schema';
 import { backoffDelay } from './backoff';
+import { gateChanges, outcomeEntry, planEntry } from './reconcile-log';
 import type { Executor, ActionOutcome } from './executor';
 import type { HostLoad, OpenDenyWindow } from './gates';
 import { effectiveState, plan, type PlannableScenario } from './planner';
-import { GATES, unknownRecord, type DesiredEntry, type Gate, type ObservedRecord, type PlannedAction, type ScenarioVerdict } from './types';
+import { unknownRecord, type DesiredEntry, type Gate, type ObservedRecord, type PlannedAction, type ScenarioVerdict } from './types';
 
 /** A scenario as the loop needs it: plannable and addressable. */
 export interface ReconcilableScenario extends PlannableScenario {
@@ -135,7 +136,7 @@ export class Reconciler extends EventEmitter {
       this.verdicts = result.verdicts;
       actions = result.actions;
       for (const action of actions) this.dispatch(action);
-      if (actions.length > 0) this.recordPlan(actions);
+      if (actions.length > 0) this.activity.record(planEntry(actions));
       this.forgetConvergedGone(inputs.scenarios);
       this.scheduleWake(inputs.nextChangeAt);
     } catch (caught) {
@@ -249,35 +250,9 @@ export class Reconciler extends EventEmitter {
       if (result.unreachable) record.state = 'unreachable';
     }
     this.observer?.actionCompleted(outcome, !result.ok && !result.aborted);
-    this.recordOutcome(outcome, because);
+    this.activity.record(outcomeEntry(outcome, because));
     this.emit('outcome', outcome);
     this.request(false);
-  }
-
-  /** One entry per pass that acts: what it set out to do, named when short. */
-  private recordPlan(actions: PlannedAction[]): void {
-    const of = (kind: string) => actions.filter((action) => action.action === kind).map((action) => action.scenario);
-    const name = (ids: string[]) => (ids.length <= 5 ? ids.join(', ') : `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more`);
-    const parts = [['activate', of('activate')], ['deactivate', of('deactivate')]].filter(([, ids]) => ids.length > 0).map(([verb, ids]) => `${verb} ${name(ids as string[])}`);
-    this.activity.record({ category: 'reconcile', actor: 'system', message: `plan: ${parts.join('; ')}`, data: { activate: of('activate').length, deactivate: of('deactivate').length } });
-  }
-
-  private recordOutcome(outcome: ActionOutcome, because: string): void {
-    const verb = outcome.action === 'activate' ? 'activated' : 'deactivated';
-    const { result } = outcome;
-    const message = result.ok
-      ? `${verb} (${because}) in ${outcome.durationMs} ms`
-      : result.aborted
-        ? `${outcome.action} abandoned: superseded by a stop`
-        : `${outcome.action} failed: ${result.error}`;
-    this.activity.record({
-      category: 'action',
-      level: result.ok || result.aborted ? 'info' : 'warn',
-      scenario: outcome.scenario,
-      actor: 'system',
-      message,
-      data: { action: outcome.action, result: result.ok ? 'success' : result.aborted ? 'aborted' : 'failure', durationMs: outcome.durationMs },
-    });
   }
 
   private applyObservation(id: string, result: Awaited<ReturnType<Executor['observe']>>): void {
@@ -296,16 +271,11 @@ export class Reconciler extends EventEmitter {
     }
   }
 
-  /** Records a gate decision once, when a scenario's blocking reason changes; not on every pass. */
+  /** Records a gate decision once, when a scenario's blocking gate changes; not on every pass. */
   private noteGateChanges(next: Map<string, ScenarioVerdict>): void {
-    for (const [id, verdict] of next) {
-      const previous = this.verdicts.get(id);
-      if (!verdict.reason || !(GATES as readonly string[]).includes(verdict.reason)) continue;
-      if (previous?.reason === verdict.reason && previous.message === verdict.message) continue;
-      if (previous?.reason === verdict.reason && verdict.reason === 'Cooldown') continue;
-      this.activity.record({ category: 'gate', level: 'warn', scenario: id, actor: 'system', message: `blocked by ${verdict.reason}: ${verdict.message}`, data: { gate: verdict.reason } });
-      // Counted when the blocking gate changes, not when only its message does (a limit's count moving).
-      if (previous?.reason !== verdict.reason) this.observer?.gateBlocked(verdict.reason as Gate);
+    for (const change of gateChanges(this.verdicts, next)) {
+      this.activity.record(change.entry);
+      this.observer?.gateBlocked(change.gate);
     }
   }
 
