@@ -54,6 +54,8 @@ export class ScenarioRegistry {
   private readonly allowedHosts: readonly string[];
   private scanned = new Map<string, ScenarioSpec>();
   private readonly registrations = new Map<string, Registration>();
+  /** The earliest expiry among registrations (or earlier): reads skip the sweep until then, as every pass reads. */
+  private nextExpiryAt = Infinity;
   private current = new Map<string, ScenarioSpec>();
   private readonly goneSpecs = new Map<string, ScenarioSpec>();
   private readonly listeners = new Set<RegistryListener>();
@@ -146,6 +148,7 @@ export class ScenarioRegistry {
     const context = { allowedHosts: this.allowedHosts, selfId: this.selfId, now: this.now(), previous };
     const registration = validateRegistration(input, context);
     this.registrations.set(registration.id, registration);
+    this.nextExpiryAt = Math.min(this.nextExpiryAt, registration.expiresAt);
     if (changesSpec(previous, registration)) {
       this.log.registered(registration);
       this.merge();
@@ -267,7 +270,9 @@ export class ScenarioRegistry {
   /** Drops expired registrations; called on every read so expiry is exact even between timer ticks. */
   private sweep(): void {
     const now = this.now();
+    if (now < this.nextExpiryAt) return;
     const expired = [...this.registrations.values()].filter((registration) => isExpired(registration, now));
+    this.nextExpiryAt = Math.min(Infinity, ...[...this.registrations.values()].filter((registration) => !isExpired(registration, now)).map((registration) => registration.expiresAt));
     if (expired.length === 0) return;
     for (const registration of expired) {
       this.registrations.delete(registration.id);
