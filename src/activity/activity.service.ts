@@ -1,7 +1,7 @@
 /** The activity log: writes every event to the store, keeps the newest in memory, and streams them live. */
 import { EventEmitter } from 'node:events';
 import type { ActivityRepository, ActivityQuery } from '../store/store.port';
-import type { ActivityEntry, ActivityInput, ActivitySink } from './activity';
+import type { ActivityEntry, ActivityInput, ActivitySink, RecordOptions } from './activity';
 
 const RECENT_SIZE = 200;
 
@@ -9,6 +9,8 @@ const RECENT_SIZE = 200;
 export class ActivityService extends EventEmitter implements ActivitySink {
   private readonly recent: ActivityEntry[] = [];
   private pending: Promise<unknown> = Promise.resolve();
+  private batch: { input: ActivityInput; timestamp: string }[] = [];
+  private flushTimer: NodeJS.Immediate | null = null;
   private closed = false;
 
   constructor(
@@ -20,19 +22,40 @@ export class ActivityService extends EventEmitter implements ActivitySink {
     this.setMaxListeners(0);
   }
 
-  /** Records an event; subscribers hear of it in order once it is stored. */
-  record(input: ActivityInput): void {
+  /**
+   * Records an event; subscribers hear of it in order once it is stored. Batched entries wait for the end of
+   * the tick and go in one transaction; any other entry first writes the batch, then itself, at once: with
+   * the SQLite adapter its row is in the WAL before record() returns, so an answer the API sends after
+   * recording an event is never acknowledged ahead of its log entry.
+   */
+  record(input: ActivityInput, options: RecordOptions = {}): void {
     if (this.closed) return; // late results of calls that outlived a shutdown
-    const timestamp = new Date(this.clock()).toISOString();
-    // Appended now, not queued: with the SQLite adapter the row is in the WAL before record() returns, so an
-    // answer the API sends after recording an event can never be acknowledged ahead of its log entry.
-    const written = this.repository.append(input, timestamp);
+    this.batch.push({ input, timestamp: new Date(this.clock()).toISOString() });
+    if (!options.batch) this.writeBatch();
+    else this.flushTimer ??= setImmediate(() => this.writeBatch());
+  }
+
+  /** Waits until every recorded event is stored. */
+  async flush(): Promise<void> {
+    this.writeBatch();
+    await this.pending;
+  }
+
+  private writeBatch(): void {
+    if (this.flushTimer) clearImmediate(this.flushTimer);
+    this.flushTimer = null;
+    if (this.batch.length === 0) return;
+    const items = this.batch;
+    this.batch = [];
+    const written = items.length === 1 ? this.repository.append(items[0].input, items[0].timestamp).then((entry) => [entry]) : this.repository.appendMany(items);
     this.pending = Promise.all([this.pending, written])
-      .then(([, entry]) => {
-        this.recent.push(entry);
-        if (this.recent.length > RECENT_SIZE) this.recent.shift();
-        this.log(entry);
-        this.emit('entry', entry);
+      .then(([, entries]) => {
+        for (const entry of entries) {
+          this.recent.push(entry);
+          this.log(entry);
+          this.emit('entry', entry);
+        }
+        if (this.recent.length > RECENT_SIZE) this.recent.splice(0, this.recent.length - RECENT_SIZE);
       })
       .catch((error: Error) => {
         // The log must never take the loop down; say so on stderr instead.
@@ -40,14 +63,9 @@ export class ActivityService extends EventEmitter implements ActivitySink {
       });
   }
 
-  /** Waits until every recorded event is stored. */
-  async flush(): Promise<void> {
-    await this.pending;
-  }
-
   /** Stores what is queued, then ignores further events (the store is about to close). */
   async close(): Promise<void> {
-    await this.pending;
+    await this.flush();
     this.closed = true;
   }
 
@@ -58,7 +76,7 @@ export class ActivityService extends EventEmitter implements ActivitySink {
 
   /** Reads the stored log. */
   async query(query: ActivityQuery): Promise<ActivityEntry[]> {
-    await this.pending;
+    await this.flush();
     return this.repository.query(query);
   }
 }

@@ -28,7 +28,16 @@ export interface ActivityEntry extends Required<Omit<ActivityInput, 'data'>> {
   data: Record<string, unknown> | null;
 }
 
+/** How an event is written. */
+export interface RecordOptions {
+  /**
+   * Gather it with the others of this tick into one transaction. For the loop's high-volume entries (one per
+   * call to a scenario); an entry the API acknowledges is written at once.
+   */
+  batch?: boolean;
+}
+
 /** Where the domain writes events; implemented by the activity service over the store. */
 export interface ActivitySink {
-  record(input: ActivityInput): void;
+  record(input: ActivityInput, options?: RecordOptions): void;
 }

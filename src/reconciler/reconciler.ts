@@ -136,7 +136,7 @@ export class Reconciler extends EventEmitter {
       this.verdicts = result.verdicts;
       actions = result.actions;
       for (const action of actions) this.dispatch(action);
-      if (actions.length > 0) this.activity.record(planEntry(actions));
+      if (actions.length > 0) this.activity.record(planEntry(actions), { batch: true });
       this.forgetConvergedGone(inputs.scenarios);
       this.scheduleWake(inputs.nextChangeAt);
     } catch (caught) {
@@ -250,7 +250,7 @@ export class Reconciler extends EventEmitter {
       if (result.unreachable) record.state = 'unreachable';
     }
     this.observer?.actionCompleted(outcome, !result.ok && !result.aborted);
-    this.activity.record(outcomeEntry(outcome, because));
+    this.activity.record(outcomeEntry(outcome, because), { batch: true });
     this.emit('outcome', outcome);
     this.request(false);
   }
@@ -274,7 +274,7 @@ export class Reconciler extends EventEmitter {
   /** Records a gate decision once, when a scenario's blocking gate changes; not on every pass. */
   private noteGateChanges(next: Map<string, ScenarioVerdict>): void {
     for (const change of gateChanges(this.verdicts, next)) {
-      this.activity.record(change.entry);
+      this.activity.record(change.entry, { batch: true });
       this.observer?.gateBlocked(change.gate);
     }
   }

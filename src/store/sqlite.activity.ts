@@ -46,23 +46,32 @@ export class SqliteActivity implements ActivityRepository {
   }
 
   append(input: ActivityInput, timestamp: string): Promise<ActivityEntry> {
-    return settle(() => {
-      const entry: Omit<ActivityEntry, 'id'> = {
-        timestamp: toUtcIso(timestamp, 'timestamp'),
-        category: input.category,
-        level: input.level ?? 'info',
-        scenario: input.scenario ?? null,
-        preset: input.preset ?? null,
-        actor: input.actor ?? null,
-        message: input.message,
-        data: input.data ?? null,
-      };
-      const data = entry.data === null ? null : toJson(entry.data, 'activity data');
-      const { lastInsertRowid } = this.insert.run(
-        entry.timestamp, entry.category, entry.level, entry.scenario, entry.preset, entry.actor, entry.message, data,
-      );
-      return { id: Number(lastInsertRowid), ...entry };
-    });
+    return settle(() => this.insertOne(input, timestamp));
+  }
+
+  appendMany(items: readonly { input: ActivityInput; timestamp: string }[]): Promise<ActivityEntry[]> {
+    return settle(() => this.insertMany(items));
+  }
+
+  /** One transaction for the lot: a commit per row is what made 10,000 results cost a second. */
+  private insertMany(items: readonly { input: ActivityInput; timestamp: string }[]): ActivityEntry[] {
+    return this.db.transaction(() => items.map((item) => this.insertOne(item.input, item.timestamp)))();
+  }
+
+  private insertOne(input: ActivityInput, timestamp: string): ActivityEntry {
+    const entry: Omit<ActivityEntry, 'id'> = {
+      timestamp: toUtcIso(timestamp, 'timestamp'),
+      category: input.category,
+      level: input.level ?? 'info',
+      scenario: input.scenario ?? null,
+      preset: input.preset ?? null,
+      actor: input.actor ?? null,
+      message: input.message,
+      data: input.data ?? null,
+    };
+    const data = entry.data === null ? null : toJson(entry.data, 'activity data');
+    const { lastInsertRowid } = this.insert.run(entry.timestamp, entry.category, entry.level, entry.scenario, entry.preset, entry.actor, entry.message, data);
+    return { id: Number(lastInsertRowid), ...entry };
   }
 
   query(query: ActivityQuery): Promise<ActivityEntry[]> {

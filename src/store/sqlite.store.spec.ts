@@ -94,6 +94,13 @@ describe('SqliteStore', () => {
       expect(await store.activity.query({ limit: 5 })).toEqual([entry]);
     });
 
+    it('appends many in order in one transaction, and none when one is bad', async () => {
+      const entries = await store.activity.appendMany([{ input: input({ message: 'one' }), timestamp: at(0) }, { input: input({ message: 'two' }), timestamp: at(1) }]);
+      expect(entries.map((entry) => [entry.id, entry.message])).toEqual([[1, 'one'], [2, 'two']]);
+      await expect(store.activity.appendMany([{ input: input({ message: 'three' }), timestamp: at(2) }, { input: input(), timestamp: 'not a time' }])).rejects.toThrow();
+      expect((await store.activity.query({ limit: 10 })).map((entry) => entry.message)).toEqual(['two', 'one']);
+    });
+
     it('filters by category, scenario and since, newest first', async () => {
       await store.activity.append(input({ category: 'action', scenario: 'cart', message: 'a' }), at(0));
       await store.activity.append(input({ category: 'gate', scenario: 'cart', message: 'b' }), at(1));

@@ -40,6 +40,8 @@ export interface ActivityQuery {
 /** Append-only activity log. */
 export interface ActivityRepository {
   append(input: ActivityInput, timestamp: string): Promise<ActivityEntry>;
+  /** Appends several entries in one transaction, in order. */
+  appendMany(items: readonly { input: ActivityInput; timestamp: string }[]): Promise<ActivityEntry[]>;
   query(query: ActivityQuery): Promise<ActivityEntry[]>;
   /** Deletes entries older than `olderThan` (ISO) and beyond the newest `maxEntries`; returns how many went. */
   prune(olderThan: string, maxEntries: number): Promise<number>;
