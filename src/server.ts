@@ -8,7 +8,7 @@ import { setupOpenApi } from './api/openapi';
 import { NestPinoLogger } from './logging/http-logging';
 import { bodyParserLimit } from './api/exception.filter';
 import * as fs from 'node:fs';
-import type { Request, Response } from 'express';
+import express, { type Request, type Response } from 'express';
 import * as path from 'node:path';
 import { packageRoot, type Config } from './config/config';
 import { createOrchestrator, type Orchestrator, type OrchestratorOverrides } from './orchestrator';
@@ -51,14 +51,18 @@ export async function createApp(orchestrator: Orchestrator): Promise<NestExpress
 /** Where `npm run build` puts the dashboard's compiled assets. */
 export const DASHBOARD_DIR = path.join(packageRoot(), 'dist', 'web');
 
+/** Paths the server itself answers; the dashboard's file lookup must never stand in front of them. */
+const SERVER_PATHS = /^\/(api\/|metrics$|health$|healthz$|readyz$)/;
+
 /** Serves the dashboard at / from the same port; a missing build says how to make it. */
 function serveDashboard(app: NestExpressApplication): void {
-  if (fs.existsSync(path.join(DASHBOARD_DIR, 'index.html'))) {
-    app.useStaticAssets(DASHBOARD_DIR, { index: 'index.html', maxAge: '1h', setHeaders: noCacheForHtml });
-    return;
-  }
-  const express = app.getHttpAdapter().getInstance() as { get(path: string, handler: (request: Request, response: Response) => void): void };
-  express.get('/', (_request: Request, response: Response) => {
+  const built = fs.existsSync(path.join(DASHBOARD_DIR, 'index.html'));
+  const files = express.static(DASHBOARD_DIR, { index: 'index.html', maxAge: '1h', setHeaders: noCacheForHtml });
+  // Registered before Nest's routes, so it steps aside at once for API calls instead of stat()ing a file each time.
+  app.use((request: Request, response: Response, next: () => void) => {
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || SERVER_PATHS.test(request.path)) return next();
+    if (built) return files(request, response, next);
+    if (request.path !== '/') return next();
     response.status(503).type('text/plain').send('The dashboard is not built: run `npm run build` (npm start does it for you).\n');
   });
 }

@@ -56,6 +56,7 @@ export class ScenarioRegistry {
   private readonly registrations = new Map<string, Registration>();
   /** The earliest expiry among registrations (or earlier): reads skip the sweep until then, as every pass reads. */
   private nextExpiryAt = Infinity;
+  private listCache: ScenarioSpec[] | null = null;
   private current = new Map<string, ScenarioSpec>();
   private readonly goneSpecs = new Map<string, ScenarioSpec>();
   private readonly listeners = new Set<RegistryListener>();
@@ -75,11 +76,17 @@ export class ScenarioRegistry {
     this.allowedHosts = options.allowedHosts ?? DEFAULT_ALLOWED_HOSTS;
   }
 
-  /** Every listed scenario, live and Gone, sorted by id. */
-  list(): ScenarioSpec[] {
+  /**
+   * Every listed scenario, live and Gone, sorted by id. The same array is returned until something changes
+   * (every reconcile pass reads it; callers must not mutate it), so a caller can tell "unchanged" by identity.
+   */
+  list(): readonly ScenarioSpec[] {
     this.sweep();
-    const all = [...this.current.values(), ...this.goneSpecs.values()];
-    return all.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    if (!this.listCache) {
+      const all = [...this.current.values(), ...this.goneSpecs.values()];
+      this.listCache = all.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    }
+    return this.listCache;
   }
 
   /** One scenario (live or Gone), or undefined. */
@@ -103,6 +110,7 @@ export class ScenarioRegistry {
   /** Drops a Gone scenario once the reconciler drove it inactive; false when it is not Gone. */
   forget(id: string): boolean {
     if (!this.goneSpecs.delete(id)) return false;
+    this.listCache = null;
     this.log.forgotten(id);
     return true;
   }
@@ -250,6 +258,7 @@ export class ScenarioRegistry {
       this.goneSpecs.set(id, spec);
     }
     this.current = next;
+    this.listCache = null;
     for (const ids of Object.values(change)) ids.sort();
     this.log.changes(change, this.current, fields);
     this.notify(change);

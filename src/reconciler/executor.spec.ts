@@ -55,7 +55,8 @@ describe('Executor', () => {
     await tick();
     expect(executor.abandonAllActivations()).toBe(2);
     expect((await running).result).toMatchObject({ aborted: true });
-    expect((await queued).result).toMatchObject({ aborted: true });
+    expect((await running).result).not.toHaveProperty('neverSent');
+    expect((await queued).result).toMatchObject({ aborted: true, neverSent: true });
     expect(client.calls.map((call) => call.id)).toEqual(['a']);
     expect(executor.depth).toBe(0);
   });

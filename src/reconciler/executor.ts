@@ -124,5 +124,6 @@ export class Executor {
 }
 
 function abandoned(job: Job, durationMs: number): ActionOutcome {
-  return { scenario: job.scenario, action: job.action, result: { ok: false, unreachable: false, aborted: true, error: 'abandoned' }, durationMs };
+  // Never sent: the scenario cannot have acted on it, so it needs no deactivation.
+  return { scenario: job.scenario, action: job.action, result: { ok: false, unreachable: false, aborted: true, neverSent: true, error: 'abandoned before it was sent' }, durationMs };
 }

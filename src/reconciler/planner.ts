@@ -31,14 +31,15 @@ export interface PlannableScenario {
   /** Null when it has no usable endpoint; `problem` says why. */
   endpoint: string | null;
   endpointProblem: { reason: 'NoEndpoint' | 'HostNotAllowed'; message: string } | null;
-  /** Vanished from discovery: driven inactive, then forgotten. */
-  gone?: boolean;
 }
 
 /** Everything one pass looks at. */
 export interface PlanInput {
   now: number;
+  /** Sorted by id (the registry keeps them so); sorted here otherwise. */
   scenarios: readonly PlannableScenario[];
+  /** Ids that vanished from discovery: driven inactive, then forgotten. */
+  gone?: ReadonlySet<string>;
   desired: ReadonlyMap<string, DesiredEntry>;
   observed: ReadonlyMap<string, ObservedRecord>;
   policy: Policy;
@@ -71,12 +72,13 @@ export function holdsSlot(record: ObservedRecord): boolean {
 
 /** Plans one pass. */
 export function plan(input: PlanInput): Plan {
-  const ordered = [...input.scenarios].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const ordered = isSortedById(input.scenarios) ? input.scenarios : [...input.scenarios].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const isGone = (scenario: PlannableScenario) => input.gone?.has(scenario.id) ?? false;
   const conflicts = conflictMap(input.policy, ordered);
   const occupancy: Occupancy = { active: new Set(), heavy: new Set() };
   const targets = new Map<string, { target: TargetState; block: GateBlock | null }>();
   const recordOf = (id: string) => input.observed.get(id) ?? unknownRecord();
-  const desiredOf = (scenario: PlannableScenario) => (scenario.gone ? INACTIVE_DEFAULT : input.desired.get(scenario.id) ?? INACTIVE_DEFAULT);
+  const desiredOf = (scenario: PlannableScenario) => (isGone(scenario) ? INACTIVE_DEFAULT : input.desired.get(scenario.id) ?? INACTIVE_DEFAULT);
   const admit = (scenario: PlannableScenario) => {
     occupancy.active.add(scenario.id);
     if (scenario.weight === 'heavy') occupancy.heavy.add(scenario.id);
@@ -133,7 +135,7 @@ export function plan(input: PlanInput): Plan {
     const record = recordOf(scenario.id);
     const action = actionFor(scenario, decided.target, record, input.now);
     if (action) actions.push({ scenario: scenario.id, action, because: action === 'activate' ? describeSource(desired) : decided.block?.reason ?? 'desired inactive' });
-    verdicts.set(scenario.id, { desired, target: decided.target, ...explain(scenario, desired, decided, record, action, input.now) });
+    verdicts.set(scenario.id, { desired, target: decided.target, ...explain(scenario, isGone(scenario), desired, decided, record, action, input.now) });
   }
   // Deactivations first: they free slots and they are what an emergency needs.
   actions.sort((a, b) => (a.action === b.action ? 0 : a.action === 'deactivate' ? -1 : 1));
@@ -149,6 +151,11 @@ function holdPriority(scenario: PlannableScenario, record: ObservedRecord, now: 
   if (!scenario.canDeactivate || isBackingOff(record, now)) return 0;
   if (effectiveState(record) === 'active') return 1;
   return record.inFlight === 'activate' ? 2 : 3;
+}
+
+function isSortedById(list: readonly { id: string }[]): boolean {
+  for (let i = 1; i < list.length; i++) if (list[i - 1].id > list[i].id) return false;
+  return true;
 }
 
 function isBackingOff(record: ObservedRecord, now: number): boolean {
@@ -170,6 +177,7 @@ function actionFor(scenario: PlannableScenario, target: TargetState, record: Obs
 
 function explain(
   scenario: PlannableScenario,
+  gone: boolean,
   desired: DesiredEntry,
   decided: { target: TargetState; block: GateBlock | null },
   record: ObservedRecord,
@@ -180,7 +188,7 @@ function explain(
   const effective = effectiveState(record);
   const converged = effective === decided.target && record.inFlight === null;
   if (decided.block && desired.state === 'active') return { reason: decided.block.reason, message: decided.block.message };
-  if (scenario.gone && effective !== 'inactive') return { reason: 'Gone', message: 'no longer discovered; being driven inactive before it leaves the list' };
+  if (gone && effective !== 'inactive') return { reason: 'Gone', message: 'no longer discovered; being driven inactive before it leaves the list' };
   if (converged) return { reason: null, message: null };
   if (decided.target === 'inactive' && !scenario.canDeactivate) {
     return { reason: 'CannotDeactivate', message: 'the scenario declares canDeactivate: false; it stays as it is' };

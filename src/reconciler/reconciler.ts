@@ -19,7 +19,9 @@ export interface ReconcilableScenario extends PlannableScenario {
 
 /** Everything declared, gathered fresh for each pass. */
 export interface ReconcileInputs {
-  scenarios: ReconcilableScenario[];
+  /** Sorted by id; the same array while discovery has nothing new, so the loop can skip re-indexing it. */
+  scenarios: readonly ReconcilableScenario[];
+  gone: ReadonlySet<string>;
   desired: Map<string, DesiredEntry>;
   policy: Policy;
   emergencyStop: { reason: string; actor: string } | null;
@@ -70,6 +72,7 @@ export class Reconciler extends EventEmitter {
   verdicts = new Map<string, ScenarioVerdict>();
   lastPass: PassSummary | null = null;
   private scenarios = new Map<string, ReconcilableScenario>();
+  private scenarioSource: readonly ReconcilableScenario[] | null = null;
   private passTimer: NodeJS.Timeout | null = null;
   private passUrgent = false;
   private wakeTimer: NodeJS.Timeout | null = null;
@@ -137,7 +140,7 @@ export class Reconciler extends EventEmitter {
       actions = result.actions;
       for (const action of actions) this.dispatch(action);
       if (actions.length > 0) this.activity.record(planEntry(actions), { batch: true });
-      this.forgetConvergedGone(inputs.scenarios);
+      this.forgetConvergedGone(inputs.gone);
       this.scheduleWake(inputs.nextChangeAt);
     } catch (caught) {
       error = (caught as Error).message;
@@ -152,11 +155,10 @@ export class Reconciler extends EventEmitter {
     return actions;
   }
 
-  /** Abandons every queued or running activation (stop-all), then plans at once. */
-  abandonActivations(): number {
-    const count = this.executor.abandonAllActivations();
-    this.runPass();
-    return count;
+  /** Abandons every queued or running activation (stop-all), then plans at once; returns that pass's actions. */
+  abandonActivations(): PlannedAction[] {
+    this.executor.abandonAllActivations();
+    return this.runPass();
   }
 
   /** Reads every addressable scenario's state (bounded concurrency), then plans. */
@@ -206,7 +208,8 @@ export class Reconciler extends EventEmitter {
     for (const waiter of [...this.waiters]) if (waiter.ids.every((id) => this.isSettled(id))) waiter.resolve();
   }
 
-  private syncScenarios(list: ReconcilableScenario[]): void {
+  private syncScenarios(list: readonly ReconcilableScenario[]): void {
+    if (list === this.scenarioSource) return;
     const next = new Map<string, ReconcilableScenario>();
     for (const scenario of list) {
       next.set(scenario.id, scenario);
@@ -214,6 +217,7 @@ export class Reconciler extends EventEmitter {
     }
     for (const id of this.observed.keys()) if (!next.has(id)) this.observed.delete(id);
     this.scenarios = next;
+    this.scenarioSource = list;
   }
 
   private dispatch(action: PlannedAction): void {
@@ -239,7 +243,7 @@ export class Reconciler extends EventEmitter {
       record.failures = 0;
       record.retryAt = null;
       record.lastError = null;
-    } else if (result.aborted && outcome.action === 'activate') {
+    } else if (result.aborted && outcome.action === 'activate' && !result.neverSent) {
       // The scenario may have acted on a call we walked away from: treat it as unknown so it is driven inactive.
       record.state = 'unknown';
       record.lastAck = null;
@@ -279,13 +283,11 @@ export class Reconciler extends EventEmitter {
     }
   }
 
-  private forgetConvergedGone(list: ReconcilableScenario[]): void {
-    for (const scenario of list) {
-      if (!scenario.gone) continue;
-      const record = this.observed.get(scenario.id);
-      if (!scenario.endpoint || !record || (effectiveState(record) !== 'active' && record.inFlight === null)) {
-        this.provider.forget(scenario.id);
-      }
+  private forgetConvergedGone(gone: ReadonlySet<string>): void {
+    for (const id of gone) {
+      const scenario = this.scenarios.get(id);
+      const record = this.observed.get(id);
+      if (!scenario?.endpoint || !record || (effectiveState(record) !== 'active' && record.inFlight === null)) this.provider.forget(id);
     }
   }
 
@@ -296,7 +298,9 @@ export class Reconciler extends EventEmitter {
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     this.wakeTimer = null;
     if (next === Infinity || this.stopped) return;
-    const delay = Math.max(0, Math.min(next - this.clock(), 2 ** 31 - 1));
+    // +1 ms: timers run on a truncated monotonic clock and may fire a millisecond before the wall-clock edge,
+    // which would find the window still closed and cost a second pass.
+    const delay = Math.max(0, Math.min(next - this.clock() + 1, 2 ** 31 - 1));
     this.wakeTimer = setTimeout(() => {
       this.wakeTimer = null;
       this.runPass();

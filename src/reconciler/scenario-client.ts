@@ -16,7 +16,7 @@ export interface ScenarioAddress {
 /** The outcome of one call. `unreachable` means no HTTP answer at all (refused, reset, timeout). */
 export type CallResult =
   | { ok: true; reported: ObservedState }
-  | { ok: false; unreachable: boolean; aborted: boolean; error: string };
+  | { ok: false; unreachable: boolean; aborted: boolean; error: string; neverSent?: boolean };
 
 /** The port the reconciler talks to scenarios through; tests may substitute a fake, production uses HTTP. */
 export interface ScenarioClient {
@@ -32,9 +32,14 @@ interface RawResponse {
 
 const MAX_BODY_BYTES = 64 * 1024;
 
-/** HTTP implementation over node:http with one keep-alive agent for the whole fleet. */
+/** HTTP implementation over node:http with keep-alive agents, one per scenario. */
 export class HttpScenarioClient implements ScenarioClient {
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 4, maxFreeSockets: 2, timeout: 30_000 });
+  /**
+   * One keep-alive agent per scenario. A single shared agent makes each idle-socket timeout scan every origin
+   * (Node's agent looks the socket up across all of them): at 10,000 scenarios that stalled the event loop
+   * for seconds, 30 s after every mass action.
+   */
+  private readonly agents = new Map<string, http.Agent>();
   /** Scenarios that answered 404 on their declared route and 2xx on the fallback. */
   private readonly usesFallback = new Set<string>();
 
@@ -43,7 +48,7 @@ export class HttpScenarioClient implements ScenarioClient {
   /** POSTs `{"maintenanceState": s, "state": s}`: real scenarios read one key or the other. */
   async setState(address: ScenarioAddress, state: TargetState, signal?: AbortSignal): Promise<CallResult> {
     const body = JSON.stringify({ maintenanceState: state, state });
-    return this.withFallback(address, (path) => this.request('POST', address.endpoint + path, body, signal), (response) => {
+    return this.withFallback(address, (path) => this.request(address.id, 'POST', address.endpoint + path, body, signal), (response) => {
       const reported = readMaintenanceState(response.body);
       return { ok: true, reported: reported === 'unknown' ? state : reported };
     });
@@ -51,13 +56,13 @@ export class HttpScenarioClient implements ScenarioClient {
 
   /** GETs the state route, then `/health` when the route reports nothing. */
   async getState(address: ScenarioAddress, signal?: AbortSignal): Promise<CallResult> {
-    const result = await this.withFallback(address, (path) => this.request('GET', address.endpoint + path, null, signal), (response) => ({
+    const result = await this.withFallback(address, (path) => this.request(address.id, 'GET', address.endpoint + path, null, signal), (response) => ({
       ok: true as const,
       reported: readMaintenanceState(response.body),
     }));
     if (!result.ok || result.reported !== 'unknown') return result;
     try {
-      const health = await this.request('GET', `${address.endpoint}/health`, null, signal);
+      const health = await this.request(address.id, 'GET', `${address.endpoint}/health`, null, signal);
       return { ok: true, reported: isSuccess(health.status) ? readMaintenanceState(health.body) : 'unknown' };
     } catch {
       return result;
@@ -66,7 +71,17 @@ export class HttpScenarioClient implements ScenarioClient {
 
   /** Closes idle keep-alive sockets. */
   close(): void {
-    this.agent.destroy();
+    for (const agent of this.agents.values()) agent.destroy();
+    this.agents.clear();
+  }
+
+  private agentFor(id: string): http.Agent {
+    let agent = this.agents.get(id);
+    if (!agent) {
+      agent = new http.Agent({ keepAlive: true, maxSockets: 2, maxFreeSockets: 1, timeout: 30_000 });
+      this.agents.set(id, agent);
+    }
+    return agent;
   }
 
   private async withFallback(
@@ -92,11 +107,11 @@ export class HttpScenarioClient implements ScenarioClient {
     }
   }
 
-  private request(method: 'GET' | 'POST', url: string, body: string | null, signal?: AbortSignal): Promise<RawResponse> {
+  private request(id: string, method: 'GET' | 'POST', url: string, body: string | null, signal?: AbortSignal): Promise<RawResponse> {
     return new Promise((resolve, reject) => {
       const request = http.request(url, {
         method,
-        agent: this.agent,
+        agent: this.agentFor(id),
         timeout: this.timeoutMs,
         signal,
         headers: body === null ? { accept: 'application/json' } : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), accept: 'application/json' },

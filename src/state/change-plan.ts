@@ -11,13 +11,18 @@ export interface ChangePlan {
   touched: string[];
 }
 
+/** Ids whose declared state differs between two resolutions, sorted. */
+export function touchedScenarios(before: ReadonlyMap<string, DesiredEntry>, after: ReadonlyMap<string, DesiredEntry>): string[] {
+  return [...after.keys()].filter((id) => (before.get(id)?.state ?? 'inactive') !== after.get(id)!.state).sort();
+}
+
 /** Summarizes a plan for a hypothetical declared state against the current one. */
 export function summarizeChange(
   before: ReadonlyMap<string, DesiredEntry>,
   after: ReadonlyMap<string, DesiredEntry>,
-  planned: Plan,
+  planned: Pick<Plan, 'actions' | 'verdicts'>,
 ): ChangePlan {
-  const touched = [...after.keys()].filter((id) => (before.get(id)?.state ?? 'inactive') !== after.get(id)!.state).sort();
+  const touched = touchedScenarios(before, after);
   const blocked = [...planned.verdicts]
     .filter(([, verdict]) => verdict.desired.state === 'active' && verdict.reason && (GATES as readonly string[]).includes(verdict.reason))
     .map(([scenario, verdict]) => ({ scenario, reason: verdict.reason as string, message: verdict.message ?? '' }));

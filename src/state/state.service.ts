@@ -13,13 +13,18 @@ import { emptyDesiredState, expiredOverrides, nextOverrideExpiry, resolveDesired
 import type { OpenDenyWindow } from '../reconciler/gates';
 import type { HostLoadProbe } from '../reconciler/host-load';
 import { plan } from '../reconciler/planner';
+import type { DesiredEntry } from '../reconciler/types';
 import type { InputsProvider, ReconcileInputs, Reconciler } from '../reconciler/reconciler';
-import { summarizeChange, type ChangePlan } from './change-plan';
+import { summarizeChange, touchedScenarios, type ChangePlan } from './change-plan';
 import type { PolicyService } from './policy.service';
 
 /** The scenarios discovery knows, Gone ones included until forgotten. */
 export interface ScenarioSource {
-  list(): ScenarioSpec[];
+  /** Sorted by id; the same array until something changes. */
+  list(): readonly ScenarioSpec[];
+  /** Ids of Gone scenarios. */
+  readonly gone: readonly string[];
+  get(id: string): ScenarioSpec | undefined;
   isGone(id: string): boolean;
   forget(id: string): void;
 }
@@ -162,15 +167,18 @@ export class StateService implements InputsProvider {
     return this.commit(next, options, { message: `desired state replaced: presets [${next.presets.join(', ')}], ${Object.keys(next.overrides).length} overrides` });
   }
 
-  /** Emergency stop: clears overrides and presets, latches, abandons queued activations. Never needs confirmation here. */
+  /**
+   * Emergency stop: clears overrides and presets, latches, abandons queued activations, and plans at once.
+   * Nothing is computed before the first deactivation goes out but that one pass.
+   */
   stopAll(reason: string, actor: string): ChangePlan {
     if (!reason.trim()) throw new DomainError('Invalid', 'stop-all needs a reason');
-    const next: DesiredStateModel = { presets: [], overrides: {}, emergencyStop: { reason, actor, at: this.clock() } };
-    const change = this.planFor(next);
-    this.model = next;
-    this.activity.record({ category: 'system', level: 'warn', actor, message: `EMERGENCY STOP by ${actor}: ${reason}`, data: { deactivate: change.deactivate.length } });
-    this.reconciler?.abandonActivations();
-    return change;
+    const now = this.clock();
+    const before = this.desiredFor(this.model, now);
+    this.model = { presets: [], overrides: {}, emergencyStop: { reason, actor, at: now } };
+    this.activity.record({ category: 'system', level: 'warn', actor, message: `EMERGENCY STOP by ${actor}: ${reason}` });
+    const actions = this.reconciler?.abandonActivations() ?? [];
+    return summarizeChange(before, this.desiredFor(this.model, now), { actions, verdicts: this.reconciler?.verdicts ?? new Map() });
   }
 
   /** Lifts the latch only: nothing comes back on its own except open allow windows. */
@@ -184,19 +192,32 @@ export class StateService implements InputsProvider {
 
   /** The scenario with this id, or NotFound. */
   requireScenario(id: string): ScenarioSpec {
-    const scenario = this.scenarios.list().find((candidate) => candidate.id === id);
+    const scenario = this.scenarios.get(id);
     if (!scenario) throw new DomainError('NotFound', `scenario "${id}" is not a discovered maintenance scenario`);
     return scenario;
   }
 
+  /**
+   * Applies a change: one resolution before and after (for confirmation), then the loop's own pass, whose
+   * actions are the plan reported. A dry run plans in full instead.
+   */
   private async commit(next: DesiredStateModel, options: IntentOptions, entry: { scenario?: string; preset?: string; message: string }): Promise<ChangePlan> {
-    const change = this.planFor(next);
-    if (options.dryRun) return change;
-    this.assertConfirmed(change, options.confirm);
+    if (options.dryRun) return this.planFor(next);
+    const now = this.clock();
+    const before = this.desiredFor(this.model, now);
+    const after = this.desiredFor(next, now);
+    const touched = touchedScenarios(before, after);
+    if (touched.length > this.policy.current().bulkConfirmThreshold && !options.confirm) this.assertConfirmed(this.planFor(next), false);
     this.model = next;
-    this.activity.record({ category: 'api', actor: options.actor, scenario: entry.scenario ?? null, preset: entry.preset ?? null, message: entry.message, data: { activate: change.activate.length, deactivate: change.deactivate.length, blocked: change.blocked.length } });
-    this.reconciler?.runPass();
-    return change;
+    // The intent is logged before the pass it causes, so the log reads in the order things happened.
+    this.activity.record({ category: 'api', actor: options.actor, scenario: entry.scenario ?? null, preset: entry.preset ?? null, message: entry.message, data: { touched: touched.length } });
+    const actions = this.reconciler?.runPass() ?? [];
+    return summarizeChange(before, after, { actions, verdicts: this.reconciler?.verdicts ?? new Map() });
+  }
+
+  /** The declared state of every scenario (before gates) for a model. */
+  private desiredFor(model: DesiredStateModel, now: number): Map<string, DesiredEntry> {
+    return resolveDesired(this.scenarios.list(), model, this.presets.byId(), this.windows.openWindows(now).allow, now);
   }
 
   private modelFromSpec(spec: MaintenanceStateSpec, actor = 'plan'): DesiredStateModel {
@@ -231,7 +252,6 @@ export class StateService implements InputsProvider {
 
   private inputsFor(model: DesiredStateModel, now: number): ReconcileInputs {
     const list = this.scenarios.list();
-    const scenarios = list.map((spec) => ({ ...spec, gone: this.scenarios.isGone(spec.id) }));
     const windows = this.windows.openWindows(now);
     const presetsById = this.presets.byId();
     const deny = windows.deny.map((window) => {
@@ -240,7 +260,8 @@ export class StateService implements InputsProvider {
     });
     const edges = [nextOverrideExpiry(model), this.windows.nextEdge(now)].filter((at): at is number => at !== null);
     return {
-      scenarios,
+      scenarios: list,
+      gone: new Set(this.scenarios.gone),
       desired: resolveDesired(list, model, presetsById, windows.allow, now),
       policy: this.policy.current(),
       emergencyStop: model.emergencyStop,
