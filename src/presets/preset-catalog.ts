@@ -49,6 +49,7 @@ export class PresetCatalog {
   private readonly defaults = new Map<string, Preset>();
   private custom = new Map<string, Preset>();
   private aliases = new Map<string, string>();
+  private byIdCache: Map<string, Preset> | null = null;
 
   constructor(
     defaults: Preset[],
@@ -74,9 +75,10 @@ export class PresetCatalog {
     return [...this.defaults.values(), ...[...this.custom.values()].sort((a, b) => a.id.localeCompare(b.id))];
   }
 
-  /** A map of id to preset, for resolution of the desired state. */
-  byId(): Map<string, Preset> {
-    return new Map(this.list().map((preset) => [preset.id, preset]));
+  /** A map of id to preset, for resolution of the desired state; the same map until the catalog changes. */
+  byId(): ReadonlyMap<string, Preset> {
+    this.byIdCache ??= new Map(this.list().map((preset) => [preset.id, preset]));
+    return this.byIdCache;
   }
 
   /** The preset with this id or alias, or NotFound. */
@@ -155,6 +157,7 @@ export class PresetCatalog {
   }
 
   private reindex(): void {
+    this.byIdCache = null;
     this.aliases = new Map();
     for (const preset of this.list()) for (const alias of preset.aliases) this.aliases.set(alias, preset.id);
   }

@@ -7,7 +7,7 @@ import { DomainError } from '../common/domain-error';
 import { formatDuration } from '../config/duration';
 import type { ScenarioSpec } from '../discovery/scenario';
 import type { PresetCatalog } from '../presets/preset-catalog';
-import type { MaintenanceStateSpec } from '../presets/schema';
+import type { MaintenanceStateSpec, Preset } from '../presets/schema';
 import { selectedIds } from '../presets/selector';
 import { emptyDesiredState, expiredOverrides, nextOverrideExpiry, resolveDesired, type DesiredStateModel, type OpenAllowWindow } from '../reconciler/desired';
 import type { OpenDenyWindow } from '../reconciler/gates';
@@ -49,6 +49,11 @@ export interface IntentOptions {
 /** Owns the declared state. */
 export class StateService implements InputsProvider {
   private model: DesiredStateModel = emptyDesiredState();
+  /**
+   * The last resolution of the current model. Every pass needs it and, while results stream in, nothing it
+   * depends on changes: re-resolving 10,000 scenarios per pass was most of a pass's garbage.
+   */
+  private desiredCache: { model: DesiredStateModel; overrides: number; list: readonly ScenarioSpec[]; presets: ReadonlyMap<string, Preset>; allow: string; desired: Map<string, DesiredEntry> } | null = null;
   private reconciler: Reconciler | null = null;
 
   constructor(
@@ -102,6 +107,7 @@ export class StateService implements InputsProvider {
     for (const id of expiredOverrides(this.model, now)) {
       const override = this.model.overrides[id];
       delete this.model.overrides[id];
+      this.desiredCache = null;
       this.activity.record({ category: 'action', scenario: id, actor: 'system', message: `override ${override.state} expired after ${formatDuration(now - override.setAt)} (TTL); back to the declared state` });
     }
     return this.inputsFor(this.model, now);
@@ -217,7 +223,18 @@ export class StateService implements InputsProvider {
 
   /** The declared state of every scenario (before gates) for a model. */
   private desiredFor(model: DesiredStateModel, now: number): Map<string, DesiredEntry> {
-    return resolveDesired(this.scenarios.list(), model, this.presets.byId(), this.windows.openWindows(now).allow, now);
+    return this.resolve(model, this.scenarios.list(), this.presets.byId(), this.windows.openWindows(now).allow, now);
+  }
+
+  /** resolveDesired, reused for the current model while scenarios, presets and open windows stay the same. */
+  private resolve(model: DesiredStateModel, list: readonly ScenarioSpec[], presets: ReadonlyMap<string, Preset>, allow: OpenAllowWindow[], now: number): Map<string, DesiredEntry> {
+    const allowKey = allow.map((window) => `${window.schedule}:${window.preset}`).join(',');
+    const cache = this.desiredCache;
+    const overrides = Object.keys(model.overrides).length;
+    if (cache && model === this.model && cache.model === model && cache.overrides === overrides && cache.list === list && cache.presets === presets && cache.allow === allowKey) return cache.desired;
+    const desired = resolveDesired(list, model, presets, allow, now);
+    if (model === this.model) this.desiredCache = { model, overrides, list, presets, allow: allowKey, desired };
+    return desired;
   }
 
   private modelFromSpec(spec: MaintenanceStateSpec, actor = 'plan'): DesiredStateModel {
@@ -262,7 +279,7 @@ export class StateService implements InputsProvider {
     return {
       scenarios: list,
       gone: new Set(this.scenarios.gone),
-      desired: resolveDesired(list, model, presetsById, windows.allow, now),
+      desired: this.resolve(model, list, presetsById, windows.allow, now),
       policy: this.policy.current(),
       emergencyStop: model.emergencyStop,
       denyWindows: deny,
