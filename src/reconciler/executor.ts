@@ -18,7 +18,8 @@ interface Job {
   scenario: string;
   action: ActionKind;
   address: ScenarioAddress;
-  controller: AbortController;
+  /** Only activations can be abandoned, so only they carry one. */
+  controller: AbortController | null;
   resolve: (outcome: ActionOutcome) => void;
   startedAt: number | null;
 }
@@ -54,7 +55,7 @@ export class Executor {
   submit(scenario: string, action: ActionKind, address: ScenarioAddress): Promise<ActionOutcome> {
     if (action === 'deactivate') this.abandonActivation(scenario);
     return new Promise((resolve) => {
-      const job: Job = { scenario, action, address, controller: new AbortController(), resolve, startedAt: null };
+      const job: Job = { scenario, action, address, controller: action === 'activate' ? new AbortController() : null, resolve, startedAt: null };
       this.queued.set(scenario, job);
       (action === 'deactivate' ? this.deactivations : this.activations).push(job);
       this.pump();
@@ -87,7 +88,7 @@ export class Executor {
       queued.resolve(abandoned(queued, 0));
     }
     const running = this.running.get(scenario);
-    if (running && running.action === 'activate') running.controller.abort();
+    if (running && running.action === 'activate') running.controller?.abort();
   }
 
   private pump(): void {
@@ -113,7 +114,7 @@ export class Executor {
     job.startedAt = this.clock();
     let result: CallResult;
     try {
-      result = await this.client.setState(job.address, job.action === 'activate' ? 'active' : 'inactive', job.controller.signal);
+      result = await this.client.setState(job.address, job.action === 'activate' ? 'active' : 'inactive', job.controller?.signal);
     } catch (error) {
       result = { ok: false, unreachable: false, aborted: false, error: (error as Error).message };
     }
