@@ -35,7 +35,7 @@ export class AppModule {
   static forOrchestrator(orchestrator: Orchestrator, extra: { presets: PresetService; applier: ManifestApplier }): DynamicModule {
     return {
       module: AppModule,
-      imports: [LoggerModule.forRoot({ pinoHttp: httpLoggingOptions(orchestrator.logger) }), TerminusModule.forRoot({ errorLogStyle: 'json' })],
+      imports: [LoggerModule.forRoot({ pinoHttp: httpLoggingOptions(orchestrator.logger), forRoutes: [] }), TerminusModule.forRoot({ errorLogStyle: 'json' })],
       controllers: [
         ScenariosController,
         PresetsController,

@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { setupOpenApi } from './api/openapi';
+import { requestLogging } from './logging/http-logging';
 import { NestPinoLogger } from './logging/http-logging';
 import { bodyParserLimit } from './api/exception.filter';
 import * as fs from 'node:fs';
@@ -36,6 +37,9 @@ export async function createApp(orchestrator: Orchestrator): Promise<NestExpress
     bodyParser: false,
   });
   app.useLogger(app.get(NestPinoLogger));
+  app.use(requestLogging(orchestrator.logger));
+  // API answers change with every pass; hashing each body for an ETag costs more than it ever saves.
+  app.getHttpAdapter().getInstance().set('etag', false);
   app.useBodyParser('json', { limit: bodyParserLimit });
   // `curl -X POST .../activate` with no body is how the original API was used: treat it as {}.
   app.use((request: Request, _response: Response, next: () => void) => {
