@@ -53,7 +53,7 @@ describe('Executor', () => {
     const running = executor.submit('a', 'activate', address('a'));
     const queued = executor.submit('b', 'activate', address('b'));
     await tick();
-    expect(executor.abandonAllActivations()).toBe(2);
+    expect(executor.abandonAllActivations()).toEqual({ neverSent: ['b'], interrupted: ['a'] });
     expect((await running).result).toMatchObject({ aborted: true });
     expect((await running).result).not.toHaveProperty('neverSent');
     expect((await queued).result).toMatchObject({ aborted: true, neverSent: true });

@@ -22,12 +22,66 @@ interface Job {
   controller: AbortController | null;
   resolve: (outcome: ActionOutcome) => void;
   startedAt: number | null;
+  /** Taken from its queue or abandoned: skipped where it still stands in the queue's array. */
+  done?: boolean;
+}
+
+/**
+ * A FIFO of jobs with O(1) removal: removed jobs are only marked and skipped later. At 10,000 queued calls,
+ * splicing at the head for every dispatch (and once more per abandoned job) was quadratic.
+ */
+class JobQueue {
+  private items: Job[] = [];
+  private head = 0;
+  size = 0;
+
+  push(job: Job): void {
+    this.items.push(job);
+    this.size++;
+  }
+
+  /** Marks a queued job removed. */
+  remove(job: Job): void {
+    if (job.done) return;
+    job.done = true;
+    this.size--;
+  }
+
+  /** Takes the first job whose scenario is not busy. */
+  take(isBusy: (scenario: string) => boolean): Job | null {
+    while (this.head < this.items.length && this.items[this.head].done) this.head++;
+    for (let i = this.head; i < this.items.length; i++) {
+      const job = this.items[i];
+      if (job.done || isBusy(job.scenario)) continue;
+      this.remove(job);
+      this.compact();
+      return job;
+    }
+    return null;
+  }
+
+  /** Every job still queued, in order; the queue is left empty. */
+  drain(): Job[] {
+    const live = this.items.slice(this.head).filter((job) => !job.done);
+    for (const job of live) job.done = true;
+    this.items = [];
+    this.head = 0;
+    this.size = 0;
+    return live;
+  }
+
+  private compact(): void {
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+  }
 }
 
 /** Runs actions and observations with a concurrency bound, priority to deactivation. */
 export class Executor {
-  private readonly deactivations: Job[] = [];
-  private readonly activations: Job[] = [];
+  private readonly deactivations = new JobQueue();
+  private readonly activations = new JobQueue();
   private readonly running = new Map<string, Job>();
   private readonly queued = new Map<string, Job>();
   private observing = 0;
@@ -40,7 +94,7 @@ export class Executor {
 
   /** Calls currently in flight plus those waiting. */
   get depth(): number {
-    return this.running.size + this.deactivations.length + this.activations.length;
+    return this.running.size + this.deactivations.size + this.activations.size;
   }
 
   /** The action queued or running for a scenario, if any. */
@@ -62,11 +116,19 @@ export class Executor {
     });
   }
 
-  /** Abandons every queued and running activation: the first step of stop-all. Returns how many. */
-  abandonAllActivations(): number {
-    const ids = new Set([...this.activations.map((job) => job.scenario), ...[...this.running.values()].filter((job) => job.action === 'activate').map((job) => job.scenario)]);
-    for (const id of ids) this.abandonActivation(id);
-    return ids.size;
+  /**
+   * Abandons every queued and running activation: the first step of stop-all. Returns the scenarios whose
+   * activation was never sent (they need nothing more) and those whose call was cut off mid-flight.
+   */
+  abandonAllActivations(): { neverSent: string[]; interrupted: string[] } {
+    const neverSent = this.activations.drain().map((job) => {
+      if (this.queued.get(job.scenario) === job) this.queued.delete(job.scenario);
+      job.resolve(abandoned(job, 0));
+      return job.scenario;
+    });
+    const interrupted = [...this.running.values()].filter((job) => job.action === 'activate').map((job) => job.scenario);
+    for (const id of interrupted) this.abandonActivation(id);
+    return { neverSent, interrupted };
   }
 
   /** Reads a scenario's state, outside the action queue but within a separate small budget. */
@@ -83,8 +145,7 @@ export class Executor {
     const queued = this.queued.get(scenario);
     if (queued && queued.action === 'activate') {
       this.queued.delete(scenario);
-      const index = this.activations.indexOf(queued);
-      if (index >= 0) this.activations.splice(index, 1);
+      this.activations.remove(queued);
       queued.resolve(abandoned(queued, 0));
     }
     const running = this.running.get(scenario);
@@ -101,11 +162,8 @@ export class Executor {
 
   /** The next job whose scenario has nothing running; per scenario, one call at a time. */
   private nextRunnable(): Job | null {
-    for (const queue of [this.deactivations, this.activations]) {
-      const index = queue.findIndex((job) => !this.running.has(job.scenario));
-      if (index >= 0) return queue.splice(index, 1)[0];
-    }
-    return null;
+    const isBusy = (scenario: string) => this.running.has(scenario);
+    return this.deactivations.take(isBusy) ?? this.activations.take(isBusy);
   }
 
   private async run(job: Job): Promise<void> {

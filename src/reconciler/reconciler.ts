@@ -157,7 +157,12 @@ export class Reconciler extends EventEmitter {
 
   /** Abandons every queued or running activation (stop-all), then plans at once; returns that pass's actions. */
   abandonActivations(): PlannedAction[] {
-    this.executor.abandonAllActivations();
+    const { neverSent } = this.executor.abandonAllActivations();
+    // Their outcomes arrive after this pass; they never left, so nothing is in flight and nothing to undo.
+    for (const id of neverSent) {
+      const record = this.observed.get(id);
+      if (record?.inFlight === 'activate') record.inFlight = null;
+    }
     return this.runPass();
   }
 
