@@ -1,0 +1,26 @@
+/** The figures of issue #7, by suite: the ids every run must report (measured, or n/a with the reason). */
+import type { SuiteName } from './args';
+
+/** The figure ids each suite must produce; a suite that fails still leaves these rows, marked n/a. */
+export const FIGURE_IDS: Record<SuiteName, { id: string; figure: string; unit: string; target: string }[]> = {
+  startup: [
+    { id: 'startup.ready', figure: '6 start → ready, 138 real fixtures', unit: 'ms', target: 'ratio ≤ 1.5' },
+    { id: 'discovery.scan', figure: '6 scan of generated folders', unit: 'ms', target: '< 1000 ms' },
+  ],
+  cli: [{ id: 'cli.status', figure: '5 CLI status --json, wall time', unit: 'ms', target: 'ratio ≤ 1.5' }],
+  convergence: [
+    { id: 'convergence.apply', figure: '1 apply full → all active', unit: 'ms', target: 'ratio ≤ 3' },
+    { id: 'convergence.stopAll', figure: '1 stop-all → all inactive', unit: 'ms', target: 'ratio ≤ 2' },
+    { id: 'memory.peakRss', figure: '7 peak RSS after apply + stop-all', unit: 'MB', target: '< 200 MB' },
+  ],
+  api: [
+    { id: 'api.status.throughput', figure: '4 GET /api/v1/status throughput', unit: 'req/s', target: 'ratio ≥ 0.9' },
+    { id: 'api.status.p99', figure: '4 GET /api/v1/status p99 latency', unit: 'ms', target: 'ratio ≤ 2' },
+    { id: 'api.scenario.throughput', figure: '4 GET /api/v1/scenarios/{id} throughput', unit: 'req/s', target: 'ratio ≥ 0.9' },
+    { id: 'api.scenario.p99', figure: '4 GET /api/v1/scenarios/{id} p99 latency', unit: 'ms', target: 'ratio ≤ 2' },
+    { id: 'api.scenarios.page', figure: '4 GET /api/v1/scenarios page of 50, p99', unit: 'ms', target: '< 50 ms' },
+  ],
+  metrics: [{ id: 'metrics.scrape', figure: '8 GET /metrics scrape time (max)', unit: 'ms', target: '< 250 ms' }],
+  window: [{ id: 'windowEdge', figure: '3 window opens → first activation received, p99', unit: 'ms', target: '< 100 ms' }],
+  backlog: [{ id: 'stopAllUnderLoad', figure: '2 stop-all → all inactive under a backlog', unit: 'ms', target: 'ratio ≤ 2' }],
+};
