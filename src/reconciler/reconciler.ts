@@ -65,6 +65,8 @@ export interface ReconcilerOptions {
 
 /** Delay that gathers a burst of action results into one pass. */
 const RESULT_BATCH_MS = 5;
+/** How long the pass after results that all reached their target may wait. */
+const SETTLED_RESULT_PASS_MS = 250;
 
 /** The loop. Emits `pass` after each pass and `outcome` after each action. */
 export class Reconciler extends EventEmitter {
@@ -74,10 +76,13 @@ export class Reconciler extends EventEmitter {
   private scenarios = new Map<string, ReconcilableScenario>();
   private scenarioSource: readonly ReconcilableScenario[] | null = null;
   private passTimer: NodeJS.Timeout | null = null;
-  private passUrgent = false;
+  private passDueAt = Infinity;
+  /** Some scenario waits for a slot (Conflict, ConcurrencyLimit): a finished deactivation may let it in. */
+  private slotWaiting = false;
   private wakeTimer: NodeJS.Timeout | null = null;
   private resyncTimer: NodeJS.Timeout | null = null;
-  private waiters = new Set<{ ids: string[]; resolve: () => void }>();
+  /** Callers waiting for scenarios to settle; each keeps only the ids still pending, so a check is cheap. */
+  private waiters = new Set<{ pending: Set<string>; resolve: () => void }>();
   private readonly clock: () => number;
   private stopped = true;
 
@@ -113,17 +118,23 @@ export class Reconciler extends EventEmitter {
 
   /** Asks for a pass: at once when urgent (a user change), else batched with other results. */
   request(urgent = true): void {
-    if (this.stopped) return;
-    if (this.passTimer && (!urgent || this.passUrgent)) return;
-    if (this.passTimer) clearTimeout(this.passTimer);
-    this.passUrgent = urgent;
     // Results are batched; the wait grows with the cost of a pass so that, at 10,000 scenarios, planning takes
     // at most a third of the CPU while results stream in and the calls themselves get the rest.
-    const batchMs = Math.max(RESULT_BATCH_MS, 2 * (this.lastPass?.durationMs ?? 0));
+    this.schedulePass(urgent ? 0 : Math.max(RESULT_BATCH_MS, 2 * (this.lastPass?.durationMs ?? 0)));
+  }
+
+  /** Runs a pass after `delayMs`, unless one is already due sooner. Real time: timers do not follow a test clock. */
+  private schedulePass(delayMs: number): void {
+    if (this.stopped) return;
+    const due = Date.now() + delayMs;
+    if (this.passTimer && due >= this.passDueAt) return;
+    if (this.passTimer) clearTimeout(this.passTimer);
+    this.passDueAt = due;
     this.passTimer = setTimeout(() => {
       this.passTimer = null;
+      this.passDueAt = Infinity;
       this.runPass();
-    }, urgent ? 0 : batchMs);
+    }, delayMs);
   }
 
   /** Runs one pass now, synchronously: plan and dispatch. Returns the actions dispatched. */
@@ -137,6 +148,7 @@ export class Reconciler extends EventEmitter {
       const result = plan({ now: started, ...inputs, observed: this.observed });
       this.noteGateChanges(result.verdicts);
       this.verdicts = result.verdicts;
+      this.slotWaiting = [...result.verdicts.values()].some((verdict) => verdict.reason === 'Conflict' || verdict.reason === 'ConcurrencyLimit');
       actions = result.actions;
       for (const action of actions) this.dispatch(action);
       if (actions.length > 0) this.activity.record(planEntry(actions), { batch: true });
@@ -184,10 +196,11 @@ export class Reconciler extends EventEmitter {
 
   /** Resolves once none of `ids` is progressing any more, or after `timeoutMs`. */
   waitForSettled(ids: string[], timeoutMs: number): Promise<void> {
-    if (ids.every((id) => this.isSettled(id))) return Promise.resolve();
+    const pending = new Set(ids.filter((id) => !this.isSettled(id)));
+    if (pending.size === 0) return Promise.resolve();
     return new Promise((resolve) => {
       const waiter = {
-        ids,
+        pending,
         resolve: () => {
           clearTimeout(timer);
           this.waiters.delete(waiter);
@@ -206,12 +219,20 @@ export class Reconciler extends EventEmitter {
 
   private isSettled(id: string): boolean {
     const record = this.observed.get(id);
-    return !record || (record.inFlight === null && this.verdicts.get(id)?.reason !== 'Progressing');
+    if (!record) return true;
+    const verdict = this.verdicts.get(id);
+    return record.inFlight === null && (verdict?.reason !== 'Progressing' || effectiveState(record) === verdict.target);
   }
 
-  private checkWaiters(): void {
-    for (const waiter of [...this.waiters]) if (waiter.ids.every((id) => this.isSettled(id))) waiter.resolve();
+  /** Re-checks the pending ids of every waiter, or only `id` after one result. */
+  private checkWaiters(id?: string): void {
+    for (const waiter of [...this.waiters]) {
+      const ids = id === undefined ? [...waiter.pending] : waiter.pending.has(id) ? [id] : [];
+      for (const candidate of ids) if (this.isSettled(candidate)) waiter.pending.delete(candidate);
+      if (waiter.pending.size === 0) waiter.resolve();
+    }
   }
+
 
   private syncScenarios(list: readonly ReconcilableScenario[]): void {
     if (list === this.scenarioSource) return;
@@ -261,7 +282,13 @@ export class Reconciler extends EventEmitter {
     this.observer?.actionCompleted(outcome, !result.ok && !result.aborted);
     this.activity.record(outcomeEntry(outcome, because), { batch: true });
     this.emit('outcome', outcome);
-    this.request(false);
+    this.checkWaiters(outcome.scenario);
+    // A call that reached its target changes nothing the next pass would decide, unless it freed a slot
+    // someone waits for; its pass (which refreshes the verdicts) can wait, and a bulk change then costs a
+    // handful of passes over the fleet instead of one per batch of results.
+    const reached = result.ok && this.verdicts.get(outcome.scenario)?.target === (outcome.action === 'activate' ? 'active' : 'inactive');
+    if (reached && !(outcome.action === 'deactivate' && this.slotWaiting)) this.schedulePass(SETTLED_RESULT_PASS_MS);
+    else this.request(false);
   }
 
   private applyObservation(id: string, result: Awaited<ReturnType<Executor['observe']>>): void {

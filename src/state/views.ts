@@ -40,8 +40,10 @@ const STALLED = new Set(['NoEndpoint', 'HostNotAllowed', 'CannotDeactivate', 'Un
 export function scenarioView(spec: ScenarioSpec, record: ObservedRecord | undefined, verdict: ScenarioVerdict | undefined, gone: boolean): ScenarioView {
   const observed = record ?? { state: 'unknown' as const, lastAck: null, lastActivatedAt: null, inFlight: null, failures: 0, retryAt: null, lastError: null };
   const desired = verdict?.desired ?? { state: 'inactive' as const, source: { kind: 'default' as const } };
-  const reason = verdict?.reason ?? (record ? null : 'Progressing');
-  const message = verdict?.message ?? null;
+  // A call that reached its target since the last pass is done, whatever that pass said.
+  const arrived = verdict?.reason === 'Progressing' && observed.inFlight === null && effectiveState(observed) === verdict.target;
+  const reason = arrived ? null : verdict?.reason ?? (record ? null : 'Progressing');
+  const message = arrived ? null : verdict?.message ?? null;
   const expiresAt = desired.source.kind === 'override' ? desired.source.expiresAt : null;
   return {
     id: spec.id,
