@@ -4,8 +4,8 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ACTIVITY_CATEGORIES, type ActivityCategory } from '../../activity/activity';
 
-/** GET /activity. */
-export class ActivityQueryDto {
+/** The filter both activity routes share. */
+export class ActivityFilterDto {
   @IsOptional()
   @IsIn(ACTIVITY_CATEGORIES as unknown as string[])
   @ApiPropertyOptional({ enum: ACTIVITY_CATEGORIES })
@@ -16,7 +16,10 @@ export class ActivityQueryDto {
   @MaxLength(128)
   @ApiPropertyOptional({ description: 'Scenario id.', maxLength: 128 })
   scenario?: string;
+}
 
+/** GET /activity. */
+export class ActivityQueryDto extends ActivityFilterDto {
   /** ISO time, or a duration back from now such as 1h. */
   @IsOptional()
   @IsString()
@@ -41,18 +44,7 @@ export class ActivityQueryDto {
 }
 
 /** GET /events. */
-export class EventsQueryDto {
-  @IsOptional()
-  @IsIn(ACTIVITY_CATEGORIES as unknown as string[])
-  @ApiPropertyOptional({ enum: ACTIVITY_CATEGORIES })
-  category?: ActivityCategory;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(128)
-  @ApiPropertyOptional({ description: 'Scenario id.', maxLength: 128 })
-  scenario?: string;
-
+export class EventsQueryDto extends ActivityFilterDto {
   /** Only activity entries, no state-change events (the CLI's logs --follow). */
   @IsOptional()
   @Transform(({ value }) => value === true || value === 'true' || value === '1')
