@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import type { ActivitySink } from '../activity/activity';
 import type { Policy } from '../presets/schema';
 import { backoffDelay } from './backoff';
+import { SettleWaiters } from './settle-waiters';
 import { gateChanges, outcomeEntry, planEntry } from './reconcile-log';
 import type { Executor, ActionOutcome } from './executor';
 import type { HostLoad, OpenDenyWindow } from './gates';
@@ -81,8 +82,7 @@ export class Reconciler extends EventEmitter {
   private slotWaiting = false;
   private wakeTimer: NodeJS.Timeout | null = null;
   private resyncTimer: NodeJS.Timeout | null = null;
-  /** Callers waiting for scenarios to settle; each keeps only the ids still pending, so a check is cheap. */
-  private waiters = new Set<{ pending: Set<string>; resolve: () => void }>();
+  private readonly waiters = new SettleWaiters((id) => this.isSettled(id));
   private readonly clock: () => number;
   private stopped = true;
 
@@ -112,8 +112,7 @@ export class Reconciler extends EventEmitter {
     for (const timer of [this.passTimer, this.wakeTimer]) if (timer) clearTimeout(timer);
     if (this.resyncTimer) clearInterval(this.resyncTimer);
     this.passTimer = this.wakeTimer = this.resyncTimer = null;
-    for (const waiter of this.waiters) waiter.resolve();
-    this.waiters.clear();
+    this.waiters.releaseAll();
   }
 
   /** Asks for a pass: at once when urgent (a user change), else batched with other results. */
@@ -162,7 +161,7 @@ export class Reconciler extends EventEmitter {
       this.lastPass = { at: started, durationMs, actions: actions.length, error };
       this.observer?.passCompleted(error ? 'error' : 'success', durationMs / 1000, this.executor.depth);
       this.emit('pass', this.lastPass);
-      this.checkWaiters();
+      this.waiters.check();
     }
     return actions;
   }
@@ -196,20 +195,7 @@ export class Reconciler extends EventEmitter {
 
   /** Resolves once none of `ids` is progressing any more, or after `timeoutMs`. */
   waitForSettled(ids: string[], timeoutMs: number): Promise<void> {
-    const pending = new Set(ids.filter((id) => !this.isSettled(id)));
-    if (pending.size === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const waiter = {
-        pending,
-        resolve: () => {
-          clearTimeout(timer);
-          this.waiters.delete(waiter);
-          resolve();
-        },
-      };
-      const timer = setTimeout(waiter.resolve, timeoutMs);
-      this.waiters.add(waiter);
-    });
+    return this.waiters.wait(ids, timeoutMs);
   }
 
   /** The scenarios of the last pass. */
@@ -224,14 +210,7 @@ export class Reconciler extends EventEmitter {
     return record.inFlight === null && (verdict?.reason !== 'Progressing' || effectiveState(record) === verdict.target);
   }
 
-  /** Re-checks the pending ids of every waiter, or only `id` after one result. */
-  private checkWaiters(id?: string): void {
-    for (const waiter of [...this.waiters]) {
-      const ids = id === undefined ? [...waiter.pending] : waiter.pending.has(id) ? [id] : [];
-      for (const candidate of ids) if (this.isSettled(candidate)) waiter.pending.delete(candidate);
-      if (waiter.pending.size === 0) waiter.resolve();
-    }
-  }
+
 
 
   private syncScenarios(list: readonly ReconcilableScenario[]): void {
@@ -282,7 +261,7 @@ export class Reconciler extends EventEmitter {
     this.observer?.actionCompleted(outcome, !result.ok && !result.aborted);
     this.activity.record(outcomeEntry(outcome, because), { batch: true });
     this.emit('outcome', outcome);
-    this.checkWaiters(outcome.scenario);
+    this.waiters.check(outcome.scenario);
     // A call that reached its target changes nothing the next pass would decide, unless it freed a slot
     // someone waits for; its pass (which refreshes the verdicts) can wait, and a bulk change then costs a
     // handful of passes over the fleet instead of one per batch of results.
