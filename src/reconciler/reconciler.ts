@@ -147,7 +147,7 @@ export class Reconciler extends EventEmitter {
       const result = plan({ now: started, ...inputs, observed: this.observed });
       this.noteGateChanges(result.verdicts);
       this.verdicts = result.verdicts;
-      this.slotWaiting = [...result.verdicts.values()].some((verdict) => verdict.reason === 'Conflict' || verdict.reason === 'ConcurrencyLimit');
+      this.slotWaiting = waitsForSlot(result.verdicts);
       actions = result.actions;
       for (const action of actions) this.dispatch(action);
       if (actions.length > 0) this.activity.record(planEntry(actions), { batch: true });
@@ -318,4 +318,10 @@ export class Reconciler extends EventEmitter {
     }, delay);
     this.wakeTimer.unref?.();
   }
+}
+
+/** True when some scenario is held by Conflict or ConcurrencyLimit (without copying 10,000 verdicts into an array). */
+function waitsForSlot(verdicts: ReadonlyMap<string, ScenarioVerdict>): boolean {
+  for (const verdict of verdicts.values()) if (verdict.reason === 'Conflict' || verdict.reason === 'ConcurrencyLimit') return true;
+  return false;
 }
