@@ -110,7 +110,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const options = parsed;
   const root = repoRoot();
-  if (!existsSync(path.join(root, 'dist', 'src', 'main.js'))) throw new Error('dist/src/main.js is missing: run `npm run build` (npm run bench does)');
+  if (!existsSync(path.join(root, 'dist', 'server', 'main.js'))) throw new Error('dist/server/main.js is missing: run `npm run build` (npm run bench does)');
   const machine = describeMachine(root);
   const workRoot = await mkdtemp(path.join(os.tmpdir(), 'mo-bench-'));
   const ctx = createContext(options, workRoot);

@@ -1,9 +1,13 @@
 /**
- * Process entry: `node dist/src/main.js [--demo]`. `npm start` passes --demo, which also serves the demo
- * fleet of examples/fleet in this process so the dashboard shows live scenarios at once.
+ * Process entry: `node dist/src/main.js [--demo]`, and the entry of the server bundle that dist/src/launch.js
+ * (what `npm start` runs) loads. `npm start` passes --demo, which also serves the demo fleet of
+ * examples/fleet in this process so the dashboard shows live scenarios at once.
  */
 import * as path from 'node:path';
 import { ConfigError, loadConfig, packageRoot, type ConfigOverrides } from './config/config';
+
+// The bundle's callers (launch.ts, the CLI's serve) test errors against the bundle's own class.
+export { ConfigError };
 import { startServer, type RunningServer } from './server';
 
 /** Options of a serve run, from the CLI or argv. */
@@ -45,7 +49,8 @@ export async function serve(options: ServeOptions = {}): Promise<{ server: Runni
   return { server, stop };
 }
 
-async function main(): Promise<void> {
+/** Runs the process: serve, print the addresses, stop on SIGINT/SIGTERM; a bad setting exits 2. */
+export async function main(): Promise<void> {
   const demo = process.argv.includes('--demo');
   try {
     const { stop } = await serve({ demo });

@@ -1,5 +1,5 @@
 /**
- * The product as an operator runs it: `node dist/src/main.js` in its own process, configured through its
+ * The product as an operator runs it: `node dist/src/launch.js` (what `npm start` runs) in its own process, configured through its
  * environment, with a policy that takes the gates out of the way (the figures measure the machinery, not
  * the safety rules) and timers long enough that no resync or rescan lands inside a measurement.
  */
@@ -86,7 +86,7 @@ export async function startOrchestratorChild(options: OrchestratorChildOptions):
   const env = { ...benchEnv({ scenariosDir: options.scenariosDir, dataDir, policyFile, maxInFlight: options.maxInFlight }), ...options.env };
   const execArgv = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
   const started = process.hrtime.bigint();
-  const child = spawnNode(path.join(repoRoot(), 'dist', 'src', 'main.js'), [], env, execArgv);
+  const child = spawnNode(path.join(repoRoot(), 'dist', 'src', 'launch.js'), [], env, execArgv);
   let url: string;
   try {
     url = (await child.waitFor(API_LINE, 120_000))[1];

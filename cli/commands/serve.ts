@@ -54,9 +54,9 @@ Scenarios are driven inactive at start, whatever they report. --demo also serves
 
   override async run(): Promise<void> {
     const { flags } = await this.parse(Serve);
-    // Loaded here so the other commands never pay for NestJS.
-    const { serve } = await import('../../src/main');
-    const { ConfigError } = await import('../../src/config/config');
+    // Loaded here so the other commands never pay for NestJS; from the bundle, as `npm start` does.
+    const { loadServer } = await import('../../src/launch');
+    const { serve, ConfigError } = loadServer().server;
     let running: Awaited<ReturnType<typeof serve>>;
     try {
       running = await serve({ demo: flags.demo, overrides: serveOverrides(flags), print: (line) => this.log(line) });

@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
-const MAIN = join(ROOT, 'dist', 'src', 'main.js');
+// The production entry: the bundled server with its code cache (src/launch.ts), as `npm start` runs it.
+const MAIN = join(ROOT, 'dist', 'src', 'launch.js');
 
 /** A running child orchestrator. */
 export interface ChildOrchestrator {
@@ -13,7 +14,7 @@ export interface ChildOrchestrator {
   output: () => string;
 }
 
-/** Starts `node dist/src/main.js` with `env` (on top of a clean one) and waits for its API line. */
+/** Starts `node dist/src/launch.js` with `env` (on top of a clean one) and waits for its API line. */
 export async function startChild(env: Record<string, string>, timeoutMs = 20_000): Promise<ChildOrchestrator> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
   const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', MAINTENANCE_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
