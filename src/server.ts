@@ -37,19 +37,31 @@ export async function createApp(orchestrator: Orchestrator): Promise<NestExpress
     bodyParser: false,
   });
   app.useLogger(app.get(NestPinoLogger));
-  app.use(requestLogging(orchestrator.logger));
   // API answers change with every pass; hashing each body for an ETag costs more than it ever saves.
-  app.getHttpAdapter().getInstance().set('etag', false);
-  app.useBodyParser('json', { limit: bodyParserLimit });
-  // `curl -X POST .../activate` with no body is how the original API was used: treat it as {}.
-  app.use((request: Request, _response: Response, next: () => void) => {
-    request.body ??= {};
-    next();
-  });
+  app.set('etag', false);
+  app.disable('x-powered-by');
+  app.use(requestLogging(orchestrator.logger));
+  app.use(jsonBodies());
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   setupOpenApi(app);
   serveDashboard(app);
   return app;
+}
+
+/**
+ * JSON bodies, parsed only for the methods that carry one: GETs, most of the traffic, skip the parser's
+ * content-type checks. `curl -X POST .../activate` with no body is how the original API was used: it is {}.
+ */
+function jsonBodies(): (request: Request, response: Response, next: (error?: unknown) => void) => void {
+  const parse = express.json({ limit: bodyParserLimit });
+  return (request, response, next) => {
+    if (request.method === 'GET' || request.method === 'HEAD') return next();
+    parse(request, response, (error?: unknown) => {
+      if (error) return next(error);
+      request.body ??= {};
+      next();
+    });
+  };
 }
 
 /** Where `npm run build` puts the dashboard's compiled assets. */

@@ -50,6 +50,22 @@ describe('REST API', () => {
     expect(system.fleet.stateOf('code-smell')).toBe('inactive');
   });
 
+  it('GET /scenarios/{id} and /status answer JSON that follows every change (they are kept serialized)', async () => {
+    const before = await request(http).get('/api/v1/scenarios/query-analyzer').expect(200).expect('content-type', /^application\/json/);
+    expect(before.body).toMatchObject({ id: 'query-analyzer', isActive: false, desiredState: 'inactive' });
+    const statusBefore = (await request(http).get('/api/v1/status').expect('content-type', /^application\/json/)).body;
+    await request(http).post('/api/v1/scenarios/query-analyzer/activate').expect(200);
+    const after = await request(http).get('/api/v1/scenarios/query-analyzer').expect(200);
+    expect(after.body).toMatchObject({ isActive: true, desiredState: 'active', desiredSource: expect.stringContaining('override') });
+    const statusAfter = (await request(http).get('/api/v1/status')).body;
+    expect(statusAfter.activeScenarios).toBe(statusBefore.activeScenarios + 1);
+    expect(statusAfter.recentActivity[0]).not.toEqual(statusBefore.recentActivity[0]);
+    await request(http).post('/api/v1/scenarios/query-analyzer/deactivate').expect(200);
+    expect((await request(http).get('/api/v1/scenarios/query-analyzer')).body).toMatchObject({ isActive: false, desiredState: 'inactive' });
+    expect((await request(http).get('/api/v1/status')).body.activeScenarios).toBe(statusBefore.activeScenarios);
+    await request(http).get('/api/v1/scenarios/nope').expect(404).expect('content-type', /^application\/json/);
+  });
+
   it('answers errors as JSON: unknown id 404, bad body 400, unknown field 400', async () => {
     const missing = await request(http).post('/api/v1/scenarios/nope/activate').expect(404);
     expect(missing.body).toMatchObject({ statusCode: 404, error: 'Not Found', message: expect.stringContaining('nope') });

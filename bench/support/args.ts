@@ -31,6 +31,12 @@ export interface BenchOptions {
   connections: number;
   durationMs: number;
   warmupMs: number;
+  /**
+   * The measured duration of each route is split into this many rounds of bare route, /status and
+   * /scenarios/{id}, back to back; each ratio is taken within a round, so the host's drift (the bare
+   * route alone moved between 3k and 11k req/s across runs on the shared machine) cancels out.
+   */
+  apiRounds: number;
   loader: 'builtin' | 'autocannon';
   pageSamples: number;
   /**
@@ -70,17 +76,17 @@ export function repoRoot(): string {
 const PRESETS: Record<BenchOptions['mode'], Omit<BenchOptions, 'mode' | 'suites' | 'outDir' | 'fixturesDir' | 'profileDir' | 'note' | 'loader'>> = {
   full: {
     sizes: [100, 1000, 10_000], targetN: 10_000, reps: 3, maxInFlight: 256, delayMs: 0, failRate: 0, scenariosPerShard: 4000,
-    connections: 50, durationMs: 10_000, warmupMs: 2000, pageSamples: 40, stallWatch: true, metricsScrapes: 20, cliRuns: 20, startupRuns: 10,
+    connections: 50, durationMs: 10_000, warmupMs: 2000, apiRounds: 5, pageSamples: 40, stallWatch: true, metricsScrapes: 20, cliRuns: 20, startupRuns: 10,
     scanRuns: 5, scanFolders: 10_000, windowSamples: 100, windowShare: 0.01, backlogN: 1000, backlogDelayMs: 500,
   },
   quick: {
     sizes: [1000, 10_000], targetN: 10_000, reps: 1, maxInFlight: 256, delayMs: 0, failRate: 0, scenariosPerShard: 4000,
-    connections: 50, durationMs: 2000, warmupMs: 500, pageSamples: 10, stallWatch: false, metricsScrapes: 5, cliRuns: 5, startupRuns: 3,
+    connections: 50, durationMs: 2000, warmupMs: 500, apiRounds: 2, pageSamples: 10, stallWatch: false, metricsScrapes: 5, cliRuns: 5, startupRuns: 3,
     scanRuns: 2, scanFolders: 10_000, windowSamples: 6, windowShare: 0.01, backlogN: 1000, backlogDelayMs: 500,
   },
   smoke: {
     sizes: [30], targetN: 10_000, reps: 1, maxInFlight: 256, delayMs: 0, failRate: 0, scenariosPerShard: 4000,
-    connections: 8, durationMs: 400, warmupMs: 100, pageSamples: 3, stallWatch: false, metricsScrapes: 2, cliRuns: 2, startupRuns: 1,
+    connections: 8, durationMs: 400, warmupMs: 100, apiRounds: 1, pageSamples: 3, stallWatch: false, metricsScrapes: 2, cliRuns: 2, startupRuns: 1,
     scanRuns: 1, scanFolders: 200, windowSamples: 2, windowShare: 0.1, backlogN: 30, backlogDelayMs: 200,
   },
 };

@@ -26,12 +26,12 @@ export function createContext(options: BenchOptions, workRoot: string): SuiteCon
   };
 }
 
-/** A row whose target is a ratio to the baseline; judged only when `applies` (e.g. at N = 10,000). */
+/** A row whose target is a ratio to the baseline (ours / baseline unless given); judged only when `applies` (e.g. at N = 10,000). */
 export function ratioRow(
-  base: Omit<FigureRow, 'ratio' | 'verdict' | 'target'>,
+  base: Omit<FigureRow, 'ratio' | 'verdict' | 'target'> & { ratio?: number | null },
   limit: { max?: number; min?: number; applies: boolean; why?: string },
 ): FigureRow {
-  const value = ratio(base.ours, base.baseline);
+  const value = base.ratio ?? ratio(base.ours, base.baseline);
   const target = limit.max !== undefined ? `ratio ≤ ${limit.max}` : `ratio ≥ ${limit.min}`;
   let verdict: Verdict = 'n/a';
   if (limit.applies && value !== null) verdict = (limit.max !== undefined ? value <= limit.max : value >= (limit.min as number)) ? 'pass' : 'fail';

@@ -16,6 +16,9 @@ export const OPENAPI_PATHS = { page: 'api/docs', json: 'api/docs-json' } as cons
 /** Name of the bearer security scheme the /api/v1 controllers declare. */
 export const BEARER_SCHEME = 'token';
 
+/** For handlers that answer JSON they hold already serialized (Express would send a string as text/html). */
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
 /** Builds the document from the app's controllers (the app need not listen). */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()

@@ -1,7 +1,7 @@
 /** /api/v1/scenarios: the list, one scenario, and the activate/deactivate overrides. */
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, BEARER_SCHEME } from './openapi';
+import { ApiErrors, BEARER_SCHEME, JSON_CONTENT_TYPE } from './openapi';
 import { ScenarioChangeDto, ScenarioDto, ScenarioListDto } from './dto/responses.dto';
 import { parseDuration } from '../config/duration';
 import { ControlService } from '../state/control.service';
@@ -28,8 +28,9 @@ export class ScenariosController {
   @ApiOperation({ summary: 'Show one scenario' })
   @ApiOkResponse({ type: ScenarioDto })
   @ApiErrors(404)
-  get(@Param('id') id: string) {
-    return this.control.getScenario(id);
+  @Header('Content-Type', JSON_CONTENT_TYPE)
+  get(@Param('id') id: string): string {
+    return this.control.scenarioJson(id);
   }
 
   /** Answers once the scenario acknowledged, failed, or was blocked (bounded wait). */

@@ -1,7 +1,7 @@
 /** /api/v1 status, declared state, plan, apply, stop-all, resume and policy. */
-import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, BEARER_SCHEME } from './openapi';
+import { ApiErrors, BEARER_SCHEME, JSON_CONTENT_TYPE } from './openapi';
 import { ChangePlanDto, StatusDto, StopAllResultDto } from './dto/responses.dto';
 import { API_VERSION, parseManifests } from '../presets/manifest';
 import { maintenanceStateFromManifest } from '../presets/schema';
@@ -29,8 +29,9 @@ export class StateController {
   @Get('status')
   @ApiOperation({ summary: 'Fleet status', description: 'Health, maintenance state, counts, recent activity and uptime.' })
   @ApiOkResponse({ type: StatusDto })
-  status() {
-    return this.control.status();
+  @Header('Content-Type', JSON_CONTENT_TYPE)
+  status(): string {
+    return this.control.statusJson();
   }
 
   /** Samples of host load and fleet counts over the last hour (dashboard graphs). */

@@ -40,6 +40,13 @@ export class ControlService {
   /** Views are rebuilt only after something changed (a pass or an action result), not per request. */
   private cachedViews: ScenarioView[] | null = null;
   private cachedStatus: ReturnType<ControlService['buildStatus']> | null = null;
+  /**
+   * The two answers dashboards and monitors poll, kept as JSON text: serializing them again for every
+   * request was most of what those requests cost. Dropped with the views; the status text also each
+   * second, for its uptime.
+   */
+  private statusText: { uptime: number; text: string } | null = null;
+  private readonly scenarioTexts = new Map<string, string>();
 
   constructor(
     private readonly state: StateService,
@@ -52,10 +59,16 @@ export class ControlService {
     const invalidate = () => {
       this.cachedViews = null;
       this.cachedStatus = null;
+      this.statusText = null;
+      this.scenarioTexts.clear();
     };
     reconciler.on('pass', invalidate);
     reconciler.on('outcome', invalidate);
-    activity.on('entry', () => (this.cachedStatus = null));
+    registry.onChange(() => this.scenarioTexts.clear());
+    activity.on('entry', () => {
+      this.cachedStatus = null;
+      this.statusText = null;
+    });
   }
 
   /** Every scenario, sorted by id, optionally filtered and paged. */
@@ -77,6 +90,16 @@ export class ControlService {
     const spec = this.registry.get(id);
     if (!spec) throw new DomainError('NotFound', `scenario "${id}" is not a discovered maintenance scenario`);
     return scenarioView(spec, this.reconciler.observed.get(id), this.reconciler.verdicts.get(id), this.registry.isGone(id));
+  }
+
+  /** `getScenario` as JSON text, serialized once per change. */
+  scenarioJson(id: string): string {
+    let text = this.scenarioTexts.get(id);
+    if (text === undefined) {
+      text = JSON.stringify(this.getScenario(id));
+      this.scenarioTexts.set(id, text);
+    }
+    return text;
   }
 
   /** Sets an override and answers once the scenario acknowledged, failed, or was blocked. */
@@ -145,6 +168,13 @@ export class ControlService {
   status() {
     this.cachedStatus ??= this.buildStatus();
     return { ...this.cachedStatus, uptime: Math.round((this.clock() - this.startedAt) / 1000) };
+  }
+
+  /** `status()` as JSON text, serialized once per change and per second of uptime. */
+  statusJson(): string {
+    const uptime = Math.round((this.clock() - this.startedAt) / 1000);
+    if (this.statusText?.uptime !== uptime) this.statusText = { uptime, text: JSON.stringify(this.status()) };
+    return this.statusText.text;
   }
 
   private buildStatus() {
