@@ -4,13 +4,20 @@ import type { ActivityRepository, ActivityQuery } from '../store/store.port';
 import type { ActivityEntry, ActivityInput, ActivitySink, RecordOptions } from './activity';
 
 const RECENT_SIZE = 200;
+/**
+ * Batched entries wait at most this long, or until this many are pending, before one transaction writes
+ * them. Results arrive a few per tick; a commit per tick appended the same index pages to the WAL again
+ * and again, a tenth of the loop's CPU during a mass action (bench/FINDINGS.md).
+ */
+export const BATCH_WINDOW_MS = 25;
+export const BATCH_MAX = 1000;
 
 /** Implements the domain's ActivitySink over the store; emits `entry` for live subscribers (SSE). */
 export class ActivityService extends EventEmitter implements ActivitySink {
   private readonly recent: ActivityEntry[] = [];
   private pending: Promise<unknown> = Promise.resolve();
   private batch: { input: ActivityInput; timestamp: string }[] = [];
-  private flushTimer: NodeJS.Immediate | null = null;
+  private flushTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
   constructor(
@@ -23,16 +30,17 @@ export class ActivityService extends EventEmitter implements ActivitySink {
   }
 
   /**
-   * Records an event; subscribers hear of it in order once it is stored. Batched entries wait for the end of
-   * the tick and go in one transaction; any other entry first writes the batch, then itself, at once: with
-   * the SQLite adapter its row is in the WAL before record() returns, so an answer the API sends after
-   * recording an event is never acknowledged ahead of its log entry.
+   * Records an event; subscribers hear of it in order once it is stored. Batched entries wait up to
+   * BATCH_WINDOW_MS and go in one transaction (a crash loses at most that window of the loop's own entries;
+   * the scenarios' states are observed again at start). Any other entry first writes the batch, then itself,
+   * at once: with the SQLite adapter its row is in the WAL before record() returns, so an answer the API
+   * sends after recording an event is never acknowledged ahead of its log entry.
    */
   record(input: ActivityInput, options: RecordOptions = {}): void {
     if (this.closed) return; // late results of calls that outlived a shutdown
     this.batch.push({ input, timestamp: new Date(this.clock()).toISOString() });
-    if (!options.batch) this.writeBatch();
-    else this.flushTimer ??= setImmediate(() => this.writeBatch());
+    if (!options.batch || this.batch.length >= BATCH_MAX) this.writeBatch();
+    else this.flushTimer ??= setTimeout(() => this.writeBatch(), BATCH_WINDOW_MS);
   }
 
   /** Waits until every recorded event is stored. */
@@ -42,7 +50,7 @@ export class ActivityService extends EventEmitter implements ActivitySink {
   }
 
   private writeBatch(): void {
-    if (this.flushTimer) clearImmediate(this.flushTimer);
+    if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
     if (this.batch.length === 0) return;
     const items = this.batch;

@@ -31,8 +31,9 @@ export interface ActivityEntry extends Required<Omit<ActivityInput, 'data'>> {
 /** How an event is written. */
 export interface RecordOptions {
   /**
-   * Gather it with the others of this tick into one transaction. For the loop's high-volume entries (one per
-   * call to a scenario); an entry the API acknowledges is written at once.
+   * Gather it with the others of the next few milliseconds into one transaction. For high-volume entries
+   * the system derives (one per call to a scenario, one per discovered scenario); an entry the API
+   * acknowledges is written at once.
    */
   batch?: boolean;
 }

@@ -2,7 +2,7 @@
  * What discovery writes to the activity log. Rescans run every minute, so entries are recorded on change
  * only: a broken file is reported once (and again if its reason changes), skips as one summary entry.
  */
-import type { ActivityInput, ActivitySink } from '../activity/activity';
+import type { ActivityInput, ActivitySink, RecordOptions } from '../activity/activity';
 import type { Registration } from './registration';
 import type { ScanResult, SkippedCandidate } from './scanner';
 import type { ScenarioSpec } from './scenario';
@@ -27,16 +27,17 @@ export class DiscoveryLog {
 
   constructor(private readonly sink: ActivitySink) {}
 
-  /** Added, updated and gone scenarios, one entry each. */
+  /** Added, updated and gone scenarios, one entry each, batched: a first scan of 10,000 folders is 10,000 entries. */
   changes(change: RegistryChange, current: ReadonlyMap<string, ScenarioSpec>, fields: ReadonlyMap<string, string[]>): void {
-    for (const id of change.added) this.record({ message: `Discovered scenario ${id}${endpointNote(current.get(id))}`, scenario: id });
+    const batch = { batch: true };
+    for (const id of change.added) this.record({ message: `Discovered scenario ${id}${endpointNote(current.get(id))}`, scenario: id }, batch);
     for (const id of change.updated) {
       const changed = fields.get(id) ?? [];
       const message = `Scenario ${id} changed (${changed.join(', ')})${endpointNote(current.get(id))}`;
-      this.record({ message, scenario: id, data: { fields: changed } });
+      this.record({ message, scenario: id, data: { fields: changed } }, batch);
     }
     for (const id of change.gone) {
-      this.record({ level: 'warn', message: `Scenario ${id} vanished; marked Gone until it is driven inactive`, scenario: id });
+      this.record({ level: 'warn', message: `Scenario ${id} vanished; marked Gone until it is driven inactive`, scenario: id }, batch);
     }
   }
 
@@ -108,8 +109,8 @@ export class DiscoveryLog {
     this.record({ message, data: { counts, skipped: listed.map(({ id, reason }) => ({ id, reason })) } });
   }
 
-  private record(input: Omit<ActivityInput, 'category'>): void {
-    this.sink.record({ category: 'discovery', actor: 'system', level: 'info', ...input });
+  private record(input: Omit<ActivityInput, 'category'>, options?: RecordOptions): void {
+    this.sink.record({ category: 'discovery', actor: 'system', level: 'info', ...input }, options);
   }
 }
 

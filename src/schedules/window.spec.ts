@@ -149,13 +149,14 @@ describe('nextEdge', () => {
     expect(iso(nextEdge(schedules, at(now)))).toBe(expected);
   });
 
-  it('is cheap enough for 100 schedules on every pass', () => {
+  // How fast this is at 100 schedules is a benchmark figure (bench/, window edge latency), not asserted here.
+  it('over 100 schedules in five zones across a DST night, is the earliest edge of any of them', () => {
     const zones = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Tokyo', 'Australia/Sydney'];
     const crons = ['0 2 * * 0', '*/10 8-17 * * 1-5', '30 23 * * *', '0 0 1 * *', '*/5 * * * *'];
     const many = Array.from({ length: 100 }, (_, index) => schedule(crons[index % 5], index % 3 === 0 ? '45m' : '2h', zones[index % 5], `s${index}`));
-    const started = performance.now();
-    expect(nextEdge(many, at('2026-03-29T00:30:00Z'))).not.toBeNull();
-    expect(performance.now() - started).toBeLessThan(500);
+    const now = at('2026-03-29T00:30:00Z');
+    const each = many.map((one) => nextEdge([one], now)?.getTime() ?? Infinity);
+    expect(nextEdge(many, now)?.getTime()).toBe(Math.min(...each));
   });
 });
 

@@ -1,7 +1,7 @@
 /**
- * A scrape at 10,000 scenarios must stay well under 250 ms (a Prometheus scrape interval is 15 s, and the
- * scrape shares the event loop with the reconciler). Measured through the real path: scenario views, the
- * snapshot, and the exposition, with the process metrics included.
+ * A scrape of 10,000 scenarios through the real path (scenario views, the snapshot, the exposition with the
+ * process metrics): every scenario has its series, and a second scrape agrees with the first. How long it
+ * takes is a benchmark figure (bench/, figure 8), never a timed assertion here: test machines vary.
  */
 import type { ScenarioView } from '../state/views';
 import { fleetSnapshotSource } from './fleet-snapshot';
@@ -27,7 +27,7 @@ function views(): ScenarioView[] {
   });
 }
 
-it(`scrapes ${FLEET} scenarios in well under 250 ms`, async () => {
+it(`scrapes ${FLEET} scenarios: one info series each, a blocked series per blocked one, the same on a second scrape`, async () => {
   const metrics = new PrometheusMetrics();
   const fleet = views();
   metrics.attach(
@@ -40,13 +40,11 @@ it(`scrapes ${FLEET} scenarios in well under 250 ms`, async () => {
     }),
   );
   for (const view of fleet.slice(0, 100)) metrics.actionCompleted({ scenario: view.id, action: 'activate', durationMs: 12, result: { ok: false, unreachable: true, aborted: false, error: 'ECONNREFUSED' } }, true);
-  const first = await metrics.render(); // warm-up: the first run compiles the code paths
-  expect(samplesOf(parseExposition(first), 'maintenance_scenario_info')).toHaveLength(FLEET);
-  const runs: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const started = performance.now();
-    await metrics.render();
-    runs.push(performance.now() - started);
-  }
-  expect(Math.min(...runs)).toBeLessThan(250);
+  const first = parseExposition(await metrics.render());
+  expect(samplesOf(first, 'maintenance_scenario_info')).toHaveLength(FLEET);
+  const blocked = fleet.filter((view) => view.reason !== null).length;
+  expect(samplesOf(first, 'maintenance_scenario_blocked')).toHaveLength(blocked);
+  const second = parseExposition(await metrics.render());
+  expect(samplesOf(second, 'maintenance_scenario_info')).toEqual(samplesOf(first, 'maintenance_scenario_info'));
+  expect(samplesOf(second, 'maintenance_scenario_blocked')).toEqual(samplesOf(first, 'maintenance_scenario_blocked'));
 });
