@@ -169,6 +169,35 @@ describe('plan', () => {
     const result = plan(cases[5].input);
     expect(result.verdicts.get('a')?.message).toContain('b');
   });
+
+  it('keeps the verdict object of every scenario whose verdict did not change, and only those', () => {
+    const scenarios = [scenario('a'), scenario('b'), scenario('c')];
+    const desired = new Map([['a', want], ['b', want]]);
+    const first = plan(input({ scenarios, desired, observed: new Map([['a', observed('inactive')], ['b', observed('active')], ['c', observed('inactive')]]) }));
+    // a's activation was acknowledged; b and c are as they were.
+    const observedNow = new Map([['a', observed('active')], ['b', observed('active')], ['c', observed('inactive')]]);
+    const second = plan(input({ scenarios, desired, observed: observedNow, previous: first.verdicts }));
+    expect(second.verdicts.get('a')).not.toBe(first.verdicts.get('a'));
+    expect(second.verdicts.get('a')).toEqual({ desired: want, target: 'active', reason: null, message: null });
+    expect(second.verdicts.get('b')).toBe(first.verdicts.get('b'));
+    expect(second.verdicts.get('c')).toBe(first.verdicts.get('c'));
+    // Same inputs again: nothing changes, so every verdict is the previous object.
+    const third = plan(input({ scenarios, desired, observed: observedNow, previous: second.verdicts }));
+    for (const id of ['a', 'b', 'c']) expect(third.verdicts.get(id)).toBe(second.verdicts.get(id));
+    // A new gate is a new verdict, even with the same target.
+    const stopped = plan(input({ scenarios, desired, observed: observedNow, previous: third.verdicts, emergencyStop: { reason: 'incident', actor: 'ops' } }));
+    expect(stopped.verdicts.get('b')).toMatchObject({ target: 'inactive', reason: 'EmergencyStop', message: expect.stringContaining('incident') });
+    expect(stopped.verdicts.get('c')).toBe(third.verdicts.get('c'));
+  });
+
+  it('plans the same with or without the previous verdicts', () => {
+    const scenarios = [scenario('a'), scenario('b', { weight: 'heavy' }), scenario('c', { endpoint: null, endpointProblem: { reason: 'NoEndpoint', message: 'none' } })];
+    const desired = new Map([['a', want], ['b', want], ['c', want]]);
+    const base = input({ scenarios, desired, observed: new Map([['a', observed('unreachable', { failures: 2, retryAt: NOW + 5000, lastError: 'refused' })], ['b', observed('inactive')]]), policy: { ...DEFAULT_POLICY, maxHeavy: 0 } });
+    const fresh = plan(base);
+    const reused = plan({ ...base, previous: plan(base).verdicts });
+    expect(reused).toEqual(fresh);
+  });
 });
 
 describe('plan properties', () => {

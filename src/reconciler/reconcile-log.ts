@@ -38,11 +38,12 @@ export function outcomeEntry(outcome: ActionOutcome, because: string): ActivityI
  */
 export function gateChanges(previous: ReadonlyMap<string, ScenarioVerdict>, next: ReadonlyMap<string, ScenarioVerdict>): { scenario: string; gate: Gate; entry: ActivityInput }[] {
   const changes: { scenario: string; gate: Gate; entry: ActivityInput }[] = [];
-  for (const [scenario, verdict] of next) {
-    if (!verdict.reason || !(GATES as readonly string[]).includes(verdict.reason)) continue;
-    if (previous.get(scenario)?.reason === verdict.reason) continue;
+  // forEach, not for...of over entries: that allocates a [key, value] pair per scenario per pass.
+  next.forEach((verdict, scenario) => {
+    if (!verdict.reason || !(GATES as readonly string[]).includes(verdict.reason)) return;
+    if (previous.get(scenario)?.reason === verdict.reason) return;
     const gate = verdict.reason as Gate;
     changes.push({ scenario, gate, entry: { category: 'gate', level: 'warn', scenario, actor: 'system', message: `blocked by ${gate}: ${verdict.message}`, data: { gate } } });
-  }
+  });
   return changes;
 }

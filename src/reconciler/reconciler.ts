@@ -144,7 +144,7 @@ export class Reconciler extends EventEmitter {
     try {
       const inputs = this.provider.prepare(started);
       this.syncScenarios(inputs.scenarios);
-      const result = plan({ now: started, ...inputs, observed: this.observed });
+      const result = plan({ now: started, ...inputs, observed: this.observed, previous: this.verdicts });
       this.noteGateChanges(result.verdicts);
       this.verdicts = result.verdicts;
       this.slotWaiting = waitsForSlot(result.verdicts);

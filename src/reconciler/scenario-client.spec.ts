@@ -28,6 +28,18 @@ describe('HttpScenarioClient against the demo scenario', () => {
     expect(await client.getState(address)).toEqual({ ok: true, reported: 'active' });
   });
 
+  it('follows an endpoint that moved (a rescan found a new port)', async () => {
+    const first = await start({ id: 'moving' });
+    const second = await start({ id: 'moving' });
+    expect(await client.setState(first.address, 'active')).toMatchObject({ ok: true });
+    expect(await client.setState({ ...first.address, endpoint: second.server.url }, 'active')).toMatchObject({ ok: true });
+    expect([first.server.state, second.server.state]).toEqual(['active', 'active']);
+    // A path in the endpoint prefixes the state route; the demo serves none, so the call reaches a 404 there.
+    const prefixed = await client.setState({ ...first.address, endpoint: `${first.server.url}/prefix/` }, 'inactive');
+    expect(prefixed).toMatchObject({ ok: false, error: expect.stringMatching(/^HTTP 404/) });
+    expect(first.server.state).toBe('active');
+  });
+
   it('reports unknown when the scenario says nothing about its state', async () => {
     const { address } = await start({ id: 'silent', silent: true });
     expect(await client.getState(address)).toEqual({ ok: true, reported: 'unknown' });

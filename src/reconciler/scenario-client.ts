@@ -3,6 +3,7 @@
  * Keep-alive connections, a timeout per call, an AbortSignal to give up early, and the 404 fallback route.
  */
 import * as http from 'node:http';
+import { urlToHttpOptions } from 'node:url';
 import { FALLBACK_STATE_ENDPOINT } from '../discovery/scenario';
 import type { ObservedState, TargetState } from './types';
 
@@ -30,6 +31,17 @@ interface RawResponse {
   body: string;
 }
 
+/** How to reach one scenario: its keep-alive agent and its endpoint, parsed once rather than per call. */
+interface Route {
+  agent: http.Agent;
+  endpoint: string;
+  origin: Pick<http.RequestOptions, 'protocol' | 'hostname' | 'port' | 'auth'>;
+  /** The endpoint's own path, without a trailing slash (usually empty). */
+  basePath: string;
+}
+
+const ACCEPT_JSON = { accept: 'application/json' };
+
 const MAX_BODY_BYTES = 64 * 1024;
 
 /** HTTP implementation over node:http with keep-alive agents, one per scenario. */
@@ -39,7 +51,7 @@ export class HttpScenarioClient implements ScenarioClient {
    * (Node's agent looks the socket up across all of them): at 10,000 scenarios that stalled the event loop
    * for seconds, 30 s after every mass action.
    */
-  private readonly agents = new Map<string, http.Agent>();
+  private readonly routes = new Map<string, Route>();
   /** Scenarios that answered 404 on their declared route and 2xx on the fallback. */
   private readonly usesFallback = new Set<string>();
 
@@ -48,7 +60,8 @@ export class HttpScenarioClient implements ScenarioClient {
   /** POSTs `{"maintenanceState": s, "state": s}`: real scenarios read one key or the other. */
   async setState(address: ScenarioAddress, state: TargetState, signal?: AbortSignal): Promise<CallResult> {
     const body = JSON.stringify({ maintenanceState: state, state });
-    return this.withFallback(address, (path) => this.request(address.id, 'POST', address.endpoint + path, body, signal), (response) => {
+    const route = this.routeFor(address);
+    return this.withFallback(address, (path) => this.request(route, 'POST', path, body, signal), (response) => {
       const reported = readMaintenanceState(response.body);
       return { ok: true, reported: reported === 'unknown' ? state : reported };
     });
@@ -56,13 +69,14 @@ export class HttpScenarioClient implements ScenarioClient {
 
   /** GETs the state route, then `/health` when the route reports nothing. */
   async getState(address: ScenarioAddress, signal?: AbortSignal): Promise<CallResult> {
-    const result = await this.withFallback(address, (path) => this.request(address.id, 'GET', address.endpoint + path, null, signal), (response) => ({
+    const route = this.routeFor(address);
+    const result = await this.withFallback(address, (path) => this.request(route, 'GET', path, null, signal), (response) => ({
       ok: true as const,
       reported: readMaintenanceState(response.body),
     }));
     if (!result.ok || result.reported !== 'unknown') return result;
     try {
-      const health = await this.request(address.id, 'GET', `${address.endpoint}/health`, null, signal);
+      const health = await this.request(route, 'GET', '/health', null, signal);
       return { ok: true, reported: isSuccess(health.status) ? readMaintenanceState(health.body) : 'unknown' };
     } catch {
       return result;
@@ -71,17 +85,20 @@ export class HttpScenarioClient implements ScenarioClient {
 
   /** Closes idle keep-alive sockets. */
   close(): void {
-    for (const agent of this.agents.values()) agent.destroy();
-    this.agents.clear();
+    for (const route of this.routes.values()) route.agent.destroy();
+    this.routes.clear();
   }
 
-  private agentFor(id: string): http.Agent {
-    let agent = this.agents.get(id);
-    if (!agent) {
-      agent = new http.Agent({ keepAlive: true, maxSockets: 2, maxFreeSockets: 1, timeout: 30_000 });
-      this.agents.set(id, agent);
+  private routeFor(address: ScenarioAddress): Route {
+    let route = this.routes.get(address.id);
+    if (route?.endpoint !== address.endpoint) {
+      const url = new URL(address.endpoint);
+      const { protocol, hostname, port, auth } = urlToHttpOptions(url);
+      const agent = route?.agent ?? new http.Agent({ keepAlive: true, maxSockets: 2, maxFreeSockets: 1, timeout: 30_000 });
+      route = { agent, endpoint: address.endpoint, origin: { protocol, hostname, port, auth }, basePath: url.pathname.replace(/\/+$/, '') };
+      this.routes.set(address.id, route);
     }
-    return agent;
+    return route;
   }
 
   private async withFallback(
@@ -107,14 +124,16 @@ export class HttpScenarioClient implements ScenarioClient {
     }
   }
 
-  private request(id: string, method: 'GET' | 'POST', url: string, body: string | null, signal?: AbortSignal): Promise<RawResponse> {
+  private request(route: Route, method: 'GET' | 'POST', path: string, body: string | null, signal?: AbortSignal): Promise<RawResponse> {
     return new Promise((resolve, reject) => {
-      const request = http.request(url, {
+      const request = http.request({
+        ...route.origin,
+        path: route.basePath + path,
         method,
-        agent: this.agentFor(id),
+        agent: route.agent,
         timeout: this.timeoutMs,
         signal,
-        headers: body === null ? { accept: 'application/json' } : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), accept: 'application/json' },
+        headers: body === null ? ACCEPT_JSON : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), accept: 'application/json' },
       });
       request.on('timeout', () => request.destroy(Object.assign(new Error(`no answer within ${this.timeoutMs} ms`), { code: 'ETIMEDOUT' })));
       request.on('error', reject);

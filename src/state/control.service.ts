@@ -9,7 +9,7 @@ import type { Reconciler } from '../reconciler/reconciler';
 import { GATES } from '../reconciler/types';
 import type { ChangePlan } from './change-plan';
 import type { StateService } from './state.service';
-import { scenarioView, type ScenarioView } from './views';
+import { ScenarioViewCache, type ScenarioView } from './views';
 
 /** How long an intent waits for scenarios to acknowledge before it answers with what it knows. */
 export const DEFAULT_WAIT_MS = 10_000;
@@ -42,11 +42,12 @@ export class ControlService {
   private cachedStatus: ReturnType<ControlService['buildStatus']> | null = null;
   /**
    * The two answers dashboards and monitors poll, kept as JSON text: serializing them again for every
-   * request was most of what those requests cost. Dropped with the views; the status text also each
-   * second, for its uptime.
+   * request was most of what those requests cost. The status text goes with any change and each second
+   * (its uptime); a scenario's text lives as long as its view object, which is rebuilt when it changes.
    */
   private statusText: { uptime: number; text: string } | null = null;
-  private readonly scenarioTexts = new Map<string, string>();
+  private readonly scenarioTexts = new Map<string, { view: ScenarioView; text: string }>();
+  private readonly views = new ScenarioViewCache();
 
   constructor(
     private readonly state: StateService,
@@ -60,11 +61,14 @@ export class ControlService {
       this.cachedViews = null;
       this.cachedStatus = null;
       this.statusText = null;
-      this.scenarioTexts.clear();
     };
     reconciler.on('pass', invalidate);
     reconciler.on('outcome', invalidate);
-    registry.onChange(() => this.scenarioTexts.clear());
+    registry.onChange(() => {
+      const isListed = (id: string) => registry.get(id) !== undefined;
+      this.views.retain(isListed);
+      for (const id of [...this.scenarioTexts.keys()]) if (!isListed(id)) this.scenarioTexts.delete(id);
+    });
     activity.on('entry', () => {
       this.cachedStatus = null;
       this.statusText = null;
@@ -89,16 +93,16 @@ export class ControlService {
   getScenario(id: string): ScenarioView {
     const spec = this.registry.get(id);
     if (!spec) throw new DomainError('NotFound', `scenario "${id}" is not a discovered maintenance scenario`);
-    return scenarioView(spec, this.reconciler.observed.get(id), this.reconciler.verdicts.get(id), this.registry.isGone(id));
+    return this.views.view(spec, this.reconciler.observed.get(id), this.reconciler.verdicts.get(id), this.registry.isGone(id));
   }
 
-  /** `getScenario` as JSON text, serialized once per change. */
+  /** `getScenario` as JSON text, serialized once per view (a view object is rebuilt when it changes). */
   scenarioJson(id: string): string {
-    let text = this.scenarioTexts.get(id);
-    if (text === undefined) {
-      text = JSON.stringify(this.getScenario(id));
-      this.scenarioTexts.set(id, text);
-    }
+    const view = this.getScenario(id);
+    const cached = this.scenarioTexts.get(id);
+    if (cached?.view === view) return cached.text;
+    const text = JSON.stringify(view);
+    this.scenarioTexts.set(id, { view, text });
     return text;
   }
 
@@ -205,7 +209,7 @@ export class ControlService {
   private allViews(): ScenarioView[] {
     this.cachedViews ??= this.registry
       .list()
-      .map((spec) => scenarioView(spec, this.reconciler.observed.get(spec.id), this.reconciler.verdicts.get(spec.id), this.registry.isGone(spec.id)))
+      .map((spec) => this.views.view(spec, this.reconciler.observed.get(spec.id), this.reconciler.verdicts.get(spec.id), this.registry.isGone(spec.id)))
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return this.cachedViews;
   }

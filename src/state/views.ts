@@ -85,3 +85,49 @@ export function conditionsOf(reason: string | null, message: string | null, reco
     { type: 'Stalled', status: reason !== null && STALLED.has(reason) ? 'True' : 'False', reason: reason !== null && STALLED.has(reason) ? cast(reason) : 'Idle', message: reason !== null && STALLED.has(reason) ? text : '' },
   ];
 }
+
+/** What a cached view was built from: the objects by identity, the observed record (updated in place) by its fields. */
+interface ViewInputs {
+  view: ScenarioView;
+  spec: ScenarioSpec;
+  verdict: ScenarioVerdict | undefined;
+  gone: boolean;
+  hasRecord: boolean;
+  state: ObservedRecord['state'];
+  lastAck: ObservedRecord['lastAck'];
+  lastActivatedAt: number | null;
+  inFlight: ObservedRecord['inFlight'];
+  failures: number;
+}
+
+/**
+ * The views of every scenario, each rebuilt only when one of its inputs changed. While 10,000 results
+ * stream in, a listing or a status rebuilt every view and allocated more than the calls themselves; now
+ * it rebuilds the few that moved. The planner keeps an unchanged verdict's object, so identity tells.
+ */
+export class ScenarioViewCache {
+  private readonly entries = new Map<string, ViewInputs>();
+
+  /** The view of one scenario, the cached object when nothing it shows has changed. */
+  view(spec: ScenarioSpec, record: ObservedRecord | undefined, verdict: ScenarioVerdict | undefined, gone: boolean): ScenarioView {
+    const cached = this.entries.get(spec.id);
+    if (cached && isSame(cached, spec, record, verdict, gone)) return cached.view;
+    const view = scenarioView(spec, record, verdict, gone);
+    this.entries.set(spec.id, {
+      view, spec, verdict, gone, hasRecord: record !== undefined, state: record?.state ?? 'unknown', lastAck: record?.lastAck ?? null,
+      lastActivatedAt: record?.lastActivatedAt ?? null, inFlight: record?.inFlight ?? null, failures: record?.failures ?? 0,
+    });
+    return view;
+  }
+
+  /** Drops the views of scenarios no longer listed. */
+  retain(isListed: (id: string) => boolean): void {
+    for (const id of [...this.entries.keys()]) if (!isListed(id)) this.entries.delete(id);
+  }
+}
+
+function isSame(cached: ViewInputs, spec: ScenarioSpec, record: ObservedRecord | undefined, verdict: ScenarioVerdict | undefined, gone: boolean): boolean {
+  if (cached.spec !== spec || cached.verdict !== verdict || cached.gone !== gone || cached.hasRecord !== (record !== undefined)) return false;
+  if (!record) return true;
+  return cached.state === record.state && cached.lastAck === record.lastAck && cached.lastActivatedAt === record.lastActivatedAt && cached.inFlight === record.inFlight && cached.failures === record.failures;
+}
