@@ -19,6 +19,8 @@ export class ActivityService extends EventEmitter implements ActivitySink {
   private batch: { input: ActivityInput; timestamp: string }[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** The ISO text of the last millisecond stamped: a mass action records several entries per millisecond. */
+  private lastStamp = { ms: NaN, iso: '' };
 
   constructor(
     private readonly repository: ActivityRepository,
@@ -38,9 +40,15 @@ export class ActivityService extends EventEmitter implements ActivitySink {
    */
   record(input: ActivityInput, options: RecordOptions = {}): void {
     if (this.closed) return; // late results of calls that outlived a shutdown
-    this.batch.push({ input, timestamp: new Date(this.clock()).toISOString() });
+    this.batch.push({ input, timestamp: this.stamp() });
     if (!options.batch || this.batch.length >= BATCH_MAX) this.writeBatch();
     else this.flushTimer ??= setTimeout(() => this.writeBatch(), BATCH_WINDOW_MS);
+  }
+
+  private stamp(): string {
+    const ms = this.clock();
+    if (ms !== this.lastStamp.ms) this.lastStamp = { ms, iso: new Date(ms).toISOString() };
+    return this.lastStamp.iso;
   }
 
   /** Waits until every recorded event is stored. */

@@ -30,6 +30,8 @@ const FILTER_SQL: Record<ActivityFilter, string> = {
 export class SqliteActivity implements ActivityRepository {
   private readonly insert: Statement<[string, string, string, string | null, string | null, string | null, string, string | null]>;
   private readonly pruneRows: Statement<{ olderThan: string; keep: number }>;
+  /** insertOne over a batch inside one transaction, wrapped once. */
+  private readonly insertAll: (items: readonly { input: ActivityInput; timestamp: string }[]) => ActivityEntry[];
   /** One prepared statement per combination of filters (at most 16), built on first use. */
   private readonly queries = new Map<string, Statement<QueryParams, ActivityRow>>();
 
@@ -38,6 +40,7 @@ export class SqliteActivity implements ActivityRepository {
       `INSERT INTO activity (timestamp, category, level, scenario, preset, actor, message, data)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    this.insertAll = db.transaction((items: readonly { input: ActivityInput; timestamp: string }[]) => items.map((item) => this.insertOne(item.input, item.timestamp)));
     // The subquery finds the id of the newest entry beyond `keep`; with fewer rows it is NULL and matches nothing.
     this.pruneRows = db.prepare(
       `DELETE FROM activity WHERE timestamp < @olderThan
@@ -55,23 +58,19 @@ export class SqliteActivity implements ActivityRepository {
 
   /** One transaction for the lot: a commit per row is what made 10,000 results cost a second. */
   private insertMany(items: readonly { input: ActivityInput; timestamp: string }[]): ActivityEntry[] {
-    return this.db.transaction(() => items.map((item) => this.insertOne(item.input, item.timestamp)))();
+    return this.insertAll(items);
   }
 
   private insertOne(input: ActivityInput, timestamp: string): ActivityEntry {
-    const entry: Omit<ActivityEntry, 'id'> = {
-      timestamp: toUtcIso(timestamp, 'timestamp'),
-      category: input.category,
-      level: input.level ?? 'info',
-      scenario: input.scenario ?? null,
-      preset: input.preset ?? null,
-      actor: input.actor ?? null,
-      message: input.message,
-      data: input.data ?? null,
-    };
-    const data = entry.data === null ? null : toJson(entry.data, 'activity data');
-    const { lastInsertRowid } = this.insert.run(entry.timestamp, entry.category, entry.level, entry.scenario, entry.preset, entry.actor, entry.message, data);
-    return { id: Number(lastInsertRowid), ...entry };
+    // Every timestamp the ActivityService makes is already in that format: parsing it again would only copy it.
+    const at = timestamp.length === 24 && CANONICAL_ISO.test(timestamp) ? timestamp : toUtcIso(timestamp, 'timestamp');
+    const level = input.level ?? 'info';
+    const scenario = input.scenario ?? null;
+    const preset = input.preset ?? null;
+    const actor = input.actor ?? null;
+    const data = input.data ?? null;
+    const { lastInsertRowid } = this.insert.run(at, input.category, level, scenario, preset, actor, input.message, data === null ? null : toJson(data, 'activity data'));
+    return { id: Number(lastInsertRowid), timestamp: at, category: input.category, level, scenario, preset, actor, message: input.message, data };
   }
 
   query(query: ActivityQuery): Promise<ActivityEntry[]> {
@@ -111,6 +110,9 @@ function toEntry(row: ActivityRow): ActivityEntry {
   const data = row.data === null ? null : (parseJson(row.data, `activity #${row.id}`) as Record<string, unknown>);
   return { ...row, data };
 }
+
+/** The shape `toISOString()` produces. */
+const CANONICAL_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /**
  * Timestamps are compared as text, which only orders correctly in one format: `...00Z` sorts after
