@@ -14,10 +14,11 @@ import { build } from 'rolldown';
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'dist', 'server');
 
-// Kept as files: a native addon; swagger-ui-dist, whose assets are served from its own folder on disk.
-const EXTERNAL = ['better-sqlite3', 'swagger-ui-dist'];
+// Kept as files: a native addon; swagger-ui-dist, whose assets are served from its own folder on disk; pino
+// and thread-stream, whose transports (pino-pretty on a terminal) start worker threads from their own files.
+const EXTERNAL = ['better-sqlite3', 'swagger-ui-dist', 'pino', 'thread-stream'];
 // Optional integrations that NestJS, terminus and pino require only when used (none are installed).
-const OPTIONAL = /^(@nestjs\/(microservices|websockets|mongoose|sequelize|typeorm|axios)|@mikro-orm\/|@grpc\/|@apollo\/|@fastify\/|fastify|mongoose|sequelize|typeorm|kafkajs|mqtt|nats|ioredis|amqp|amqplib|amqp-connection-manager|class-transformer\/storage|pino-pretty|cache-manager|@as-integrations\/|prisma|@prisma\/)/;
+const OPTIONAL = /^(@nestjs\/(microservices|websockets|mongoose|sequelize|typeorm|axios)|@mikro-orm\/|@grpc\/|@apollo\/|@fastify\/|fastify|mongoose|sequelize|typeorm|kafkajs|mqtt|nats|ioredis|amqp|amqplib|amqp-connection-manager|pino-pretty|cache-manager|@as-integrations\/|prisma|@prisma\/)/;
 
 rmSync(outDir, { recursive: true, force: true });
 const started = Date.now();

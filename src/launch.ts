@@ -31,13 +31,14 @@ export interface LoadedServer {
 
 /** Loads the server code: the bundle with its code cache when built, else the compiled modules. */
 export function loadServer(options: { useCache?: boolean } = {}): LoadedServer {
-  if (!fs.existsSync(BUNDLE_FILE)) return { server: require('./main') as ServerModule, from: 'modules', cacheUsed: false, script: null };
+  if (!isBundleCurrent()) return { server: require('./main') as ServerModule, from: 'modules', cacheUsed: false, script: null };
   const cachedData = options.useCache === false ? undefined : readIfPresent(CODE_CACHE_FILE);
   const script = new vm.Script(Module.wrap(fs.readFileSync(BUNDLE_FILE, 'utf8')), {
     filename: BUNDLE_FILE,
     cachedData,
-    // Dependencies keep a few `import()` calls (none on the server's paths); let them work as under require.
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    // Dependencies keep a few `import()` calls (none on the server's paths); let them work as under require
+    // where Node has the option (20.12 and later).
+    importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   const bundle = new Module(BUNDLE_FILE, module);
   bundle.filename = BUNDLE_FILE;
@@ -56,6 +57,18 @@ export function writeCodeCache(): { bytes: number } {
   const data = script.createCachedData();
   fs.writeFileSync(CODE_CACHE_FILE, data);
   return { bytes: data.length };
+}
+
+/**
+ * A bundle older than the compiled modules (a `tsc` run after the last full build, as `tsc -w` does) would
+ * run yesterday's code: the modules win then.
+ */
+function isBundleCurrent(): boolean {
+  try {
+    return fs.statSync(BUNDLE_FILE).mtimeMs >= fs.statSync(path.join(__dirname, 'main.js')).mtimeMs;
+  } catch {
+    return false;
+  }
 }
 
 function readIfPresent(file: string): Buffer | undefined {

@@ -79,6 +79,26 @@ describe('ActivityService batching', () => {
     expect(service.latest(2).map((row) => row.message)).toEqual(['third', 'second']);
   });
 
+  it('on close, also stores what was recorded while the last batch was being written', async () => {
+    const slow = new RecordingRepository();
+    const write = slow.appendMany.bind(slow);
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let calls = 0;
+    // The first write waits until the test lets it finish.
+    slow.appendMany = async (items) => {
+      if (calls++ === 0) await gate;
+      return write(items);
+    };
+    const closing = new ActivityService(slow);
+    closing.record(entry('first'), { batch: true });
+    const closed = closing.close();
+    closing.record(entry('during close'), { batch: true });
+    open();
+    await closed;
+    expect(slow.writes).toEqual([['first'], ['during close']]);
+  });
+
   it('stores what is pending on close and ignores what comes after', async () => {
     service.record(entry('last result'), { batch: true });
     await service.close();

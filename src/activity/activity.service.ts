@@ -10,6 +10,7 @@ const RECENT_SIZE = 200;
  * and again, a tenth of the loop's CPU during a mass action (bench/FINDINGS.md).
  */
 export const BATCH_WINDOW_MS = 25;
+/** A batch this large is written at once: one transaction stays short, and memory bounded. */
 export const BATCH_MAX = 1000;
 
 /** Implements the domain's ActivitySink over the store; emits `entry` for live subscribers (SSE). */
@@ -83,6 +84,8 @@ export class ActivityService extends EventEmitter implements ActivitySink {
   async close(): Promise<void> {
     await this.flush();
     this.closed = true;
+    // What was recorded while the first write ran would otherwise wait for a timer that fires after the store closed.
+    await this.flush();
   }
 
   /** The newest entries, newest first, from memory. */

@@ -75,7 +75,19 @@ function desiredFor(
   if (preset) return { state: 'active', source: { kind: 'preset', preset: preset.id } };
   const open = windows.find((entry) => selects(entry.preset.selector, scenario));
   if (open) return { state: 'active', source: { kind: 'window', schedule: open.window.schedule, preset: open.preset.id } };
-  return { state: 'inactive', source: { kind: 'default' } };
+  return INACTIVE_BY_DEFAULT;
+}
+
+/** The desired state of every scenario nothing selects: one shared object, not one per scenario per change. */
+export const INACTIVE_BY_DEFAULT: DesiredEntry = Object.freeze({ state: 'inactive', source: Object.freeze({ kind: 'default' }) });
+
+/** True when two desired entries say the same (recomputed entries are new objects with the same values). */
+export function sameDesired(a: DesiredEntry, b: DesiredEntry): boolean {
+  if (a === b) return true;
+  if (a.state !== b.state || a.source.kind !== b.source.kind) return false;
+  const x = a.source as Record<string, unknown>;
+  const y = b.source as Record<string, unknown>;
+  return x.reason === y.reason && x.expiresAt === y.expiresAt && x.preset === y.preset && x.schedule === y.schedule;
 }
 
 /** Human text for where a desired state comes from. */

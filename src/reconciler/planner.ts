@@ -6,7 +6,7 @@
  * any new one is admitted ("the one already active wins"); within each group, scenarios go by id.
  */
 import type { Policy } from '../presets/schema';
-import { describeSource } from './desired';
+import { describeSource, INACTIVE_BY_DEFAULT, sameDesired } from './desired';
 import {
   concurrencyGate,
   conflictGate,
@@ -60,7 +60,6 @@ export interface Plan {
   verdicts: Map<string, ScenarioVerdict>;
 }
 
-const INACTIVE_DEFAULT: DesiredEntry = { state: 'inactive', source: { kind: 'default' } };
 /** Decisions and explanations most scenarios share, allocated once rather than per scenario per pass. */
 const ADMITTED: Decision = { target: 'active', block: null };
 const UNDECIDED: Decision = { target: 'inactive', block: null };
@@ -96,19 +95,54 @@ export function holdsSlot(record: ObservedRecord): boolean {
   return effective === 'active' || (effective === 'unknown' && record.state !== 'unreachable');
 }
 
-/** Plans one pass. */
+/** Plans one pass: where the gates leave each wanted scenario, then an action and a verdict for every one. */
 export function plan(input: PlanInput): Plan {
   const ordered = isSortedById(input.scenarios) ? input.scenarios : [...input.scenarios].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const view = passView(input);
+  const targets = decideTargets(input, ordered, view);
+  const actions: PlannedAction[] = [];
+  const verdicts = new Map<string, ScenarioVerdict>();
+  for (const scenario of ordered) {
+    const desired = view.desiredOf(scenario);
+    const decided = targets.get(scenario.id) ?? UNDECIDED;
+    const record = view.recordOf(scenario.id);
+    const action = actionFor(scenario, decided.target, record, input.now);
+    if (action) actions.push({ scenario: scenario.id, action, because: action === 'activate' ? describeSource(desired) : decided.block?.reason ?? 'desired inactive' });
+    const why = explain(scenario, view.isGone(scenario), desired, decided, record, action, input.now);
+    verdicts.set(scenario.id, unlessUnchanged(input.previous?.get(scenario.id), desired, decided.target, why));
+  }
+  // Deactivations first: they free slots and they are what an emergency needs.
+  actions.sort((a, b) => (a.action === b.action ? 0 : a.action === 'deactivate' ? -1 : 1));
+  return { actions, verdicts };
+}
+
+/** How one pass reads a scenario's inputs: a vanished one is desired inactive, an unheard one unknown. */
+interface PassView {
+  isGone(scenario: PlannableScenario): boolean;
+  desiredOf(scenario: PlannableScenario): DesiredEntry;
+  recordOf(id: string): ObservedRecord;
+}
+
+function passView(input: PlanInput): PassView {
   const isGone = (scenario: PlannableScenario) => input.gone?.has(scenario.id) ?? false;
+  return {
+    isGone,
+    desiredOf: (scenario) => (isGone(scenario) ? INACTIVE_BY_DEFAULT : input.desired.get(scenario.id) ?? INACTIVE_BY_DEFAULT),
+    recordOf: (id) => input.observed.get(id) ?? unknownRecord(),
+  };
+}
+
+/**
+ * The gates, in SPEC order, over the scenarios desired active: those already holding a slot keep it first,
+ * then new ones are admitted by id. Scenarios absent from the result are driven inactive.
+ */
+function decideTargets(input: PlanInput, ordered: readonly PlannableScenario[], { desiredOf, recordOf }: PassView): Map<string, Decision> {
   const conflicts = conflictMap(input.policy, ordered);
   const occupancy: Occupancy = { active: new Set(), heavy: new Set() };
   const targets = new Map<string, Decision>();
-  const recordOf = (id: string) => input.observed.get(id) ?? unknownRecord();
-  const desiredOf = (scenario: PlannableScenario) => (isGone(scenario) ? INACTIVE_DEFAULT : input.desired.get(scenario.id) ?? INACTIVE_DEFAULT);
-  const admit = (scenario: PlannableScenario) => {
+  const occupy = (scenario: PlannableScenario) => {
     occupancy.active.add(scenario.id);
     if (scenario.weight === 'heavy') occupancy.heavy.add(scenario.id);
-    targets.set(scenario.id, ADMITTED);
   };
   // The same for every scenario of this pass: built once, not once per scenario.
   const stopped = emergencyStopGate(input.emergencyStop);
@@ -118,10 +152,7 @@ export function plan(input: PlanInput): Plan {
   // Scenarios that hold a slot without being wanted still occupy it until they are confirmed inactive:
   // that is what makes a hand-over wait for the previous holder to stop.
   for (const scenario of ordered) {
-    if (desiredOf(scenario).state !== 'active' && holdsSlot(recordOf(scenario.id)) && scenario.endpoint) {
-      occupancy.active.add(scenario.id);
-      if (scenario.weight === 'heavy') occupancy.heavy.add(scenario.id);
-    }
+    if (desiredOf(scenario).state !== 'active' && holdsSlot(recordOf(scenario.id)) && scenario.endpoint) occupy(scenario);
   }
   const wanted = ordered.filter((scenario) => desiredOf(scenario).state === 'active' && scenario.endpoint);
   const holders = wanted
@@ -131,14 +162,9 @@ export function plan(input: PlanInput): Plan {
 
   for (const scenario of holders) {
     const block = stopped ?? conflictGate(scenario.id, conflicts, occupancy) ?? concurrencyGate(scenario.weight === 'heavy', input.policy, occupancy);
-    if (!block) {
-      admit(scenario);
-      continue;
-    }
     // An evicted holder still runs until it confirms inactive, so whoever comes after must wait for it too.
-    targets.set(scenario.id, { target: 'inactive', block });
-    occupancy.active.add(scenario.id);
-    if (scenario.weight === 'heavy') occupancy.heavy.add(scenario.id);
+    targets.set(scenario.id, block ? { target: 'inactive', block } : ADMITTED);
+    occupy(scenario);
   }
   for (const scenario of candidates) {
     const record = recordOf(scenario.id);
@@ -151,25 +177,18 @@ export function plan(input: PlanInput): Plan {
       cooldownGate(record.lastActivatedAt, input.policy, input.now);
     if (block) targets.set(scenario.id, { target: 'inactive', block });
     else if (isBackingOff(record, input.now)) targets.set(scenario.id, ADMITTED);
-    else admit(scenario);
+    else {
+      targets.set(scenario.id, ADMITTED);
+      occupy(scenario);
+    }
   }
+  return targets;
+}
 
-  const actions: PlannedAction[] = [];
-  const verdicts = new Map<string, ScenarioVerdict>();
-  for (const scenario of ordered) {
-    const desired = desiredOf(scenario);
-    const decided = targets.get(scenario.id) ?? UNDECIDED;
-    const record = recordOf(scenario.id);
-    const action = actionFor(scenario, decided.target, record, input.now);
-    if (action) actions.push({ scenario: scenario.id, action, because: action === 'activate' ? describeSource(desired) : decided.block?.reason ?? 'desired inactive' });
-    const why = explain(scenario, isGone(scenario), desired, decided, record, action, input.now);
-    const before = input.previous?.get(scenario.id);
-    const same = before !== undefined && before.desired === desired && before.target === decided.target && before.reason === why.reason && before.message === why.message;
-    verdicts.set(scenario.id, same ? before : { desired, target: decided.target, reason: why.reason, message: why.message });
-  }
-  // Deactivations first: they free slots and they are what an emergency needs.
-  actions.sort((a, b) => (a.action === b.action ? 0 : a.action === 'deactivate' ? -1 : 1));
-  return { actions, verdicts };
+/** The previous verdict when it says the same, so that an unchanged scenario keeps its verdict object. */
+function unlessUnchanged(previous: ScenarioVerdict | undefined, desired: DesiredEntry, target: TargetState, why: Explanation): ScenarioVerdict {
+  if (previous && previous.target === target && previous.reason === why.reason && previous.message === why.message && sameDesired(previous.desired, desired)) return previous;
+  return { desired, target, reason: why.reason, message: why.message };
 }
 
 /**

@@ -60,8 +60,8 @@ export class HttpScenarioClient implements ScenarioClient {
   /** POSTs `{"maintenanceState": s, "state": s}`: real scenarios read one key or the other. */
   async setState(address: ScenarioAddress, state: TargetState, signal?: AbortSignal): Promise<CallResult> {
     const body = JSON.stringify({ maintenanceState: state, state });
-    const route = this.routeFor(address);
-    return this.withFallback(address, (path) => this.request(route, 'POST', path, body, signal), (response) => {
+    // The route is resolved inside withFallback's try: a bad endpoint is a failed call, not a thrown error.
+    return this.withFallback(address, (path) => this.request(this.routeFor(address), 'POST', path, body, signal), (response) => {
       const reported = readMaintenanceState(response.body);
       return { ok: true, reported: reported === 'unknown' ? state : reported };
     });
@@ -69,14 +69,13 @@ export class HttpScenarioClient implements ScenarioClient {
 
   /** GETs the state route, then `/health` when the route reports nothing. */
   async getState(address: ScenarioAddress, signal?: AbortSignal): Promise<CallResult> {
-    const route = this.routeFor(address);
-    const result = await this.withFallback(address, (path) => this.request(route, 'GET', path, null, signal), (response) => ({
+    const result = await this.withFallback(address, (path) => this.request(this.routeFor(address), 'GET', path, null, signal), (response) => ({
       ok: true as const,
       reported: readMaintenanceState(response.body),
     }));
     if (!result.ok || result.reported !== 'unknown') return result;
     try {
-      const health = await this.request(route, 'GET', '/health', null, signal);
+      const health = await this.request(this.routeFor(address), 'GET', '/health', null, signal);
       return { ok: true, reported: isSuccess(health.status) ? readMaintenanceState(health.body) : 'unknown' };
     } catch {
       return result;

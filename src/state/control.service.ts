@@ -62,13 +62,18 @@ export class ControlService {
       this.cachedStatus = null;
       this.statusText = null;
     };
-    reconciler.on('pass', invalidate);
-    reconciler.on('outcome', invalidate);
-    registry.onChange(() => {
+    const forgetUnlisted = () => {
       const isListed = (id: string) => registry.get(id) !== undefined;
       this.views.retain(isListed);
       for (const id of [...this.scenarioTexts.keys()]) if (!isListed(id)) this.scenarioTexts.delete(id);
+    };
+    // The loop forgets scenarios that left once they are inactive, without a registry change: check per pass.
+    reconciler.on('pass', () => {
+      invalidate();
+      if (this.views.size > registry.list().length) forgetUnlisted();
     });
+    reconciler.on('outcome', invalidate);
+    registry.onChange(forgetUnlisted);
     activity.on('entry', () => {
       this.cachedStatus = null;
       this.statusText = null;

@@ -120,6 +120,11 @@ export class ScenarioViewCache {
     return view;
   }
 
+  /** How many scenarios have a cached view. */
+  get size(): number {
+    return this.entries.size;
+  }
+
   /** Drops the views of scenarios no longer listed. */
   retain(isListed: (id: string) => boolean): void {
     for (const id of [...this.entries.keys()]) if (!isListed(id)) this.entries.delete(id);

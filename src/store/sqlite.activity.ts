@@ -30,8 +30,8 @@ const FILTER_SQL: Record<ActivityFilter, string> = {
 export class SqliteActivity implements ActivityRepository {
   private readonly insert: Statement<[string, string, string, string | null, string | null, string | null, string, string | null]>;
   private readonly pruneRows: Statement<{ olderThan: string; keep: number }>;
-  /** insertOne over a batch inside one transaction, wrapped once. */
-  private readonly insertAll: (items: readonly { input: ActivityInput; timestamp: string }[]) => ActivityEntry[];
+  /** One transaction for the lot: a commit per row is what made 10,000 results cost a second. */
+  private readonly insertMany: (items: readonly { input: ActivityInput; timestamp: string }[]) => ActivityEntry[];
   /** One prepared statement per combination of filters (at most 16), built on first use. */
   private readonly queries = new Map<string, Statement<QueryParams, ActivityRow>>();
 
@@ -40,7 +40,7 @@ export class SqliteActivity implements ActivityRepository {
       `INSERT INTO activity (timestamp, category, level, scenario, preset, actor, message, data)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.insertAll = db.transaction((items: readonly { input: ActivityInput; timestamp: string }[]) => items.map((item) => this.insertOne(item.input, item.timestamp)));
+    this.insertMany = db.transaction((items: readonly { input: ActivityInput; timestamp: string }[]) => items.map((item) => this.insertOne(item.input, item.timestamp)));
     // The subquery finds the id of the newest entry beyond `keep`; with fewer rows it is NULL and matches nothing.
     this.pruneRows = db.prepare(
       `DELETE FROM activity WHERE timestamp < @olderThan
@@ -56,14 +56,9 @@ export class SqliteActivity implements ActivityRepository {
     return settle(() => this.insertMany(items));
   }
 
-  /** One transaction for the lot: a commit per row is what made 10,000 results cost a second. */
-  private insertMany(items: readonly { input: ActivityInput; timestamp: string }[]): ActivityEntry[] {
-    return this.insertAll(items);
-  }
-
   private insertOne(input: ActivityInput, timestamp: string): ActivityEntry {
     // Every timestamp the ActivityService makes is already in that format: parsing it again would only copy it.
-    const at = timestamp.length === 24 && CANONICAL_ISO.test(timestamp) ? timestamp : toUtcIso(timestamp, 'timestamp');
+    const at = CANONICAL_ISO.test(timestamp) ? timestamp : toUtcIso(timestamp, 'timestamp');
     const level = input.level ?? 'info';
     const scenario = input.scenario ?? null;
     const preset = input.preset ?? null;
@@ -111,8 +106,8 @@ function toEntry(row: ActivityRow): ActivityEntry {
   return { ...row, data };
 }
 
-/** The shape `toISOString()` produces. */
-const CANONICAL_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+/** The shape `toISOString()` produces, with fields in range (anything else goes through Date and may be refused). */
+const CANONICAL_ISO = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
 
 /**
  * Timestamps are compared as text, which only orders correctly in one format: `...00Z` sorts after

@@ -149,7 +149,14 @@ describe('SqliteStore', () => {
 
     it('rejects an unparseable timestamp instead of storing text that sorts wrongly', async () => {
       await expect(store.activity.append(input(), 'yesterday')).rejects.toThrow(RangeError);
+      // Shaped like toISOString() output, but month 13: it must not slip through as already canonical.
+      await expect(store.activity.append(input(), '2026-13-01T10:00:00.000Z')).rejects.toThrow(RangeError);
       expect(await store.activity.query({ limit: 5 })).toEqual([]);
+    });
+
+    it('stores other ISO forms in the one format that sorts as time', async () => {
+      const entry = await store.activity.append(input(), '2026-03-01T11:00:00+01:00');
+      expect(entry.timestamp).toBe('2026-03-01T10:00:00.000Z');
     });
   });
 
