@@ -1,16 +1,16 @@
 import { Executor } from './executor';
-import type { CallResult, ScenarioAddress, ScenarioClient } from './scenario-client';
+import type { CallResult, Cancellation, ScenarioAddress, ScenarioClient } from './scenario-client';
 import type { TargetState } from './types';
 
 /** A scenario client whose calls finish when the test says so. */
 class ControlledClient implements ScenarioClient {
-  readonly calls: { id: string; state: TargetState; signal?: AbortSignal; finish: (result: CallResult) => void }[] = [];
+  readonly calls: { id: string; state: TargetState; cancellation?: Cancellation; finish: (result: CallResult) => void }[] = [];
 
-  setState(address: ScenarioAddress, state: TargetState, signal?: AbortSignal): Promise<CallResult> {
+  setState(address: ScenarioAddress, state: TargetState, cancellation?: Cancellation): Promise<CallResult> {
     return new Promise((resolve) => {
-      const call = { id: address.id, state, signal, finish: resolve };
+      const call = { id: address.id, state, cancellation, finish: resolve };
       this.calls.push(call);
-      signal?.addEventListener('abort', () => resolve({ ok: false, unreachable: false, aborted: true, error: 'aborted' }));
+      cancellation?.bind(() => resolve({ ok: false, unreachable: false, aborted: true, error: 'aborted' }));
     });
   }
   getState(): Promise<CallResult> {

@@ -3,7 +3,7 @@
  * Deactivations always go before queued activations; an activation can be abandoned (stop-all, or a
  * deactivation for the same scenario supersedes it), so nothing slow ever delays a stop.
  */
-import type { ScenarioAddress, ScenarioClient, CallResult } from './scenario-client';
+import { Cancellation, type ScenarioAddress, type ScenarioClient, type CallResult } from './scenario-client';
 import type { ActionKind } from './types';
 
 /** What one finished action reports. */
@@ -19,7 +19,7 @@ interface Job {
   action: ActionKind;
   address: ScenarioAddress;
   /** Only activations can be abandoned, so only they carry one. */
-  controller: AbortController | null;
+  cancellation: Cancellation | null;
   resolve: (outcome: ActionOutcome) => void;
   startedAt: number | null;
   /** Taken from its queue or abandoned: skipped where it still stands in the queue's array. */
@@ -109,7 +109,7 @@ export class Executor {
   submit(scenario: string, action: ActionKind, address: ScenarioAddress): Promise<ActionOutcome> {
     if (action === 'deactivate') this.abandonActivation(scenario);
     return new Promise((resolve) => {
-      const job: Job = { scenario, action, address, controller: action === 'activate' ? new AbortController() : null, resolve, startedAt: null };
+      const job: Job = { scenario, action, address, cancellation: action === 'activate' ? new Cancellation() : null, resolve, startedAt: null };
       this.queued.set(scenario, job);
       (action === 'deactivate' ? this.deactivations : this.activations).push(job);
       this.pump();
@@ -149,7 +149,7 @@ export class Executor {
       queued.resolve(abandoned(queued, 0));
     }
     const running = this.running.get(scenario);
-    if (running && running.action === 'activate') running.controller?.abort();
+    if (running && running.action === 'activate') running.cancellation?.cancel();
   }
 
   private pump(): void {
@@ -172,7 +172,7 @@ export class Executor {
     job.startedAt = this.clock();
     let result: CallResult;
     try {
-      result = await this.client.setState(job.address, job.action === 'activate' ? 'active' : 'inactive', job.controller?.signal);
+      result = await this.client.setState(job.address, job.action === 'activate' ? 'active' : 'inactive', job.cancellation ?? undefined);
     } catch (error) {
       result = { ok: false, unreachable: false, aborted: false, error: (error as Error).message };
     }

@@ -1,5 +1,5 @@
 import { startScenarioServer, type ScenarioServer } from '../../examples/demo-scenario/scenario-server';
-import { HttpScenarioClient, readMaintenanceState } from './scenario-client';
+import { Cancellation, HttpScenarioClient, readMaintenanceState } from './scenario-client';
 
 describe('HttpScenarioClient against the demo scenario', () => {
   const servers: ScenarioServer[] = [];
@@ -38,6 +38,20 @@ describe('HttpScenarioClient against the demo scenario', () => {
     const prefixed = await client.setState({ ...first.address, endpoint: `${first.server.url}/prefix/` }, 'inactive');
     expect(prefixed).toMatchObject({ ok: false, error: expect.stringMatching(/^HTTP 404/) });
     expect(first.server.state).toBe('active');
+  });
+
+  it('walks away from a call when it is cancelled, before or while it is in flight', async () => {
+    const { server, address } = await start({ id: 'cancelled', delayMs: 250 });
+    const midway = new Cancellation();
+    const call = client.setState(address, 'active', midway);
+    setTimeout(() => midway.cancel(), 30);
+    expect(await call).toEqual({ ok: false, unreachable: false, aborted: true, error: 'the call was abandoned' });
+    const early = new Cancellation();
+    early.cancel();
+    expect(await client.setState(address, 'active', early)).toMatchObject({ ok: false, aborted: true });
+    // The demo scenario applies a POST only if its client still waits when the delay ends.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(server.state).toBe('inactive');
   });
 
   it('reports unknown when the scenario says nothing about its state', async () => {
