@@ -116,6 +116,7 @@ async function main(argv: string[]): Promise<number> {
   const ctx = createContext(options, workRoot);
   ctx.notes.push(...runNotes(options));
   if (options.profileDir) await mkdir(options.profileDir, { recursive: true });
+  if (options.heapProfileDir) await mkdir(options.heapProfileDir, { recursive: true });
   const failures: string[] = [];
   const started = Date.now();
   try {
@@ -137,6 +138,7 @@ async function main(argv: string[]): Promise<number> {
   const missed = ctx.rows.filter((row) => row.verdict === 'fail').map((row) => `${row.id}${row.n ? ` (N=${row.n})` : ''}`);
   ctx.log(`wrote ${files.markdown} and ${files.json}; ${missed.length ? `targets missed: ${missed.join(', ')}` : 'no target missed'}`);
   if (options.profileDir) ctx.log(`CPU profiles in ${options.profileDir}: summarise with node dist/bench/support/cpuprofile.js FILE`);
+  if (options.heapProfileDir) ctx.log(`allocation profiles in ${options.heapProfileDir}: summarise with node dist/bench/support/heapprofile.js FILE`);
   return failures.length ? 1 : 0;
 }
 

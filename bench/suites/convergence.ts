@@ -37,7 +37,7 @@ export async function runConvergence(ctx: SuiteContext, fleet: BenchFleet, keepL
     ctx.log(`convergence N=${n} rep ${rep}/${ctx.options.reps}: baseline client`);
     baseline.push(await baselineCycle(ctx, fleet));
     ctx.log(`convergence N=${n} rep ${rep}/${ctx.options.reps}: orchestrator`);
-    const orchestrator = await startOrchestratorChild({ scenariosDir: fleet.dir, workDir: await workDir(ctx.workRoot, `conv-${n}`), maxInFlight: ctx.options.maxInFlight, profileDir: ctx.options.profileDir });
+    const orchestrator = await startOrchestratorChild({ scenariosDir: fleet.dir, workDir: await workDir(ctx.workRoot, `conv-${n}`), maxInFlight: ctx.options.maxInFlight, profileDir: ctx.options.profileDir, heapProfileDir: ctx.options.heapProfileDir });
     ready.push(orchestrator.readyMs);
     try {
       product.push(await productCycle(ctx, fleet, orchestrator));

@@ -60,6 +60,8 @@ export interface BenchOptions {
   fixturesDir: string;
   /** When set, orchestrator children run with --cpu-prof and write profiles here. */
   profileDir: string | null;
+  /** When set, convergence's orchestrator children sample their allocations into here (support/heap-sampler.ts). */
+  heapProfileDir: string | null;
   note: string | null;
 }
 
@@ -73,7 +75,7 @@ export function repoRoot(): string {
   return process.cwd();
 }
 
-const PRESETS: Record<BenchOptions['mode'], Omit<BenchOptions, 'mode' | 'suites' | 'outDir' | 'fixturesDir' | 'profileDir' | 'note' | 'loader'>> = {
+const PRESETS: Record<BenchOptions['mode'], Omit<BenchOptions, 'mode' | 'suites' | 'outDir' | 'fixturesDir' | 'profileDir' | 'heapProfileDir' | 'note' | 'loader'>> = {
   full: {
     sizes: [100, 1000, 10_000], targetN: 10_000, reps: 3, maxInFlight: 256, delayMs: 0, failRate: 0, scenariosPerShard: 4000,
     connections: 50, durationMs: 10_000, warmupMs: 2000, apiRounds: 5, pageSamples: 40, stallWatch: true, metricsScrapes: 20, cliRuns: 20, startupRuns: 10,
@@ -103,6 +105,7 @@ const USAGE = `Usage: npm run bench -- [--quick | --smoke] [flags]
   --out DIR            where RESULTS.md and results.json go (default bench/)
   --fixtures DIR       the 138 real scenarios (default ../shared/fixtures/vrooli-scenarios-head)
   --profile DIR        run orchestrator children with --cpu-prof into DIR
+  --heap-profile DIR   sample the allocations of convergence's orchestrators into DIR (heapprofile.js reads them)
   --note TEXT          a line recorded with the results (e.g. "quiet machine")`;
 
 /** Parses argv; returns 'help' for --help and throws with the usage on a bad flag. */
@@ -116,7 +119,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
       n: { type: 'string' }, only: { type: 'string' }, reps: { type: 'string' }, 'max-in-flight': { type: 'string' },
       'delay-ms': { type: 'string' }, 'fail-rate': { type: 'string' }, duration: { type: 'string' }, connections: { type: 'string' },
       loader: { type: 'string' }, 'window-samples': { type: 'string' }, out: { type: 'string' }, fixtures: { type: 'string' },
-      profile: { type: 'string' }, note: { type: 'string' },
+      profile: { type: 'string' }, 'heap-profile': { type: 'string' }, note: { type: 'string' },
     },
   });
   if (values.help) return 'help';
@@ -132,6 +135,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     outDir: path.resolve(values.out ?? path.join(root, 'bench')),
     fixturesDir: path.resolve(values.fixtures ?? defaultFixtures(root)),
     profileDir: values.profile ? path.resolve(values.profile) : null,
+    heapProfileDir: values['heap-profile'] ? path.resolve(values['heap-profile']) : null,
     note: values.note ?? null,
   };
   if (values.n) options.sizes = list(values.n).map((item) => int('--n', item, 1, 20_000)).sort((a, b) => a - b);

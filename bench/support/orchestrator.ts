@@ -33,6 +33,8 @@ export interface OrchestratorChildOptions {
   workDir: string;
   maxInFlight: number;
   profileDir: string | null;
+  /** Sample allocations into this folder (support/heap-sampler.ts, preloaded). */
+  heapProfileDir?: string | null;
   env?: Record<string, string>;
 }
 
@@ -83,8 +85,13 @@ const API_LINE = /maintenance-orchestrator API:\s+(http:\/\/\S+)\/api\/v1/;
 export async function startOrchestratorChild(options: OrchestratorChildOptions): Promise<OrchestratorChild> {
   const dataDir = await mkdtemp(path.join(options.workDir, 'data-'));
   const policyFile = await writeBenchPolicy(options.workDir);
-  const env = { ...benchEnv({ scenariosDir: options.scenariosDir, dataDir, policyFile, maxInFlight: options.maxInFlight }), ...options.env };
+  const env: Record<string, string> = { ...benchEnv({ scenariosDir: options.scenariosDir, dataDir, policyFile, maxInFlight: options.maxInFlight }), ...options.env };
   const execArgv = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
+  if (options.heapProfileDir) {
+    execArgv.push('--require', path.join(__dirname, 'heap-sampler.js'));
+    env.BENCH_HEAP_PROFILE_DIR = options.heapProfileDir;
+    if (process.env.BENCH_HEAP_PROFILE_YOUNG) env.BENCH_HEAP_PROFILE_YOUNG = process.env.BENCH_HEAP_PROFILE_YOUNG;
+  }
   const started = process.hrtime.bigint();
   const child = spawnNode(path.join(repoRoot(), 'dist', 'src', 'launch.js'), [], env, execArgv);
   let url: string;
