@@ -1,11 +1,10 @@
 /** The Nest module: serves the orchestrator's parts over HTTP. Built around an already composed Orchestrator. */
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { ActivityService } from './activity/activity.service';
 import { ActivityController } from './api/activity.controller';
-import { AuthGuard } from './api/auth.guard';
 import { ApiExceptionFilter } from './api/exception.filter';
 import { HealthController } from './api/health.controller';
 import { MetricsController } from './api/metrics.controller';
@@ -62,7 +61,6 @@ export class AppModule {
         { provide: ManifestApplier, useValue: extra.applier },
         { provide: PrometheusMetrics, useValue: orchestrator.metrics },
         NestPinoLogger,
-        { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
       ],
     };

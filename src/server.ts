@@ -8,6 +8,7 @@ import { setupOpenApi } from './api/openapi';
 import { requestLogging } from './logging/http-logging';
 import { NestPinoLogger } from './logging/http-logging';
 import { bodyParserLimit } from './api/exception.filter';
+import { bearerAuth } from './api/auth';
 import * as fs from 'node:fs';
 import express, { type Request, type Response } from 'express';
 import * as path from 'node:path';
@@ -41,6 +42,7 @@ export async function createApp(orchestrator: Orchestrator): Promise<NestExpress
   app.set('etag', false);
   app.disable('x-powered-by');
   app.use(requestLogging(orchestrator.logger));
+  if (orchestrator.config.tokens.size > 0) app.use(bearerAuth(orchestrator.config.tokens));
   app.use(jsonBodies());
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   setupOpenApi(app);

@@ -49,7 +49,9 @@ describe('probes and structured logs', () => {
     expect(ready.body).toMatchObject({ status: 'ok', info: { discovery: { status: 'up', scenarios: 2 }, store: { status: 'up', kind: 'sqlite' }, reconciler: { status: 'up' } } });
     await request(http).get('/health').expect(200);
     await request(http).get('/metrics').expect(200);
-    await request(http).get('/api/v1/status').expect(401);
+    const refused = await request(http).get('/api/v1/status').expect(401);
+    expect(refused.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: expect.stringContaining('a valid token is required') });
+    await request(http).get('/api/v1/status').set('authorization', 'Bearer wrong').expect(401);
     await request(http).get('/api/v1/status').set('authorization', 'Bearer s3cret-token').expect(200);
   });
 

@@ -5,7 +5,7 @@ import { ApiErrors, BEARER_SCHEME } from './openapi';
 import { PresetChangeDto, PresetDto, PresetListDto } from './dto/responses.dto';
 import { PresetService } from '../state/preset.service';
 import { ControlService } from '../state/control.service';
-import { Actor } from './auth.guard';
+import { Actor } from './auth';
 import { ApplyPresetDto, CreatePresetDto, ImportPresetsDto } from './dto/preset.dto';
 import { BulkOptionsDto } from './dto/scenario.dto';
 

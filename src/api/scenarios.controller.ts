@@ -5,7 +5,7 @@ import { ApiErrors, BEARER_SCHEME, JSON_CONTENT_TYPE } from './openapi';
 import { ScenarioChangeDto, ScenarioDto, ScenarioListDto } from './dto/responses.dto';
 import { parseDuration } from '../config/duration';
 import { ControlService } from '../state/control.service';
-import { Actor } from './auth.guard';
+import { Actor } from './auth';
 import { ActivateDto, DeactivateDto, ListScenariosQuery } from './dto/scenario.dto';
 
 @ApiTags('scenarios')

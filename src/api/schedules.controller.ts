@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiOpera
 import { ApiErrors, BEARER_SCHEME } from './openapi';
 import { ScheduleListDto, ScheduleViewDto } from './dto/responses.dto';
 import { ScheduleService } from '../schedules/schedule.service';
-import { Actor } from './auth.guard';
+import { Actor } from './auth';
 import { ScheduleDto } from './dto/schedule.dto';
 
 @ApiTags('schedules')

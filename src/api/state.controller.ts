@@ -10,7 +10,7 @@ import { ManifestApplier } from '../state/manifest-applier';
 import { PolicyService } from '../state/policy.service';
 import { StateService } from '../state/state.service';
 import { HistoryService } from '../state/history.service';
-import { Actor } from './auth.guard';
+import { Actor } from './auth';
 import { ApplyManifestsDto, DesiredStateDto, PolicyDto, StopAllDto } from './dto/state.dto';
 
 @ApiTags('state')
