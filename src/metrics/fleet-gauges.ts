@@ -12,6 +12,13 @@ export type SnapshotReader = () => FleetSnapshot | null;
 type Labels<T extends string> = Partial<Record<T, string | number>>;
 
 /**
+ * Handed to prom-client as every series' (absent) shared labels. Without it the exposition formatter makes a
+ * fresh empty object per series and caches its text in a WeakMap keyed by that object: a WeakMap entry
+ * per series per scrape, a sixth of a 10,000-scenario scrape.
+ */
+export const NO_SHARED_LABELS = Object.freeze({});
+
+/**
  * A gauge whose series are produced at scrape time. It hands prom-client the values directly instead of
  * setting them one by one: setting hashes every label set, which doubles the cost of a 10,000-scenario scrape.
  */
@@ -40,7 +47,7 @@ function scrapeGauge<T extends string>(
   const series = (): MetricValue<T>[] => {
     const snapshot = read();
     const values: MetricValue<T>[] = [];
-    if (snapshot) fill(snapshot, (labels, value) => values.push({ labels, value }));
+    if (snapshot) fill(snapshot, (labels, value) => values.push({ labels, value, sharedLabels: NO_SHARED_LABELS } as MetricValue<T>));
     return values;
   };
   new SnapshotGauge<T>({ name: config.name, help: config.help, labelNames: config.labelNames ?? [], registers: [registry] }, series);

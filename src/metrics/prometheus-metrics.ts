@@ -4,12 +4,12 @@
  * in one process, as in tests, never collide). Counters and histograms are updated as events happen;
  * per-scenario gauges are computed at scrape time from one fleet snapshot (see fleet-gauges.ts).
  */
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 import type { ScanReport } from '../discovery/registry';
 import type { ActionOutcome } from '../reconciler/executor';
 import type { ReconcilerObserver } from '../reconciler/reconciler';
 import { GATES, type Gate } from '../reconciler/types';
-import { registerFleetGauges } from './fleet-gauges';
+import { NO_SHARED_LABELS, registerFleetGauges } from './fleet-gauges';
 import type { FleetSnapshot, FleetSnapshotSource } from './fleet-snapshot';
 
 /** Reconcile passes are in-memory planning: sub-millisecond for a few scenarios, tens of ms at 10,000. */
@@ -52,7 +52,7 @@ export class PrometheusMetrics implements ReconcilerObserver {
     this.reconcileErrors = new Counter({ name: 'maintenance_reconcile_errors_total', help: 'Reconcile passes that failed.', registers });
     this.reconcileDuration = new Histogram({ name: 'maintenance_reconcile_duration_seconds', help: 'Time one reconcile pass takes to plan and dispatch.', buckets: PASS_BUCKETS, registers });
     this.retries = new Counter({ name: 'maintenance_workqueue_retries_total', help: 'Failed actions that will be retried after a backoff.', registers });
-    this.transitions = new Counter({
+    this.transitions = new PerScenarioCounter({
       name: 'maintenance_scenario_transitions_total',
       help: 'Activate and deactivate calls per scenario, by result (success|failure|aborted).',
       labelNames: ['scenario', 'action', 'result'],
@@ -114,5 +114,13 @@ export class PrometheusMetrics implements ReconcilerObserver {
   scanCompleted(report: ScanReport): void {
     this.discoveryDuration.observe(report.durationSeconds);
     if (!report.ok) this.discoveryErrors.inc();
+  }
+}
+
+/** A counter with a series per scenario (two per scenario and more): its values go out with NO_SHARED_LABELS (see there). */
+class PerScenarioCounter<T extends string> extends Counter<T> {
+  override async get(): Promise<MetricObjectWithValues<MetricValue<T>>> {
+    const base = await super.get();
+    return { ...base, values: base.values.map(({ value, labels }) => ({ value, labels, sharedLabels: NO_SHARED_LABELS }) as MetricValue<T>) };
   }
 }
