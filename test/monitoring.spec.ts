@@ -24,7 +24,7 @@ type Rule = { alert: string; expr: string; for?: string; labels?: Record<string,
 async function exposed(): Promise<{ names: Set<string>; labels: Set<string> }> {
   const metrics = new PrometheusMetrics();
   metrics.attach(() => ({
-    scenarios: [{ id: 'backup', weight: 'heavy', active: false, desiredActive: true, inSync: true, blockedBy: 'ConcurrencyLimit', reachable: true, ttlExpiry: 2_000_000_000 }],
+    scenarios: [{ id: 'backup', weight: 'heavy', active: false, desiredActive: true, inSync: true, blockedBy: 'ConcurrencyLimit', reachable: true, failures: 2, ttlExpiry: 2_000_000_000 }],
     windows: [{ schedule: 'nightly', preset: 'off-hours', kind: 'allow', open: true, nextOpen: 1_900_000_000 }],
     emergencyStop: false,
     discovered: 1,

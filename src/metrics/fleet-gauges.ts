@@ -16,7 +16,7 @@ type Labels<T extends string> = Partial<Record<T, string | number>>;
  * fresh empty object per series and caches its text in a WeakMap keyed by that object: a WeakMap entry
  * per series per scrape, a sixth of a 10,000-scenario scrape.
  */
-export const NO_SHARED_LABELS = Object.freeze({});
+const NO_SHARED_LABELS = Object.freeze({});
 
 /**
  * A gauge whose series are produced at scrape time. It hands prom-client the values directly instead of
@@ -95,6 +95,14 @@ function registerScenarioGauges(registry: Registry, read: SnapshotReader): void 
     { name: 'maintenance_scenario_blocked', help: '1 for the gate that holds a desired-active scenario back; absent when no gate blocks it.', labelNames: ['scenario', 'gate'] },
     (snapshot, set) => {
       for (const scenario of snapshot.scenarios) if (scenario.blockedBy) set({ scenario: scenario.id, gate: scenario.blockedBy }, 1);
+    },
+  );
+  scrapeGauge(
+    registry,
+    read,
+    { name: 'maintenance_scenario_consecutive_failures', help: 'Failed calls in a row to the scenario (reset by a success); absent while it has none.', labelNames: ['scenario'] },
+    (snapshot, set) => {
+      for (const scenario of snapshot.scenarios) if (scenario.failures > 0) set({ scenario: scenario.id }, scenario.failures);
     },
   );
   scrapeGauge(

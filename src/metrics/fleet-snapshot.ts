@@ -16,6 +16,8 @@ export interface ScenarioSample {
   /** The gate that holds it back, or null. */
   blockedBy: Gate | null;
   reachable: boolean;
+  /** Failed calls in a row (reset by a success). */
+  failures: number;
   /** Epoch seconds the override's TTL lapses, or null. */
   ttlExpiry: number | null;
 }
@@ -87,6 +89,7 @@ export function scenarioSample(view: ScenarioView): ScenarioSample {
     inSync: isInSync(view, blockedBy !== null),
     blockedBy,
     reachable: view.endpoint !== null && view.observedState !== 'unreachable',
+    failures: view.failures,
     ttlExpiry: view.activeUntil ? Date.parse(view.activeUntil) / 1000 : null,
   };
 }

@@ -10,7 +10,7 @@ function outcome(scenario: string, action: ActionOutcome['action'], result: 'ok'
 }
 
 function sample(id: string, patch: Partial<ScenarioSample> = {}): ScenarioSample {
-  return { id, weight: 'light', active: false, desiredActive: false, inSync: true, blockedBy: null, reachable: true, ttlExpiry: null, ...patch };
+  return { id, weight: 'light', active: false, desiredActive: false, inSync: true, blockedBy: null, reachable: true, failures: 0, ttlExpiry: null, ...patch };
 }
 
 function snapshot(scenarios: ScenarioSample[], patch: Partial<FleetSnapshot> = {}): FleetSnapshot {
@@ -42,16 +42,20 @@ describe('PrometheusMetrics', () => {
     expect(valueOf(samples, 'maintenance_reconcile_duration_seconds_sum')).toBeCloseTo(0.006);
   });
 
-  it('counts transitions per scenario and result; aborted calls add no duration; retries count failures only', async () => {
+  it('counts transitions by action and result, never by scenario; aborted calls add no duration; retries count failures only', async () => {
     const metrics = new PrometheusMetrics({ defaultMetrics: false });
     metrics.actionCompleted(outcome('backup', 'activate', 'ok', 40), false);
+    metrics.actionCompleted(outcome('vacuum', 'activate', 'ok', 40), false);
     metrics.actionCompleted(outcome('backup', 'deactivate', 'fail', 60), true);
     metrics.actionCompleted(outcome('vacuum', 'activate', 'abort', 0), false);
     const samples = await scrape(metrics);
-    expect(valueOf(samples, 'maintenance_scenario_transitions_total', { scenario: 'backup', action: 'activate', result: 'success' })).toBe(1);
-    expect(valueOf(samples, 'maintenance_scenario_transitions_total', { scenario: 'backup', action: 'deactivate', result: 'failure' })).toBe(1);
-    expect(valueOf(samples, 'maintenance_scenario_transitions_total', { scenario: 'vacuum', action: 'activate', result: 'aborted' })).toBe(1);
-    expect(valueOf(samples, 'maintenance_scenario_action_duration_seconds_count', { action: 'activate' })).toBe(1);
+    expect(valueOf(samples, 'maintenance_scenario_transitions_total', { action: 'activate', result: 'success' })).toBe(2);
+    expect(valueOf(samples, 'maintenance_scenario_transitions_total', { action: 'deactivate', result: 'failure' })).toBe(1);
+    expect(valueOf(samples, 'maintenance_scenario_transitions_total', { action: 'activate', result: 'aborted' })).toBe(1);
+    // Every action and result exists from the start, at 0, so rate() panels show them before the first event.
+    expect(samplesOf(samples, 'maintenance_scenario_transitions_total')).toHaveLength(6);
+    expect(samplesOf(samples, 'maintenance_scenario_transitions_total').every((s) => !('scenario' in s.labels))).toBe(true);
+    expect(valueOf(samples, 'maintenance_scenario_action_duration_seconds_count', { action: 'activate' })).toBe(2);
     expect(valueOf(samples, 'maintenance_scenario_action_duration_seconds_sum', { action: 'deactivate' })).toBeCloseTo(0.06);
     expect(valueOf(samples, 'maintenance_workqueue_retries_total')).toBe(1);
   });
@@ -73,7 +77,7 @@ describe('PrometheusMetrics', () => {
   it('fills per-scenario gauges from one snapshot per scrape and drops series that left', async () => {
     const metrics = new PrometheusMetrics({ defaultMetrics: false });
     let current = snapshot(
-      [sample('a', { active: true, desiredActive: true, ttlExpiry: 2_000_000_000 }), sample('b', { weight: 'heavy', desiredActive: true, blockedBy: 'ConcurrencyLimit' }), sample('c', { reachable: false, inSync: false })],
+      [sample('a', { active: true, desiredActive: true, ttlExpiry: 2_000_000_000 }), sample('b', { weight: 'heavy', desiredActive: true, blockedBy: 'ConcurrencyLimit' }), sample('c', { reachable: false, inSync: false, failures: 3 })],
       { emergencyStop: true, queueDepth: 3, windows: [{ schedule: 'nightly', preset: 'off-hours', kind: 'allow', open: true, nextOpen: 1_900_000_000 }] },
     );
     let reads = 0;
@@ -88,6 +92,7 @@ describe('PrometheusMetrics', () => {
     expect(samplesOf(samples, 'maintenance_scenario_blocked')).toHaveLength(1);
     expect(valueOf(samples, 'maintenance_scenario_reachable', { scenario: 'c' })).toBe(0);
     expect(valueOf(samples, 'maintenance_scenario_in_sync', { scenario: 'c' })).toBe(0);
+    expect(samplesOf(samples, 'maintenance_scenario_consecutive_failures')).toEqual([expect.objectContaining({ labels: { scenario: 'c' }, value: 3 })]);
     expect(valueOf(samples, 'maintenance_scenario_ttl_expiry_timestamp_seconds', { scenario: 'a' })).toBe(2_000_000_000);
     expect(valueOf(samples, 'maintenance_scenario_ttl_expiry_timestamp_seconds', { scenario: 'b' })).toBeUndefined();
     expect(valueOf(samples, 'maintenance_emergency_stop_active')).toBe(1);

@@ -4,12 +4,12 @@
  * in one process, as in tests, never collide). Counters and histograms are updated as events happen;
  * per-scenario gauges are computed at scrape time from one fleet snapshot (see fleet-gauges.ts).
  */
-import { collectDefaultMetrics, Counter, Histogram, Registry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { ScanReport } from '../discovery/registry';
 import type { ActionOutcome } from '../reconciler/executor';
 import type { ReconcilerObserver } from '../reconciler/reconciler';
 import { GATES, type Gate } from '../reconciler/types';
-import { NO_SHARED_LABELS, registerFleetGauges } from './fleet-gauges';
+import { registerFleetGauges } from './fleet-gauges';
 import type { FleetSnapshot, FleetSnapshotSource } from './fleet-snapshot';
 
 /** Reconcile passes are in-memory planning: sub-millisecond for a few scenarios, tens of ms at 10,000. */
@@ -35,7 +35,7 @@ export class PrometheusMetrics implements ReconcilerObserver {
   private readonly reconcileErrors: Counter;
   private readonly reconcileDuration: Histogram;
   private readonly retries: Counter;
-  private readonly transitions: Counter<'scenario' | 'action' | 'result'>;
+  private readonly transitions: Counter<'action' | 'result'>;
   private readonly actionDuration: Histogram<'action'>;
   private readonly gateBlocks: Counter<'gate'>;
   private readonly discoveryDuration: Histogram;
@@ -52,10 +52,12 @@ export class PrometheusMetrics implements ReconcilerObserver {
     this.reconcileErrors = new Counter({ name: 'maintenance_reconcile_errors_total', help: 'Reconcile passes that failed.', registers });
     this.reconcileDuration = new Histogram({ name: 'maintenance_reconcile_duration_seconds', help: 'Time one reconcile pass takes to plan and dispatch.', buckets: PASS_BUCKETS, registers });
     this.retries = new Counter({ name: 'maintenance_workqueue_retries_total', help: 'Failed actions that will be retried after a backoff.', registers });
-    this.transitions = new PerScenarioCounter({
+    // Bounded labels only: which scenarios fail is maintenance_scenario_consecutive_failures, a scrape-time
+    // gauge that leaves with the scenario, not a counter series per scenario that never does.
+    this.transitions = new Counter({
       name: 'maintenance_scenario_transitions_total',
-      help: 'Activate and deactivate calls per scenario, by result (success|failure|aborted).',
-      labelNames: ['scenario', 'action', 'result'],
+      help: 'Activate and deactivate calls to scenarios, by action and result (success|failure|aborted).',
+      labelNames: ['action', 'result'],
       registers,
     });
     this.actionDuration = new Histogram({ name: 'maintenance_scenario_action_duration_seconds', help: 'Duration of activate and deactivate calls that reached a scenario.', labelNames: ['action'], buckets: ACTION_BUCKETS, registers });
@@ -66,7 +68,10 @@ export class PrometheusMetrics implements ReconcilerObserver {
     // Known label values start at 0, so rate() and "by gate" panels show them before the first event.
     for (const result of ['success', 'error'] as const) this.reconciles.inc({ result }, 0);
     for (const gate of GATES) this.gateBlocks.inc({ gate }, 0);
-    for (const action of ['activate', 'deactivate'] as const) this.actionDuration.zero({ action });
+    for (const action of ['activate', 'deactivate'] as const) {
+      this.actionDuration.zero({ action });
+      for (const result of ['success', 'failure', 'aborted'] as const) this.transitions.inc({ action, result }, 0);
+    }
   }
 
   /** The Content-Type of the exposition. */
@@ -99,7 +104,7 @@ export class PrometheusMetrics implements ReconcilerObserver {
   /** ReconcilerObserver: one action finished; failures that will be retried count as retries. */
   actionCompleted(outcome: ActionOutcome, retrying: boolean): void {
     const result: ActionResult = outcome.result.ok ? 'success' : outcome.result.aborted ? 'aborted' : 'failure';
-    this.transitions.inc({ scenario: outcome.scenario, action: outcome.action, result });
+    this.transitions.inc({ action: outcome.action, result });
     // An activation abandoned in the queue never reached the scenario: its zero duration would skew the histogram.
     if (result !== 'aborted') this.actionDuration.observe({ action: outcome.action }, outcome.durationMs / 1000);
     if (retrying) this.retries.inc();
@@ -117,10 +122,3 @@ export class PrometheusMetrics implements ReconcilerObserver {
   }
 }
 
-/** A counter with a series per scenario (two per scenario and more): its values go out with NO_SHARED_LABELS (see there). */
-class PerScenarioCounter<T extends string> extends Counter<T> {
-  override async get(): Promise<MetricObjectWithValues<MetricValue<T>>> {
-    const base = await super.get();
-    return { ...base, values: base.values.map(({ value, labels }) => ({ value, labels, sharedLabels: NO_SHARED_LABELS }) as MetricValue<T>) };
-  }
-}
