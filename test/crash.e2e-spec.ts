@@ -3,11 +3,11 @@
  * activations, is killed with SIGKILL mid-stream, and restarts on the same DATA_DIR.
  */
 import Database from 'better-sqlite3';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requestJson, startFleet, tempFleetDir, demoSpecs, type Fleet } from './support/fleet';
-import { startChild, stopChild } from './support/child';
+import { startChild, stopChild, writeLoadIndependentPolicy } from './support/child';
 import { activeIds, eventually } from './support/system';
 
 type Json = Record<string, any>;
@@ -23,9 +23,7 @@ describe('crash safety', () => {
     const scenarios = await tempFleetDir(fleet);
     cleanupFleet = scenarios.cleanup;
     dataDir = await mkdtemp(join(tmpdir(), 'mo-crash-'));
-    const policy = join(dataDir, 'policy.yaml');
-    // The machine's own load must not decide this test: the resource gate is set out of reach.
-    await writeFile(policy, 'apiVersion: maintenance/v1\nkind: Policy\nspec:\n  resourceLimits: {cpuLoadPercent: 1000, memoryPercent: 100}\n');
+    const policy = await writeLoadIndependentPolicy(dataDir);
     env = { DATA_DIR: dataDir, SCENARIOS_DIR: scenarios.dir, POLICY_FILE: policy, RESYNC_INTERVAL: '1s' };
   });
   afterAll(async () => {

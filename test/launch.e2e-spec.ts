@@ -6,11 +6,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requestJson, startFleet, tempFleetDir, demoSpecs, type Fleet } from './support/fleet';
-import { startChild, stopChild, type ChildOrchestrator } from './support/child';
+import { startChild, stopChild, writeLoadIndependentPolicy, type ChildOrchestrator } from './support/child';
 import { activeIds, eventually } from './support/system';
 
 const ROOT = join(__dirname, '..');
@@ -26,9 +26,7 @@ describe('the bundled server (dist/src/launch.js)', () => {
     const scenarios = await tempFleetDir(fleet);
     cleanupFleet = scenarios.cleanup;
     dataDir = await mkdtemp(join(tmpdir(), 'mo-launch-'));
-    // The machine's own load must not decide this test: the resource gate is set out of reach.
-    const policy = join(dataDir, 'policy.yaml');
-    await writeFile(policy, 'apiVersion: maintenance/v1\nkind: Policy\nspec:\n  resourceLimits: {cpuLoadPercent: 1000, memoryPercent: 100}\n');
+    const policy = await writeLoadIndependentPolicy(dataDir);
     child = await startChild({ DATA_DIR: dataDir, SCENARIOS_DIR: scenarios.dir, RESYNC_INTERVAL: '1s', POLICY_FILE: policy });
   });
   afterAll(async () => {

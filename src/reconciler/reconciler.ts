@@ -214,9 +214,6 @@ export class Reconciler extends EventEmitter {
     return record.inFlight === null && (verdict?.reason !== 'Progressing' || effectiveState(record) === verdict.target);
   }
 
-
-
-
   private syncScenarios(list: readonly ReconcilableScenario[]): void {
     if (list === this.scenarioSource) return;
     const next = new Map<string, ReconcilableScenario>();

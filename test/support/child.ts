@@ -1,6 +1,7 @@
 /** Runs the built orchestrator as a child process, as an operator would, and finds its URL in the start-up lines. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -46,4 +47,14 @@ export function stopChild(child: ChildOrchestrator, crash = false): Promise<void
     child.process.once('exit', () => resolve());
     child.process.kill(crash ? 'SIGKILL' : 'SIGTERM');
   });
+}
+
+/**
+ * Writes a policy whose resource gate is out of reach into `dir` and returns its path (for POLICY_FILE): the
+ * machine's own load must not decide a test.
+ */
+export async function writeLoadIndependentPolicy(dir: string): Promise<string> {
+  const policy = join(dir, 'policy.yaml');
+  await writeFile(policy, 'apiVersion: maintenance/v1\nkind: Policy\nspec:\n  resourceLimits: {cpuLoadPercent: 1000, memoryPercent: 100}\n');
+  return policy;
 }
