@@ -117,6 +117,7 @@ async function main(argv: string[]): Promise<number> {
   ctx.notes.push(...runNotes(options));
   if (options.profileDir) await mkdir(options.profileDir, { recursive: true });
   if (options.heapProfileDir) await mkdir(options.heapProfileDir, { recursive: true });
+  if (options.memoryTraceDir) await mkdir(options.memoryTraceDir, { recursive: true });
   const failures: string[] = [];
   const started = Date.now();
   try {
@@ -139,6 +140,7 @@ async function main(argv: string[]): Promise<number> {
   ctx.log(`wrote ${files.markdown} and ${files.json}; ${missed.length ? `targets missed: ${missed.join(', ')}` : 'no target missed'}`);
   if (options.profileDir) ctx.log(`CPU profiles in ${options.profileDir}: summarise with node dist/bench/support/cpuprofile.js FILE`);
   if (options.heapProfileDir) ctx.log(`allocation profiles in ${options.heapProfileDir}: summarise with node dist/bench/support/heapprofile.js FILE`);
+  if (options.memoryTraceDir) ctx.log(`memory traces in ${options.memoryTraceDir}: summarise with node dist/bench/support/memory-trace.js FILE`);
   return failures.length ? 1 : 0;
 }
 

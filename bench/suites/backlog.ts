@@ -53,9 +53,9 @@ async function baselineDeactivation(ctx: SuiteContext, fleet: BenchFleet): Promi
   const peer = new IpcPeer(child);
   const targets = fleet.scenarios.map((scenario) => ({ url: `${scenario.url}${scenario.stateEndpoint}` }));
   try {
-    await peer.request({ type: 'run', targets, state: 'active', concurrency: ctx.options.maxInFlight });
+    await peer.request({ type: 'run', targets, state: 'active', concurrency: ctx.options.maxInFlight, transport: 'http1' });
     const t0 = Date.now();
-    await peer.request({ type: 'run', targets, state: 'inactive', concurrency: ctx.options.maxInFlight });
+    await peer.request({ type: 'run', targets, state: 'inactive', concurrency: ctx.options.maxInFlight, transport: 'http1' });
     const last = await fleet.lastChange('inactive', t0);
     return (last.at ?? Date.now()) - t0;
   } finally {

@@ -11,6 +11,7 @@ import { startOrchestratorChild, postIntent, waitSettled, workDir, type Orchestr
 import { request } from '../support/http';
 import { forkNode, IpcPeer, residentMemory, stopChild } from '../support/proc';
 import { median } from '../support/stats';
+import type { BaselineTransport } from '../baselines/state-client';
 
 /** One timed pass: from the request to the last scenario's change. */
 interface Timed {
@@ -30,14 +31,17 @@ interface Cycle {
 export async function runConvergence(ctx: SuiteContext, fleet: BenchFleet, keepLast: boolean): Promise<OrchestratorChild | null> {
   const n = fleet.scenarios.length;
   const baseline: Cycle[] = [];
+  const nodeHttp: Cycle[] = [];
   const product: Cycle[] = [];
   let kept: OrchestratorChild | null = null;
   const ready: number[] = [];
   for (let rep = 1; rep <= ctx.options.reps; rep++) {
     ctx.log(`convergence N=${n} rep ${rep}/${ctx.options.reps}: baseline client`);
-    baseline.push(await baselineCycle(ctx, fleet));
+    baseline.push(await baselineCycle(ctx, fleet, 'http1'));
+    ctx.log(`convergence N=${n} rep ${rep}/${ctx.options.reps}: node:http client, for the record`);
+    nodeHttp.push(await baselineCycle(ctx, fleet, 'node-http'));
     ctx.log(`convergence N=${n} rep ${rep}/${ctx.options.reps}: orchestrator`);
-    const orchestrator = await startOrchestratorChild({ scenariosDir: fleet.dir, workDir: await workDir(ctx.workRoot, `conv-${n}`), maxInFlight: ctx.options.maxInFlight, profileDir: ctx.options.profileDir, heapProfileDir: ctx.options.heapProfileDir });
+    const orchestrator = await startOrchestratorChild({ scenariosDir: fleet.dir, workDir: await workDir(ctx.workRoot, `conv-${n}`), maxInFlight: ctx.options.maxInFlight, profileDir: ctx.options.profileDir, heapProfileDir: ctx.options.heapProfileDir, memoryTraceDir: ctx.options.memoryTraceDir });
     ready.push(orchestrator.readyMs);
     try {
       product.push(await productCycle(ctx, fleet, orchestrator));
@@ -49,28 +53,35 @@ export async function runConvergence(ctx: SuiteContext, fleet: BenchFleet, keepL
     else await orchestrator.stop();
     ctx.log(`  baseline apply ${baseline.at(-1)?.apply.ms} ms, stop ${baseline.at(-1)?.stop.ms} ms; product apply ${product.at(-1)?.apply.ms} ms, stop ${product.at(-1)?.stop.ms} ms`);
   }
-  record(ctx, n, baseline, product, ready);
+  record(ctx, n, baseline, nodeHttp, product, ready);
   return kept;
 }
 
-function record(ctx: SuiteContext, n: number, baseline: Cycle[], product: Cycle[], ready: number[]): void {
+function record(ctx: SuiteContext, n: number, baseline: Cycle[], nodeHttp: Cycle[], product: Cycle[], ready: number[]): void {
   const atTarget = n === ctx.options.targetN;
   const reps = `median of ${product.length}`;
   for (const [id, label, max] of [['convergence.apply', '1 apply full → all active', 3], ['convergence.stopAll', '1 stop-all → all inactive', 2]] as const) {
     const pick = (cycles: Cycle[]) => cycles.map((cycle) => (id === 'convergence.apply' ? cycle.apply : cycle.stop));
+    const ours = median(pick(product).map((t) => t.ms));
     ctx.rows.push(
       ratioRow(
         {
-          id, figure: label, n, unit: 'ms',
-          ours: median(pick(product).map((t) => t.ms)),
+          id, figure: label, n, unit: 'ms', ours,
           baseline: median(pick(baseline).map((t) => t.ms)),
-          baselineLabel: `plain Node client, ${ctx.options.maxInFlight} in flight, ${reps}`,
+          baselineLabel: `plain client on the orchestrator's HTTP transport, ${ctx.options.maxInFlight} in flight, ${reps}`,
           note: `first scenario changed after ${median(pick(product).map((t) => t.detail.firstMs as number))} ms (baseline ${median(pick(baseline).map((t) => t.detail.firstMs as number))} ms)`,
           details: { product: pick(product), baseline: pick(baseline) },
         },
         { max, applies: atTarget },
       ),
     );
+    // For the record: the same calls from node:http, the client a plain Node program would use.
+    const nodeMs = median(pick(nodeHttp).map((t) => t.ms));
+    ctx.rows.push({
+      id: `${id}.nodeHttp`, figure: `${label} (against node:http)`, n, unit: 'ms', ours, baseline: nodeMs,
+      baselineLabel: `plain node:http client, one keep-alive agent, ${ctx.options.maxInFlight} in flight, ${reps}`,
+      ratio: ours !== null && nodeMs ? Math.round((ours / nodeMs) * 1000) / 1000 : null, target: 'none', verdict: 'info', note: null, details: { nodeHttp: pick(nodeHttp) },
+    });
   }
   ctx.rows.push({
     id: 'startup.readyAtN', figure: '6 start → ready with the fleet', n, unit: 'ms', ours: median(ready), baseline: null, baselineLabel: null, ratio: null,
@@ -87,7 +98,8 @@ function record(ctx: SuiteContext, n: number, baseline: Cycle[], product: Cycle[
       boundRow(
         {
           id: 'memory.peakRss', figure: '7 peak RSS after apply + stop-all', n, unit: 'MB', ours: peak, baseline: worst(baseline), baselineLabel: 'peak RSS of the plain client, same calls',
-          note: peak === null ? 'not available: no /proc on this platform' : `worst of ${product.length} orchestrator process${product.length > 1 ? 'es' : ''}`, details: { product: product.map((c) => c.peakMb), baseline: baseline.map((c) => c.peakMb) },
+          note: peak === null ? 'not available: no /proc on this platform' : `worst of ${product.length} orchestrator process${product.length > 1 ? 'es' : ''}; the node:http client peaked at ${worst(nodeHttp)} MB`,
+          details: { product: product.map((c) => c.peakMb), baseline: baseline.map((c) => c.peakMb), nodeHttp: nodeHttp.map((c) => c.peakMb) },
         },
         { below: 200, applies: atTarget && peak !== null },
       ),
@@ -96,11 +108,11 @@ function record(ctx: SuiteContext, n: number, baseline: Cycle[], product: Cycle[
 }
 
 /** The plain client's three passes over the fleet; the first (all inactive) only warms connections, as the orchestrator's start-up pass does. */
-async function baselineCycle(ctx: SuiteContext, fleet: BenchFleet): Promise<Cycle> {
+async function baselineCycle(ctx: SuiteContext, fleet: BenchFleet, transport: BaselineTransport): Promise<Cycle> {
   const child = forkNode(path.join(__dirname, '..', 'baselines', 'state-client.js'));
   const peer = new IpcPeer(child);
   const targets = fleet.scenarios.map((scenario) => ({ url: `${scenario.url}${scenario.stateEndpoint}` }));
-  const send = (state: 'active' | 'inactive') => peer.request<Record<string, unknown>>({ type: 'run', targets, state, concurrency: ctx.options.maxInFlight });
+  const send = (state: 'active' | 'inactive') => peer.request<Record<string, unknown>>({ type: 'run', targets, state, concurrency: ctx.options.maxInFlight, transport });
   try {
     await send('inactive');
     const apply = await timed(fleet, 'active', () => send('active'));

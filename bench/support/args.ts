@@ -62,6 +62,8 @@ export interface BenchOptions {
   profileDir: string | null;
   /** When set, convergence's orchestrator children sample their allocations into here (support/heap-sampler.ts). */
   heapProfileDir: string | null;
+  /** When set, convergence's orchestrator children record their memory over time into here (support/memory-trace.ts). */
+  memoryTraceDir: string | null;
   note: string | null;
 }
 
@@ -75,7 +77,7 @@ export function repoRoot(): string {
   return process.cwd();
 }
 
-const PRESETS: Record<BenchOptions['mode'], Omit<BenchOptions, 'mode' | 'suites' | 'outDir' | 'fixturesDir' | 'profileDir' | 'heapProfileDir' | 'note' | 'loader'>> = {
+const PRESETS: Record<BenchOptions['mode'], Omit<BenchOptions, 'mode' | 'suites' | 'outDir' | 'fixturesDir' | 'profileDir' | 'heapProfileDir' | 'memoryTraceDir' | 'note' | 'loader'>> = {
   full: {
     sizes: [100, 1000, 10_000], targetN: 10_000, reps: 3, maxInFlight: 256, delayMs: 0, failRate: 0, scenariosPerShard: 4000,
     connections: 50, durationMs: 10_000, warmupMs: 2000, apiRounds: 5, pageSamples: 40, stallWatch: true, metricsScrapes: 20, cliRuns: 20, startupRuns: 10,
@@ -106,6 +108,7 @@ const USAGE = `Usage: npm run bench -- [--quick | --smoke] [flags]
   --fixtures DIR       the 138 real scenarios (default ../shared/fixtures/vrooli-scenarios-head)
   --profile DIR        run orchestrator children with --cpu-prof into DIR
   --heap-profile DIR   sample the allocations of convergence's orchestrators into DIR (heapprofile.js reads them)
+  --memory-trace DIR  record RSS and heap spaces of convergence's orchestrators over time into DIR (memory-trace.js reads them)
   --note TEXT          a line recorded with the results (e.g. "quiet machine")`;
 
 /** Parses argv; returns 'help' for --help and throws with the usage on a bad flag. */
@@ -119,7 +122,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
       n: { type: 'string' }, only: { type: 'string' }, reps: { type: 'string' }, 'max-in-flight': { type: 'string' },
       'delay-ms': { type: 'string' }, 'fail-rate': { type: 'string' }, duration: { type: 'string' }, connections: { type: 'string' },
       loader: { type: 'string' }, 'window-samples': { type: 'string' }, out: { type: 'string' }, fixtures: { type: 'string' },
-      profile: { type: 'string' }, 'heap-profile': { type: 'string' }, note: { type: 'string' },
+      profile: { type: 'string' }, 'heap-profile': { type: 'string' }, 'memory-trace': { type: 'string' }, note: { type: 'string' },
     },
   });
   if (values.help) return 'help';
@@ -136,6 +139,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     fixturesDir: path.resolve(values.fixtures ?? defaultFixtures(root)),
     profileDir: values.profile ? path.resolve(values.profile) : null,
     heapProfileDir: values['heap-profile'] ? path.resolve(values['heap-profile']) : null,
+    memoryTraceDir: values['memory-trace'] ? path.resolve(values['memory-trace']) : null,
     note: values.note ?? null,
   };
   if (values.n) options.sizes = list(values.n).map((item) => int('--n', item, 1, 20_000)).sort((a, b) => a - b);

@@ -35,6 +35,8 @@ export interface OrchestratorChildOptions {
   profileDir: string | null;
   /** Sample allocations into this folder (support/heap-sampler.ts, preloaded). */
   heapProfileDir?: string | null;
+  /** Record memory over time into this folder (support/memory-trace.ts, preloaded). */
+  memoryTraceDir?: string | null;
   env?: Record<string, string>;
 }
 
@@ -91,6 +93,10 @@ export async function startOrchestratorChild(options: OrchestratorChildOptions):
     execArgv.push('--require', path.join(__dirname, 'heap-sampler.js'));
     env.BENCH_HEAP_PROFILE_DIR = options.heapProfileDir;
     if (process.env.BENCH_HEAP_PROFILE_YOUNG) env.BENCH_HEAP_PROFILE_YOUNG = process.env.BENCH_HEAP_PROFILE_YOUNG;
+  }
+  if (options.memoryTraceDir) {
+    execArgv.push('--require', path.join(__dirname, 'memory-trace.js'));
+    env.BENCH_MEMORY_TRACE_DIR = options.memoryTraceDir;
   }
   const started = process.hrtime.bigint();
   const child = spawnNode(path.join(repoRoot(), 'dist', 'src', 'launch.js'), [], env, execArgv);

@@ -2,9 +2,8 @@
  * The scenario side of the wire (SPEC 2), as an HTTP adapter: set a scenario's maintenance state and read it.
  * Keep-alive connections, a timeout per call, a Cancellation to give up early, and the 404 fallback route.
  */
-import * as http from 'node:http';
-import { urlToHttpOptions } from 'node:url';
 import { FALLBACK_STATE_ENDPOINT } from '../discovery/scenario';
+import { http1Origin, http1Request, Http1Pool } from './http1-pool';
 import type { ObservedState, TargetState } from './types';
 
 /** Where to reach one scenario. */
@@ -56,25 +55,19 @@ interface RawResponse {
   body: string;
 }
 
-/** How to reach one scenario: its keep-alive agent and its endpoint, parsed once rather than per call. */
+/** How to reach one scenario: its keep-alive connections and its endpoint, parsed once rather than per call. */
 interface Route {
-  agent: http.Agent;
+  pool: Http1Pool;
   endpoint: string;
-  origin: Pick<http.RequestOptions, 'protocol' | 'hostname' | 'port' | 'auth'>;
   /** The endpoint's own path, without a trailing slash (usually empty). */
   basePath: string;
 }
 
-const ACCEPT_JSON = { accept: 'application/json' };
-
-const MAX_BODY_BYTES = 64 * 1024;
-
-/** HTTP implementation over node:http with keep-alive agents, one per scenario. */
+/** HTTP/1.1 implementation with keep-alive connections, a pool per scenario (http1-pool.ts). */
 export class HttpScenarioClient implements ScenarioClient {
   /**
-   * One keep-alive agent per scenario. A single shared agent makes each idle-socket timeout scan every origin
-   * (Node's agent looks the socket up across all of them): at 10,000 scenarios that stalled the event loop
-   * for seconds, 30 s after every mass action.
+   * One pool per scenario. (With node:http, a single shared agent made each idle-socket timeout scan every
+   * origin: at 10,000 scenarios that stalled the event loop for seconds, 30 s after every mass action.)
    */
   private readonly routes = new Map<string, Route>();
   /** Scenarios that answered 404 on their declared route and 2xx on the fallback. */
@@ -109,7 +102,7 @@ export class HttpScenarioClient implements ScenarioClient {
 
   /** Closes idle keep-alive sockets. */
   close(): void {
-    for (const route of this.routes.values()) route.agent.destroy();
+    for (const route of this.routes.values()) route.pool.close();
     this.routes.clear();
   }
 
@@ -117,9 +110,9 @@ export class HttpScenarioClient implements ScenarioClient {
     let route = this.routes.get(address.id);
     if (route?.endpoint !== address.endpoint) {
       const url = new URL(address.endpoint);
-      const { protocol, hostname, port, auth } = urlToHttpOptions(url);
-      const agent = route?.agent ?? new http.Agent({ keepAlive: true, maxSockets: 2, maxFreeSockets: 1, timeout: 30_000 });
-      route = { agent, endpoint: address.endpoint, origin: { protocol, hostname, port, auth }, basePath: url.pathname.replace(/\/+$/, '') };
+      // Connections to the old address close; calls still on them finish there.
+      route?.pool.close();
+      route = { pool: new Http1Pool(http1Origin(url)), endpoint: address.endpoint, basePath: url.pathname.replace(/\/+$/, '') };
       this.routes.set(address.id, route);
     }
     return route;
@@ -148,42 +141,10 @@ export class HttpScenarioClient implements ScenarioClient {
     }
   }
 
-  private request(route: Route, method: 'GET' | 'POST', path: string, body: string | null, cancellation?: Cancellation): Promise<RawResponse> {
-    return new Promise((resolve, reject) => {
-      const request = http.request({
-        ...route.origin,
-        path: route.basePath + path,
-        method,
-        agent: route.agent,
-        timeout: this.timeoutMs,
-        headers: body === null ? ACCEPT_JSON : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), accept: 'application/json' },
-      });
-      let abandoned = false;
-      // Whatever the request then reports (a reset, a half-read answer), an abandoned call is an abort.
-      const fail = (error: Error) => reject(abandoned ? abortError() : error);
-      cancellation?.bind(() => {
-        abandoned = true;
-        request.destroy(abortError());
-      });
-      request.on('timeout', () => request.destroy(Object.assign(new Error(`no answer within ${this.timeoutMs} ms`), { code: 'ETIMEDOUT' })));
-      request.on('error', fail);
-      request.on('response', (response) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        response.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-        });
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        response.on('error', fail);
-      });
-      if (!request.destroyed) request.end(body ?? undefined);
-    });
+  private async request(route: Route, method: 'GET' | 'POST', path: string, body: string | null, cancellation?: Cancellation): Promise<RawResponse> {
+    const request = http1Request(route.pool.origin, method, route.basePath + path, body);
+    return route.pool.request({ request, timeoutMs: this.timeoutMs }, cancellation && ((abort) => cancellation.bind(abort)));
   }
-}
-
-function abortError(): Error {
-  return Object.assign(new Error('the call was abandoned'), { name: 'AbortError' });
 }
 
 /** Reads `maintenanceState` from a JSON body; anything else is `unknown`. */
