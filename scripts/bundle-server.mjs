@@ -31,7 +31,7 @@ await build({
     if (log.code === 'UNRESOLVED_IMPORT' || log.code === 'EVAL' || log.code === 'CIRCULAR_DEPENDENCY') return;
     handler(level, log);
   },
-  output: { file: path.join(outDir, 'main.js'), format: 'cjs', keepNames: true, codeSplitting: false, sourcemap: true },
+  output: { file: path.join(outDir, 'main.js'), format: 'cjs', keepNames: true, codeSplitting: false, sourcemap: true, charset: 'ascii', comments: { legal: true, annotation: false, jsdoc: false }, minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } } },
 });
 // In a child: priming runs the bundle's module code, which must not stay in this build process.
 const cache = execFileSync(process.execPath, ['-e', "process.stdout.write(String(require('./dist/src/launch.js').writeCodeCache().bytes))"], { cwd: root, encoding: 'utf8' });

@@ -61,7 +61,7 @@ async function postHttp1(url: string, body: string): Promise<boolean> {
     pools.set(url, route);
   }
   try {
-    const response = await route.pool.request({ request: http1Request(route.pool.origin, 'POST', route.path, body), timeoutMs: TIMEOUT_MS });
+    const response = await route.pool.request(http1Request(route.pool.origin, 'POST', route.path, body), TIMEOUT_MS);
     readJson(response.body);
     return response.status >= 200 && response.status < 300;
   } catch {

@@ -40,8 +40,8 @@ export interface BenchOptions {
   loader: 'builtin' | 'autocannon';
   pageSamples: number;
   /**
-   * Before the API loads, wait out the idle-socket timeouts of the last mass action (30 s after it),
-   * pinging /health to measure that stall. Quick runs skip it: their loads end before the 30 s mark.
+   * Before the API loads, wait out the idle-connection timeouts of the last mass action (5 s after it),
+   * pinging /health to measure that stall. Quick runs skip it.
    */
   stallWatch: boolean;
   metricsScrapes: number;

@@ -5,7 +5,7 @@
  * and the course over time. Peak RSS alone does not say whether the heap, garbage waiting for a
  * mark-compact, or native memory (sockets, SQLite, malloc) made it.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 
@@ -39,6 +39,8 @@ function record(dir: string): void {
   process.prependListener('SIGTERM', () => {
     clearInterval(timer);
     writeFileSync(path.join(dir, `memory.${process.pid}.json`), JSON.stringify(samples));
+    // The mappings at the end (where a mass action leaves the peak): which of RSS is the JS heap, malloc, code.
+    if (existsSync('/proc/self/smaps')) writeFileSync(path.join(dir, `smaps.${process.pid}.txt`), readFileSync('/proc/self/smaps'));
   });
 }
 
@@ -52,8 +54,30 @@ function summarise(file: string): void {
     return `t=${(s.t / 1000).toFixed(2)}s rss ${s.rss} | heap used ${s.heapUsed} of ${s.heapCommitted} committed (${spaces}) | outside the heap ${Math.round((s.rss - heapSpaces) * 10) / 10} (external ${s.external}, array buffers ${s.arrayBuffers})`;
   };
   console.log(`peak: ${line(peak)}`);
+  const smaps = path.join(path.dirname(file), path.basename(file).replace(/^memory\.(\d+)\.json$/, 'smaps.$1.txt'));
+  if (existsSync(smaps)) console.log(`resident at the end, by mapping: ${residentByMapping(readFileSync(smaps, 'utf8'))}`);
   const step = Math.max(1, Math.floor(samples.length / 40));
   for (let i = 0; i < samples.length; i += step) console.log(line(samples[i]));
+}
+
+/**
+ * Resident MB by kind of mapping: [heap] is glibc's main arena; anonymous mappings hold V8's heap pages,
+ * malloc's other arenas and thread stacks; files are the node binary and shared libraries.
+ */
+function residentByMapping(smaps: string): string {
+  const totals = new Map<string, number>();
+  let kind = 'anonymous';
+  for (const line of smaps.split('\n')) {
+    const mapping = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (mapping) {
+      const name = mapping[1].trim();
+      kind = name === '' ? 'anonymous' : name.startsWith('[') ? name : name.includes('.so') ? 'shared libraries' : path.basename(name);
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) totals.set(kind, (totals.get(kind) ?? 0) + Number(rss[1]) / 1024);
+  }
+  return [...totals].sort((a, b) => b[1] - a[1]).filter(([, mb]) => mb >= 0.5).map(([name, mb]) => `${name} ${mb.toFixed(1)}`).join(', ');
 }
 
 const dir = process.env.BENCH_MEMORY_TRACE_DIR;

@@ -39,7 +39,7 @@ function poolFor(port: number, options: ConstructorParameters<typeof Http1Pool>[
   const pool = new Http1Pool(http1Origin(new URL(endpoint)), options);
   closers.push(async () => pool.close());
   const call = (method: 'GET' | 'POST', path: string, body: string | null = null, timeoutMs = 2000, bindAbort?: (abort: () => void) => void) =>
-    pool.request({ request: http1Request(pool.origin, method, path, body), timeoutMs }, bindAbort);
+    pool.request(http1Request(pool.origin, method, path, body), timeoutMs, bindAbort && { bind: bindAbort });
   return { pool, call };
 }
 

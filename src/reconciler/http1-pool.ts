@@ -26,31 +26,39 @@ export interface Http1PoolOptions {
   maxConnections: number;
   /** Connections kept open between calls. */
   maxIdle: number;
-  /** An idle connection is closed after this long. */
+  /**
+   * An idle connection is closed after this long. 5 s is node:http's global agent default; when it equals
+   * the call timeout (ACTION_TIMEOUT's default is 5 s too) the socket's timer is never re-armed, which would
+   * cost a timer and a bound function per call and per rest.
+   */
   idleTimeoutMs: number;
   /** Bytes of a body kept. */
   maxBodyBytes: number;
 }
 
-/** One call: the request text, and how long the connection may stay silent while it waits for the answer. */
-export interface Http1Call {
-  request: string;
-  timeoutMs: number;
+/** A way to walk away from a call: it receives the abort (scenario-client's Cancellation is one). */
+export interface Http1Abortable {
+  bind(abort: () => void): void;
 }
 
-const DEFAULT_OPTIONS: Http1PoolOptions = { maxConnections: 2, maxIdle: 1, idleTimeoutMs: 30_000, maxBodyBytes: 64 * 1024 };
+const DEFAULT_OPTIONS: Http1PoolOptions = { maxConnections: 2, maxIdle: 1, idleTimeoutMs: 5000, maxBodyBytes: 64 * 1024 };
 
 /** Shared by every socket: reads are handled synchronously, one at a time, on the event loop. */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
-/** A call on its way: in line, or on a connection. Settled once. */
-interface Pending extends Http1Call {
-  resolve(response: Http1Response): void;
-  reject(error: Error): void;
-  settled: boolean;
+/** A call on its way: in line, or on a connection. Settled once. A class, so every call has one small fixed shape. */
+class Pending {
+  settled = false;
   /** A call that found a kept connection closed by the peer is sent once more, on a new one. */
-  retried: boolean;
-  connection: Http1Connection | null;
+  retried = false;
+  connection: Http1Connection | null = null;
+
+  constructor(
+    readonly request: string,
+    readonly timeoutMs: number,
+    readonly resolve: (response: Http1Response) => void,
+    readonly reject: (error: Error) => void,
+  ) {}
 }
 
 /** The request text of a call. Throws on a path node:http would refuse as well. */
@@ -83,11 +91,15 @@ export class Http1Pool {
     this.options = { ...DEFAULT_OPTIONS, ...options };
   }
 
-  /** Sends `call`; `bindAbort` receives the way to walk away from it (the promise then rejects with an AbortError). */
-  request(call: Http1Call, bindAbort?: (abort: () => void) => void): Promise<Http1Response> {
+  /**
+   * Sends `request` (the whole text, http1Request) and resolves with the answer. `timeoutMs` bounds how long
+   * the connection may stay silent meanwhile. `abortable` receives the way to walk away from the call
+   * (the promise then rejects with an AbortError).
+   */
+  request(request: string, timeoutMs: number, abortable?: Http1Abortable): Promise<Http1Response> {
     return new Promise((resolve, reject) => {
-      const pending: Pending = { ...call, resolve, reject, settled: false, retried: false, connection: null };
-      bindAbort?.(() => this.abandon(pending));
+      const pending = new Pending(request, timeoutMs, resolve, reject);
+      abortable?.bind(() => this.abandon(pending));
       if (!pending.settled) this.dispatch(pending);
     });
   }
@@ -139,14 +151,36 @@ export class Http1Pool {
   }
 }
 
+/** The connection a socket serves, so that one set of handlers serves every socket (no closures per connection). */
+const CONNECTION = Symbol('Http1Connection');
+type ConnectionSocket = net.Socket & { [CONNECTION]: Http1Connection };
+
+function onSocketRead(this: ConnectionSocket, bytes: number): boolean {
+  return this[CONNECTION].onRead(bytes);
+}
+function onSocketTimeout(this: ConnectionSocket): void {
+  this[CONNECTION].onTimeout();
+}
+function onSocketError(this: ConnectionSocket, error: Error): void {
+  this[CONNECTION].fail(error, true);
+}
+function onSocketEnd(this: ConnectionSocket): void {
+  this[CONNECTION].onEnd();
+}
+function onSocketClose(this: ConnectionSocket): void {
+  this[CONNECTION].onClose();
+}
+
 /** One socket; carries one call at a time. */
 class Http1Connection {
-  private readonly socket: net.Socket;
+  private readonly socket: ConnectionSocket;
   private call: Pending | null = null;
   private reader: Http1ResponseReader | null = null;
   /** It answered a call before: a close before the next answer may be the peer dropping a kept connection. */
   private answered = false;
   private closed = false;
+  /** The socket's inactivity timeout now (0: none yet). */
+  private armedMs = 0;
 
   constructor(
     origin: Http1Origin,
@@ -154,12 +188,15 @@ class Http1Connection {
     private readonly release: (connection: Http1Connection, reusable: boolean) => void,
     private readonly retry: (call: Pending) => void,
   ) {
-    this.socket = net.connect({ host: origin.host, port: origin.port, onread: { buffer: READ_BUFFER, callback: (bytes) => this.onRead(bytes) } });
-    this.socket.setNoDelay(true);
-    this.socket.on('timeout', () => this.onTimeout());
-    this.socket.on('error', (error) => this.fail(error, true));
-    this.socket.on('end', () => this.onEnd());
-    this.socket.on('close', () => this.onClose());
+    // node:net calls the onread callback on the socket, like its event listeners.
+    const socket = net.connect({ host: origin.host, port: origin.port, onread: { buffer: READ_BUFFER, callback: onSocketRead as (bytes: number) => boolean } }) as ConnectionSocket;
+    socket[CONNECTION] = this;
+    socket.setNoDelay(true);
+    socket.on('timeout', onSocketTimeout);
+    socket.on('error', onSocketError);
+    socket.on('end', onSocketEnd);
+    socket.on('close', onSocketClose);
+    this.socket = socket;
   }
 
   send(call: Pending): void {
@@ -167,13 +204,13 @@ class Http1Connection {
     call.connection = this;
     this.reader = new Http1ResponseReader(this.options.maxBodyBytes);
     this.socket.ref();
-    this.socket.setTimeout(call.timeoutMs);
+    this.arm(call.timeoutMs);
     this.socket.write(call.request);
   }
 
   /** Between calls: the idle timeout, and no hold on the process. */
   rest(): void {
-    this.socket.setTimeout(this.options.idleTimeoutMs);
+    this.arm(this.options.idleTimeoutMs);
     this.socket.unref();
   }
 
@@ -181,7 +218,14 @@ class Http1Connection {
     this.socket.destroy();
   }
 
-  private onRead(bytes: number): boolean {
+  /** Sets the socket's inactivity timeout; unchanged, the running timer goes on (reads and writes restart it). */
+  private arm(ms: number): void {
+    if (ms === this.armedMs) return;
+    this.armedMs = ms;
+    this.socket.setTimeout(ms);
+  }
+
+  onRead(bytes: number): boolean {
     const call = this.call;
     if (!call || !this.reader) {
       // Bytes nobody asked for: the connection cannot be trusted with another call.
@@ -199,6 +243,38 @@ class Http1Connection {
     return true;
   }
 
+  onTimeout(): void {
+    if (this.call) this.fail(Object.assign(new Error(`no answer within ${this.call.timeoutMs} ms`), { code: 'ETIMEDOUT' }), false);
+    else this.socket.destroy(); // idle for idleTimeoutMs
+  }
+
+  onEnd(): void {
+    const response = this.reader?.end() ?? null;
+    if (this.call && response) this.finish(this.call, response);
+    else this.fail(Object.assign(new Error('the connection closed before the answer was complete'), { code: 'ECONNRESET' }), true);
+  }
+
+  onClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.fail(Object.assign(new Error('the connection closed before the answer was complete'), { code: 'ECONNRESET' }), true);
+    this.release(this, false);
+  }
+
+  /** Ends the call on this connection, if any, and the connection with it. */
+  fail(error: Error, byPeer: boolean): void {
+    const call = this.call;
+    const started = this.reader?.started ?? false;
+    this.call = null;
+    this.reader = null;
+    this.socket.destroy();
+    if (!call || call.settled) return;
+    call.connection = null;
+    // A kept connection the scenario closed while idle: the request never reached it; send it once more.
+    if (byPeer && this.answered && !started && !call.retried) this.retry(call);
+    else settle(call, error);
+  }
+
   private finish(call: Pending, response: Http1Response): void {
     this.call = null;
     this.reader = null;
@@ -213,38 +289,6 @@ class Http1Connection {
     }
     this.answered = true;
     this.release(this, true);
-  }
-
-  private onTimeout(): void {
-    if (this.call) this.fail(Object.assign(new Error(`no answer within ${this.call.timeoutMs} ms`), { code: 'ETIMEDOUT' }), false);
-    else this.socket.destroy(); // idle for idleTimeoutMs
-  }
-
-  private onEnd(): void {
-    const response = this.reader?.end() ?? null;
-    if (this.call && response) this.finish(this.call, response);
-    else this.fail(Object.assign(new Error('the connection closed before the answer was complete'), { code: 'ECONNRESET' }), true);
-  }
-
-  private onClose(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.fail(Object.assign(new Error('the connection closed before the answer was complete'), { code: 'ECONNRESET' }), true);
-    this.release(this, false);
-  }
-
-  /** Ends the call on this connection, if any, and the connection with it. */
-  private fail(error: Error, byPeer: boolean): void {
-    const call = this.call;
-    const started = this.reader?.started ?? false;
-    this.call = null;
-    this.reader = null;
-    this.socket.destroy();
-    if (!call || call.settled) return;
-    call.connection = null;
-    // A kept connection the scenario closed while idle: the request never reached it; send it once more.
-    if (byPeer && this.answered && !started && !call.retried) this.retry(call);
-    else settle(call, error);
   }
 }
 

@@ -23,6 +23,7 @@ const length = Buffer.byteLength(json);
 describe('Http1ResponseReader', () => {
   const cases: [string, string, Http1Response][] = [
     ['Content-Length', `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n${json}`, { status: 200, body: json, reusable: true }],
+    ['field names in any case, blanks around values', `HTTP/1.1 200 OK\r\nCONTENT-length:   2  \r\nconnection:\tClose\r\n\r\n{}`, { status: 200, body: '{}', reusable: false }],
     ['no reason phrase', `HTTP/1.1 404\r\ncontent-length: 2\r\n\r\nno`, { status: 404, body: 'no', reusable: true }],
     ['empty body', 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n', { status: 200, body: '', reusable: true }],
     ['204 has no body whatever its fields say', 'HTTP/1.1 204 No Content\r\nContent-Length: 10\r\n\r\n', { status: 204, body: '', reusable: true }],
@@ -71,6 +72,9 @@ describe('Http1ResponseReader', () => {
 
   const invalid: [string, string, RegExp][] = [
     ['not HTTP', 'SSH-2.0-OpenSSH_9.2\r\n\r\n', /status line "SSH-2.0/],
+    ['another HTTP version', 'HTTP/2 200 OK\r\n\r\n', /status line "HTTP\/2 200 OK"/],
+    ['a short status code', 'HTTP/1.1 20\r\n\r\n', /status line "HTTP\/1.1 20"/],
+    ['an empty Content-Length', 'HTTP/1.1 200 OK\r\nContent-Length:\r\n\r\n', /Content-Length ""/],
     ['a bad Content-Length', 'HTTP/1.1 200 OK\r\nContent-Length: 1x\r\n\r\n', /Content-Length "1x"/],
     ['two Content-Lengths', 'HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n', /two different Content-Length/],
     ['a transfer coding other than chunked last', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n', /does not end in chunked/],

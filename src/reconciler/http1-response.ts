@@ -32,9 +32,22 @@ const MAX_LINE_BYTES = 4096;
 const HEAD_TOO_LONG = 'the status line and header fields exceed 16 KiB';
 const CRLF = Buffer.from('\r\n');
 const HEAD_END = Buffer.from('\r\n\r\n');
-const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: [^\r\n]*)?$/;
+const HTTP_1_DOT = Buffer.from('HTTP/1.');
+const COLON = 0x3a;
+const SPACE = 0x20;
+const TAB = 0x09;
+const ZERO = 0x30;
+const NINE = 0x39;
 
 type Phase = 'head' | 'length' | 'chunk-size' | 'chunk-data' | 'chunk-end' | 'trailers' | 'until-close' | 'done';
+
+/** What a head says about the body that follows. */
+interface Framing {
+  contentLength: number | null;
+  chunked: boolean;
+  /** The Connection field's value ('' when absent). */
+  connection: string;
+}
 
 /** Reads one response; `feed` until it returns a response, or call `end` when the peer closes. */
 export class Http1ResponseReader {
@@ -46,6 +59,8 @@ export class Http1ResponseReader {
   private reusable = true;
   private readonly parts: Buffer[] = [];
   private kept = 0;
+  /** The body, when it arrived whole in one read and was decoded straight away. */
+  private text: string | null = null;
   private received = false;
 
   /** @param maxBodyBytes bytes of body kept; the rest is read and dropped. */
@@ -60,12 +75,10 @@ export class Http1ResponseReader {
    * Consumes `data[start, end)`. Copies what it keeps, so `data` may be a buffer the caller reuses.
    * Returns the response once complete (bytes after it mark the connection as not reusable), else null.
    */
-  feed(bytes: Buffer, start = 0, end = bytes.length): Http1Response | null {
-    // A view that ends at `end`: a search must never find bytes past it (the caller's buffer holds stale ones).
-    const data = start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end);
-    end = data.length;
-    let at = 0;
-    if (end > 0) this.received = true;
+  feed(data: Buffer, start = 0, end = data.length): Http1Response | null {
+    // No views (subarray) per read: every search below is bounded by `end`, past which `data` holds stale bytes.
+    let at = start;
+    if (end > start) this.received = true;
     while (at < end) {
       switch (this.phase) {
         case 'head':
@@ -75,7 +88,7 @@ export class Http1ResponseReader {
         case 'chunk-data':
         case 'until-close': {
           const take = this.phase === 'until-close' ? end - at : Math.min(this.remaining, end - at);
-          this.keep(data, at, at + take);
+          this.keep(data, at, at + take, this.phase === 'length' && take === this.remaining);
           at += take;
           if (this.phase === 'until-close') break;
           this.remaining -= take;
@@ -107,53 +120,53 @@ export class Http1ResponseReader {
   }
 
   private result(): Http1Response {
-    const body = this.parts.length === 1 ? this.parts[0].toString('utf8') : Buffer.concat(this.parts).toString('utf8');
+    const body = this.text ?? (this.parts.length === 1 ? this.parts[0].toString('utf8') : Buffer.concat(this.parts).toString('utf8'));
     return { status: this.status, body, reusable: this.reusable };
   }
 
-  private keep(data: Buffer, from: number, to: number): void {
+  /** Keeps body bytes; a body read whole in one piece (the usual case) is decoded at once, without a copy. */
+  private keep(data: Buffer, from: number, to: number, whole: boolean): void {
     const room = this.maxBodyBytes - this.kept;
     if (room <= 0 || to <= from) return;
-    const slice = Buffer.from(data.subarray(from, Math.min(to, from + room)));
-    this.parts.push(slice);
-    this.kept += slice.length;
+    const until = Math.min(to, from + room);
+    if (whole && this.parts.length === 0) {
+      this.text = data.toString('utf8', from, until);
+    } else {
+      this.parts.push(Buffer.from(data.subarray(from, until)));
+    }
+    this.kept += until - from;
   }
 
   /** Accumulates the status line and header fields; returns where the body starts (or `end`). */
   private readHead(data: Buffer, at: number, end: number): number {
-    let head: Buffer;
-    let next: number;
     if (this.carry === null) {
-      const found = data.indexOf(HEAD_END, at);
+      const found = indexWithin(data, HEAD_END, at, end);
       if (found === -1) return this.carryOver(data.subarray(at, end), MAX_HEAD_BYTES, HEAD_TOO_LONG, end);
-      head = data.subarray(at, found);
-      next = found + HEAD_END.length;
-    } else {
-      // Join what was carried with this read; the terminator may straddle the two.
-      const joined = Buffer.concat([this.carry, data.subarray(at, end)]);
-      const found = joined.indexOf(HEAD_END);
-      if (found === -1) return this.carryOver(joined, MAX_HEAD_BYTES, HEAD_TOO_LONG, end);
-      head = joined.subarray(0, found);
-      next = end - (joined.length - (found + HEAD_END.length));
-      this.carry = null;
+      this.startBody(data, at, found);
+      return found + HEAD_END.length;
     }
-    this.startBody(head.toString('latin1'));
-    return next;
+    // Join what was carried with this read; the terminator may straddle the two.
+    const joined = Buffer.concat([this.carry, data.subarray(at, end)]);
+    const found = joined.indexOf(HEAD_END);
+    if (found === -1) return this.carryOver(joined, MAX_HEAD_BYTES, HEAD_TOO_LONG, end);
+    this.carry = null;
+    this.startBody(joined, 0, found);
+    return end - (joined.length - (found + HEAD_END.length));
   }
 
-  /** Parses a head; an interim 1xx answer is skipped and the next head read. */
-  private startBody(head: string): void {
-    const lines = head.split('\r\n');
-    const statusLine = STATUS_LINE.exec(lines[0]);
-    if (!statusLine) throw new Http1ProtocolError(`status line "${lines[0].slice(0, 60)}"`);
-    const status = Number(statusLine[2]);
+  /** Parses the head in `head[from, to)`; an interim 1xx answer is skipped and the next head read. */
+  private startBody(head: Buffer, from: number, to: number): void {
+    const lineEnd = indexWithin(head, CRLF, from, to);
+    const statusEnd = lineEnd === -1 ? to : lineEnd;
+    const status = readStatusLine(head, from, statusEnd);
     if (status === 101) throw new Http1ProtocolError('101 Switching Protocols was not asked for');
     if (status < 200) return; // 100 Continue, 103 Early Hints: the final response follows
     this.status = status;
-    const fields = readFields(lines);
-    const http10 = statusLine[1] === '0';
-    const connection = fields.connection ?? '';
-    this.reusable = !fields.ambiguous && (http10 ? hasToken(connection, 'keep-alive') : !hasToken(connection, 'close'));
+    const http10 = head[from + 7] === ZERO;
+    const fields = readFields(head, statusEnd + CRLF.length, to);
+    // RFC 9112 6.3: chunked wins over Content-Length, and such a response must not be reused.
+    const ambiguous = fields.chunked && fields.contentLength !== null;
+    this.reusable = !ambiguous && (http10 ? hasToken(fields.connection, 'keep-alive') : !hasToken(fields.connection, 'close'));
     if (status === 204 || status === 304) this.phase = 'done';
     else if (fields.chunked) this.phase = 'chunk-size';
     else if (fields.contentLength !== null) {
@@ -169,7 +182,7 @@ export class Http1ResponseReader {
   private readLine(data: Buffer, at: number, end: number): number {
     let line: string;
     let next: number;
-    const found = this.carry === null ? data.indexOf(CRLF, at) : -1;
+    const found = this.carry === null ? indexWithin(data, CRLF, at, end) : -1;
     if (this.carry === null && found !== -1) {
       line = data.toString('latin1', at, found);
       next = found + CRLF.length;
@@ -207,33 +220,89 @@ export class Http1ResponseReader {
   }
 }
 
-/** The framing fields of a head: Content-Length, chunked Transfer-Encoding and Connection. */
-function readFields(lines: string[]): { contentLength: number | null; chunked: boolean; connection: string | null; ambiguous: boolean } {
-  let contentLength: number | null = null;
-  let chunked = false;
-  let connection: string | null = null;
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i];
-    const colon = line.indexOf(':');
-    if (colon <= 0) throw new Http1ProtocolError(`header line "${line.slice(0, 60)}"`);
-    const name = line.slice(0, colon).trim().toLowerCase();
-    const value = line.slice(colon + 1).trim();
-    if (name === 'content-length') {
-      if (!/^\d{1,15}$/.test(value)) throw new Http1ProtocolError(`Content-Length "${value.slice(0, 30)}"`);
-      const length = Number(value);
-      if (contentLength !== null && contentLength !== length) throw new Http1ProtocolError('two different Content-Length values');
-      contentLength = length;
-    } else if (name === 'transfer-encoding') {
-      chunked = /(?:^|,)\s*chunked\s*$/i.test(value);
-      if (!chunked) throw new Http1ProtocolError(`Transfer-Encoding "${value.slice(0, 30)}" does not end in chunked`);
-    } else if (name === 'connection') {
-      connection = connection === null ? value : `${connection}, ${value}`;
+/** The first `needle` wholly inside `data[from, to)`, or -1. */
+function indexWithin(data: Buffer, needle: Buffer, from: number, to: number): number {
+  const found = data.indexOf(needle, from);
+  return found === -1 || found + needle.length > to ? -1 : found;
+}
+
+/** `HTTP/1.x NNN[ reason]` in `head[from, to)`: the status code. */
+function readStatusLine(head: Buffer, from: number, to: number): number {
+  const valid =
+    to - from >= 12 &&
+    head.compare(HTTP_1_DOT, 0, HTTP_1_DOT.length, from, from + 7) === 0 &&
+    (head[from + 7] === ZERO || head[from + 7] === ZERO + 1) &&
+    head[from + 8] === SPACE &&
+    isDigit(head[from + 9]) &&
+    isDigit(head[from + 10]) &&
+    isDigit(head[from + 11]) &&
+    (to - from === 12 || head[from + 12] === SPACE);
+  if (!valid) throw new Http1ProtocolError(`status line "${head.toString('latin1', from, Math.min(to, from + 60))}"`);
+  return (head[from + 9] - ZERO) * 100 + (head[from + 10] - ZERO) * 10 + (head[from + 11] - ZERO);
+}
+
+/**
+ * Content-Length, chunked Transfer-Encoding and Connection from the header lines in `head[from, to)`. Walks
+ * the bytes: only the values of those three fields become strings.
+ */
+function readFields(head: Buffer, from: number, to: number): Framing {
+  const framing: Framing = { contentLength: null, chunked: false, connection: '' };
+  for (let line = from; line < to; ) {
+    const found = indexWithin(head, CRLF, line, to);
+    const lineEnd = found === -1 ? to : found;
+    const colon = head.indexOf(COLON, line);
+    if (colon === -1 || colon >= lineEnd || colon === line) throw new Http1ProtocolError(`header line "${head.toString('latin1', line, Math.min(lineEnd, line + 60))}"`);
+    const [valueStart, valueEnd] = trimmed(head, colon + 1, lineEnd);
+    if (nameIs(head, line, colon, 'content-length')) {
+      const length = readLength(head, valueStart, valueEnd);
+      if (framing.contentLength !== null && framing.contentLength !== length) throw new Http1ProtocolError('two different Content-Length values');
+      framing.contentLength = length;
+    } else if (nameIs(head, line, colon, 'transfer-encoding')) {
+      const value = head.toString('latin1', valueStart, valueEnd);
+      framing.chunked = /(?:^|,)\s*chunked\s*$/i.test(value);
+      if (!framing.chunked) throw new Http1ProtocolError(`Transfer-Encoding "${value.slice(0, 30)}" does not end in chunked`);
+    } else if (nameIs(head, line, colon, 'connection')) {
+      const value = head.toString('latin1', valueStart, valueEnd);
+      framing.connection = framing.connection ? `${framing.connection}, ${value}` : value;
     }
+    line = lineEnd + CRLF.length;
   }
-  // RFC 9112 6.3: chunked wins over Content-Length (and such a response must not be reused).
-  return { contentLength: chunked ? null : contentLength, chunked, connection, ambiguous: chunked && contentLength !== null };
+  return framing;
+}
+
+/** Whether `head[from, to)` (a field name, maybe followed by blanks) is `name`, ignoring case. */
+function nameIs(head: Buffer, from: number, to: number, name: string): boolean {
+  while (to > from && (head[to - 1] === SPACE || head[to - 1] === TAB)) to--;
+  if (to - from !== name.length) return false;
+  for (let i = 0; i < name.length; i++) {
+    // ASCII letters only differ by 0x20 between cases; '-' is compared as is.
+    const byte = head[from + i];
+    if (byte !== name.charCodeAt(i) && (byte | 0x20) !== name.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** `[from, to)` without leading and trailing blanks. */
+function trimmed(head: Buffer, from: number, to: number): [number, number] {
+  while (from < to && (head[from] === SPACE || head[from] === TAB)) from++;
+  while (to > from && (head[to - 1] === SPACE || head[to - 1] === TAB)) to--;
+  return [from, to];
+}
+
+function readLength(head: Buffer, from: number, to: number): number {
+  let length = 0;
+  for (let i = from; i < to; i++) {
+    if (!isDigit(head[i]) || i - from >= 15) throw new Http1ProtocolError(`Content-Length "${head.toString('latin1', from, Math.min(to, from + 30))}"`);
+    length = length * 10 + (head[i] - ZERO);
+  }
+  if (to === from) throw new Http1ProtocolError('Content-Length ""');
+  return length;
+}
+
+function isDigit(byte: number): boolean {
+  return byte >= ZERO && byte <= NINE;
 }
 
 function hasToken(list: string, token: string): boolean {
-  return list.split(',').some((item) => item.trim().toLowerCase() === token);
+  return list !== '' && list.split(',').some((item) => item.trim().toLowerCase() === token);
 }

@@ -77,21 +77,18 @@ export class HttpScenarioClient implements ScenarioClient {
 
   /** POSTs `{"maintenanceState": s, "state": s}`: real scenarios read one key or the other. */
   async setState(address: ScenarioAddress, state: TargetState, cancellation?: Cancellation): Promise<CallResult> {
-    const body = JSON.stringify({ maintenanceState: state, state });
-    // The route is resolved inside withFallback's try: a bad endpoint is a failed call, not a thrown error.
-    return this.withFallback(address, (path) => this.request(this.routeFor(address), 'POST', path, body, cancellation), (response) => {
-      const reported = readMaintenanceState(response.body);
-      return { ok: true, reported: reported === 'unknown' ? state : reported };
-    });
+    const answer = await this.callStateRoute(address, 'POST', STATE_BODIES[state], cancellation);
+    if (!isAnswer(answer)) return answer;
+    const reported = readMaintenanceState(answer.body);
+    return { ok: true, reported: reported === 'unknown' ? state : reported };
   }
 
   /** GETs the state route, then `/health` when the route reports nothing. */
   async getState(address: ScenarioAddress, cancellation?: Cancellation): Promise<CallResult> {
-    const result = await this.withFallback(address, (path) => this.request(this.routeFor(address), 'GET', path, null, cancellation), (response) => ({
-      ok: true as const,
-      reported: readMaintenanceState(response.body),
-    }));
-    if (!result.ok || result.reported !== 'unknown') return result;
+    const answer = await this.callStateRoute(address, 'GET', null, cancellation);
+    if (!isAnswer(answer)) return answer;
+    const result: CallResult = { ok: true, reported: readMaintenanceState(answer.body) };
+    if (result.reported !== 'unknown') return result;
     try {
       const health = await this.request(this.routeFor(address), 'GET', '/health', null, cancellation);
       return { ok: true, reported: isSuccess(health.status) ? readMaintenanceState(health.body) : 'unknown' };
@@ -118,33 +115,43 @@ export class HttpScenarioClient implements ScenarioClient {
     return route;
   }
 
-  private async withFallback(
-    address: ScenarioAddress,
-    send: (path: string) => Promise<RawResponse>,
-    accept: (response: RawResponse) => CallResult,
-  ): Promise<CallResult> {
+  /** Calls the state route (the fallback route after a 404); a 2xx answer, or the failed call. */
+  private async callStateRoute(address: ScenarioAddress, method: 'GET' | 'POST', body: string | null, cancellation?: Cancellation): Promise<RawResponse | CallResult> {
     const declared = address.stateEndpoint;
     const first = this.usesFallback.has(address.id) ? FALLBACK_STATE_ENDPOINT : declared;
     try {
-      let response = await send(first);
+      // The route is resolved inside the try: a bad endpoint is a failed call, not a thrown error.
+      const route = this.routeFor(address);
+      let response = await this.request(route, method, first, body, cancellation);
       if (response.status === 404 && first !== FALLBACK_STATE_ENDPOINT) {
-        response = await send(FALLBACK_STATE_ENDPOINT);
+        response = await this.request(route, method, FALLBACK_STATE_ENDPOINT, body, cancellation);
         if (isSuccess(response.status)) this.usesFallback.add(address.id);
       }
       if (!isSuccess(response.status)) {
         return { ok: false, unreachable: false, aborted: false, error: `HTTP ${response.status}${summarize(response.body)}` };
       }
-      return accept(response);
+      return response;
     } catch (error) {
       const aborted = (error as Error).name === 'AbortError';
       return { ok: false, unreachable: !aborted, aborted, error: describeError(error) };
     }
   }
 
-  private async request(route: Route, method: 'GET' | 'POST', path: string, body: string | null, cancellation?: Cancellation): Promise<RawResponse> {
+  /** One call; a path node:http would refuse, or an https endpoint, throws here (a failed call). */
+  private request(route: Route, method: 'GET' | 'POST', path: string, body: string | null, cancellation?: Cancellation): Promise<RawResponse> {
     const request = http1Request(route.pool.origin, method, route.basePath + path, body);
-    return route.pool.request({ request, timeoutMs: this.timeoutMs }, cancellation && ((abort) => cancellation.bind(abort)));
+    return route.pool.request(request, this.timeoutMs, cancellation);
   }
+}
+
+/** The two state bodies, written once. */
+const STATE_BODIES: Record<TargetState, string> = {
+  active: JSON.stringify({ maintenanceState: 'active', state: 'active' }),
+  inactive: JSON.stringify({ maintenanceState: 'inactive', state: 'inactive' }),
+};
+
+function isAnswer(answer: RawResponse | CallResult): answer is RawResponse {
+  return 'status' in answer;
 }
 
 /** Reads `maintenanceState` from a JSON body; anything else is `unknown`. */
