@@ -6,10 +6,10 @@ import type { ActivityService } from '../activity/activity.service';
 import { DomainError } from '../common/domain-error';
 import type { ScenarioRegistry } from '../discovery/registry';
 import type { Reconciler } from '../reconciler/reconciler';
-import { GATES } from '../reconciler/types';
+import type { ScenarioSpec } from '../discovery/scenario';
 import type { ChangePlan } from './change-plan';
 import type { StateService } from './state.service';
-import { ScenarioViewCache, type ScenarioView } from './views';
+import { isGate, ScenarioViewCache, standingOf, type ScenarioStanding, type ScenarioView } from './views';
 
 /** How long an intent waits for scenarios to acknowledge before it answers with what it knows. */
 export const DEFAULT_WAIT_MS = 10_000;
@@ -80,25 +80,32 @@ export class ControlService {
     });
   }
 
-  /** Every scenario, sorted by id, optionally filtered and paged. */
+  /**
+   * Every scenario, sorted by id, optionally filtered and paged. Filters read the specs and where each
+   * scenario stands; views are built for the page only.
+   */
   listScenarios(query: ScenarioQuery = {}): { scenarios: ScenarioView[]; total: number } {
-    let views = this.allViews();
-    if (query.tag) views = views.filter((view) => view.tags.includes(query.tag as string));
+    const offset = query.offset ?? 0;
+    if (!query.tag && !query.q && !query.state && query.limit === undefined && !offset) {
+      const views = this.allViews();
+      return { scenarios: views, total: views.length };
+    }
+    let specs = this.registry.list();
+    if (query.tag) specs = specs.filter((spec) => spec.tags.includes(query.tag as string));
     if (query.q) {
       const needle = query.q.toLowerCase();
-      views = views.filter((view) => view.id.includes(needle) || view.displayName.toLowerCase().includes(needle) || view.tags.some((tag) => tag.includes(needle)));
+      specs = specs.filter((spec) => spec.id.includes(needle) || spec.displayName.toLowerCase().includes(needle) || spec.tags.some((tag) => tag.includes(needle)));
     }
-    if (query.state) views = views.filter((view) => matchesState(view, query.state!));
-    const total = views.length;
-    const offset = query.offset ?? 0;
-    return { scenarios: query.limit !== undefined || offset ? views.slice(offset, offset + (query.limit ?? total)) : views, total };
+    if (query.state) specs = specs.filter((spec) => matchesState(this.standing(spec.id), query.state!));
+    const page = specs.slice(offset, offset + (query.limit ?? specs.length));
+    return { scenarios: page.map((spec) => this.viewOf(spec)), total: specs.length };
   }
 
   /** One scenario, or NotFound. */
   getScenario(id: string): ScenarioView {
     const spec = this.registry.get(id);
     if (!spec) throw new DomainError('NotFound', `scenario "${id}" is not a discovered maintenance scenario`);
-    return this.views.view(spec, this.reconciler.observed.get(id), this.reconciler.verdicts.get(id), this.registry.isGone(id));
+    return this.viewOf(spec);
   }
 
   /** `getScenario` as JSON text, serialized once per view (a view object is rebuilt when it changes). */
@@ -117,7 +124,7 @@ export class ControlService {
     await this.reconciler.waitForSettled([id], options.waitMs ?? DEFAULT_WAIT_MS);
     const view = this.getScenario(id);
     const newState = view.isActive ? 'active' : 'inactive';
-    if (target === 'active' && view.reason && (GATES as readonly string[]).includes(view.reason)) {
+    if (target === 'active' && isGate(view.reason)) {
       throw new DomainError('Refused', `${id} is blocked by ${view.reason}: ${view.message}. It stays desired active and starts when the gate clears; deactivate ${id} to withdraw.`, {
         reason: view.reason,
         gateMessage: view.message,
@@ -148,17 +155,17 @@ export class ControlService {
     if (options.dryRun) return { success: true, preset, activated: plan.activate, deactivated: plan.deactivate, blocked: plan.blocked, failed: [], plan };
     const ids = [...new Set([...plan.touched, ...plan.activate, ...plan.deactivate])].sort();
     await this.reconciler.waitForSettled(ids, options.waitMs ?? DEFAULT_WAIT_MS);
-    const views = ids.map((id) => this.getScenario(id));
-    const isGate = (view: ScenarioView) => view.reason !== null && (GATES as readonly string[]).includes(view.reason);
-    const blocked = views.filter((view) => view.desiredState === 'active' && isGate(view)).map((view) => ({ scenario: view.id, reason: view.reason as string, message: view.message ?? '' }));
-    const failed = views
-      .filter((view) => !isGate(view) && view.isActive !== (view.targetState === 'active'))
-      .map((view) => ({ scenario: view.id, message: view.message ?? view.reason ?? 'no acknowledgement yet' }));
+    for (const id of ids) if (!this.registry.get(id)) throw new DomainError('NotFound', `scenario "${id}" is not a discovered maintenance scenario`);
+    const standings = ids.map((id) => ({ id, ...this.standing(id) }));
+    const blocked = standings.filter((s) => s.desiredState === 'active' && s.blocked).map((s) => ({ scenario: s.id, reason: s.reason as string, message: s.message ?? '' }));
+    const failed = standings
+      .filter((s) => !s.blocked && s.isActive !== (s.targetState === 'active'))
+      .map((s) => ({ scenario: s.id, message: s.message ?? s.reason ?? 'no acknowledgement yet' }));
     return {
       success: failed.length === 0,
       preset,
-      activated: views.filter((view) => view.isActive && view.targetState === 'active').map((view) => view.id),
-      deactivated: views.filter((view) => !view.isActive && view.desiredState === 'inactive').map((view) => view.id),
+      activated: standings.filter((s) => s.isActive && s.targetState === 'active').map((s) => s.id),
+      deactivated: standings.filter((s) => !s.isActive && s.desiredState === 'inactive').map((s) => s.id),
       blocked,
       failed,
       plan,
@@ -169,8 +176,15 @@ export class ControlService {
   async stopAll(reason: string, actor: string, waitMs = DEFAULT_WAIT_MS) {
     const plan = this.state.stopAll(reason, actor);
     await this.reconciler.waitForSettled(plan.deactivate, waitMs);
-    const stillActive = this.allViews().filter((view) => view.isActive).map((view) => view.id);
+    const stillActive = this.registry.list().filter((spec) => this.standing(spec.id).isActive).map((spec) => spec.id);
     return { success: stillActive.length === 0, emergencyStop: true, reason, actor, deactivated: plan.deactivate.filter((id) => !stillActive.includes(id)), stillActive };
+  }
+
+  /** How many scenarios are declared active (whatever the gates let through). */
+  desiredActiveCount(): number {
+    let count = 0;
+    for (const spec of this.registry.list()) if (this.standing(spec.id).desiredState === 'active') count++;
+    return count;
   }
 
   /** The status object of SPEC 6. */
@@ -187,18 +201,25 @@ export class ControlService {
   }
 
   private buildStatus() {
-    const views = this.allViews();
-    const active = views.filter((view) => view.isActive).length;
+    const specs = this.registry.list();
+    let active = 0;
+    let unreachable = 0;
+    let blocked = 0;
+    for (const spec of specs) {
+      const standing = this.standing(spec.id);
+      if (standing.isActive) active++;
+      if (standing.observedState === 'unreachable') unreachable++;
+      if (standing.blocked) blocked++;
+    }
     const model = this.state.snapshot();
-    const unreachable = views.filter((view) => view.observedState === 'unreachable').length;
     const lastPass = this.reconciler.lastPass;
     return {
       health: lastPass?.error || unreachable > 0 ? 'degraded' : 'healthy',
       maintenanceState: model.emergencyStop ? 'stopped' : active > 0 ? 'active' : 'inactive',
-      totalScenarios: views.length,
+      totalScenarios: specs.length,
       activeScenarios: active,
-      inactiveScenarios: views.length - active,
-      blockedScenarios: views.filter((view) => view.conditions[2].status === 'True').length,
+      inactiveScenarios: specs.length - active,
+      blockedScenarios: blocked,
       unreachableScenarios: unreachable,
       recentActivity: this.activity.latest(10),
       uptime: Math.round((this.clock() - this.startedAt) / 1000),
@@ -211,26 +232,32 @@ export class ControlService {
     };
   }
 
+  /** Every scenario's view, in the registry's order (by id). */
   private allViews(): ScenarioView[] {
-    this.cachedViews ??= this.registry
-      .list()
-      .map((spec) => this.views.view(spec, this.reconciler.observed.get(spec.id), this.reconciler.verdicts.get(spec.id), this.registry.isGone(spec.id)))
-      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    this.cachedViews ??= this.registry.list().map((spec) => this.viewOf(spec));
     return this.cachedViews;
+  }
+
+  private viewOf(spec: ScenarioSpec): ScenarioView {
+    return this.views.view(spec, this.reconciler.observed.get(spec.id), this.reconciler.verdicts.get(spec.id), this.registry.isGone(spec.id));
+  }
+
+  private standing(id: string): ScenarioStanding {
+    return standingOf(this.reconciler.observed.get(id), this.reconciler.verdicts.get(id));
   }
 }
 
-function matchesState(view: ScenarioView, state: NonNullable<ScenarioQuery['state']>): boolean {
+function matchesState(standing: ScenarioStanding, state: NonNullable<ScenarioQuery['state']>): boolean {
   switch (state) {
     case 'active':
-      return view.isActive;
+      return standing.isActive;
     case 'inactive':
-      return !view.isActive;
+      return !standing.isActive;
     case 'blocked':
-      return view.conditions[2].status === 'True';
+      return standing.blocked;
     case 'unreachable':
-      return view.observedState === 'unreachable';
+      return standing.observedState === 'unreachable';
     case 'progressing':
-      return view.conditions[1].status === 'True';
+      return standing.progressing;
   }
 }

@@ -46,7 +46,7 @@ export class HistoryService {
   sample(): void {
     const load = this.host.read();
     const status = this.control.status();
-    const desiredActive = this.control.listScenarios().scenarios.filter((view) => view.desiredState === 'active').length;
+    const desiredActive = this.control.desiredActiveCount();
     this.samples.push({
       at: new Date(this.clock()).toISOString(),
       cpuLoadPercent: Math.round(load.cpuLoadPercent * 10) / 10,

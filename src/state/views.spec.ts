@@ -1,6 +1,6 @@
 import type { ScenarioSpec } from '../discovery/scenario';
 import { unknownRecord, type ObservedRecord, type ScenarioVerdict } from '../reconciler/types';
-import { ScenarioViewCache, scenarioView } from './views';
+import { ScenarioViewCache, scenarioView, standingOf } from './views';
 
 const spec = (id: string): ScenarioSpec => ({
   id, name: id, displayName: id, description: '', tags: ['maintenance'], weight: 'light', canDeactivate: true, conflictsWith: [],
@@ -42,5 +42,31 @@ describe('ScenarioViewCache', () => {
     const first = cache.view(a, undefined, undefined, false);
     cache.retain((id) => id !== 'a');
     expect(cache.view(a, undefined, undefined, false)).not.toBe(first);
+  });
+});
+
+describe('standingOf', () => {
+  const blockedVerdict: ScenarioVerdict = { ...wantActive, target: 'inactive', reason: 'ConcurrencyLimit', message: '5 of 5 active' };
+  const failedVerdict: ScenarioVerdict = { ...wantActive, reason: 'Unreachable', message: 'connection refused' };
+  it.each<[string, ObservedRecord | undefined, ScenarioVerdict | undefined]>([
+    ['never observed, no verdict', undefined, undefined],
+    ['inactive, no verdict yet', record(), undefined],
+    ['activating', record({ inFlight: 'activate' }), wantActive],
+    ['arrived since the pass', record({ state: 'active', lastAck: 'active' }), wantActive],
+    ['held by a gate', record(), blockedVerdict],
+    ['unreachable', record({ state: 'unreachable', failures: 2 }), failedVerdict],
+    ['converged', record({ state: 'active', lastAck: 'active' }), { ...wantActive, reason: null, message: null }],
+  ])('agrees with the view and its conditions: %s', (_label, observed, verdict) => {
+    const view = scenarioView(spec('a'), observed, verdict, false);
+    expect(standingOf(observed, verdict)).toEqual({
+      isActive: view.isActive,
+      desiredState: view.desiredState,
+      targetState: view.targetState,
+      observedState: view.observedState,
+      reason: view.reason,
+      message: view.message,
+      progressing: view.conditions[1].status === 'True',
+      blocked: view.conditions[2].status === 'True',
+    });
   });
 });

@@ -36,14 +36,51 @@ export interface ScenarioView {
 
 const STALLED = new Set(['NoEndpoint', 'HostNotAllowed', 'CannotDeactivate', 'Unreachable', 'ActionFailed']);
 
-/** Builds the view of one scenario from its spec, its observed record and the last verdict. */
-export function scenarioView(spec: ScenarioSpec, record: ObservedRecord | undefined, verdict: ScenarioVerdict | undefined, gone: boolean): ScenarioView {
-  const observed = record ?? { state: 'unknown' as const, lastAck: null, lastActivatedAt: null, inFlight: null, failures: 0, retryAt: null, lastError: null };
-  const desired = verdict?.desired ?? { state: 'inactive' as const, source: { kind: 'default' as const } };
+/** A scenario not observed yet. */
+const UNOBSERVED: ObservedRecord = Object.freeze({ state: 'unknown', lastAck: null, lastActivatedAt: null, inFlight: null, failures: 0, retryAt: null, lastError: null });
+
+/**
+ * Where a scenario stands: the part of its view that intents' answers, list filters and status counts turn
+ * on. Computed without building the view, so that answering a mass action or counting a fleet does not
+ * build (and cache) 10,000 views the next change makes stale.
+ */
+export interface ScenarioStanding {
+  isActive: boolean;
+  desiredState: 'active' | 'inactive';
+  targetState: 'active' | 'inactive';
+  observedState: ObservedRecord['state'];
+  reason: string | null;
+  message: string | null;
+  /** The Progressing condition: a call in flight, or a pass that has yet to act. */
+  progressing: boolean;
+  /** The Blocked condition: a gate holds it. */
+  blocked: boolean;
+}
+
+/** Where a scenario stands, from its observed record and the last verdict. */
+export function standingOf(record: ObservedRecord | undefined, verdict: ScenarioVerdict | undefined): ScenarioStanding {
+  const observed = record ?? UNOBSERVED;
   // A call that reached its target since the last pass is done, whatever that pass said.
   const arrived = verdict?.reason === 'Progressing' && observed.inFlight === null && effectiveState(observed) === verdict.target;
   const reason = arrived ? null : verdict?.reason ?? (record ? null : 'Progressing');
-  const message = arrived ? null : verdict?.message ?? null;
+  return {
+    isActive: effectiveState(observed) === 'active',
+    desiredState: verdict?.desired.state ?? 'inactive',
+    targetState: verdict?.target ?? 'inactive',
+    observedState: observed.state,
+    reason,
+    message: arrived ? null : verdict?.message ?? null,
+    progressing: observed.inFlight !== null || reason === 'Progressing',
+    blocked: isGate(reason),
+  };
+}
+
+/** Builds the view of one scenario from its spec, its observed record and the last verdict. */
+export function scenarioView(spec: ScenarioSpec, record: ObservedRecord | undefined, verdict: ScenarioVerdict | undefined, gone: boolean): ScenarioView {
+  const observed = record ?? UNOBSERVED;
+  const desired = verdict?.desired ?? { state: 'inactive' as const, source: { kind: 'default' as const } };
+  const standing = standingOf(record, verdict);
+  const { reason, message } = standing;
   const expiresAt = desired.source.kind === 'override' ? desired.source.expiresAt : null;
   return {
     id: spec.id,
@@ -56,10 +93,10 @@ export function scenarioView(spec: ScenarioSpec, record: ObservedRecord | undefi
     endpointSource: spec.endpointSource,
     canDeactivate: spec.canDeactivate,
     conflictsWith: spec.conflictsWith,
-    isActive: effectiveState(observed) === 'active',
-    desiredState: desired.state,
-    targetState: verdict?.target ?? 'inactive',
-    observedState: observed.state,
+    isActive: standing.isActive,
+    desiredState: standing.desiredState,
+    targetState: standing.targetState,
+    observedState: standing.observedState,
     desiredSource: describeSource(desired),
     reason,
     message,
@@ -87,15 +124,20 @@ const CONVERGED_IDLE: Condition[] = Object.freeze([
 export function conditionsOf(reason: string | null, message: string | null, record: ObservedRecord): Condition[] {
   if (reason === null && record.inFlight === null) return CONVERGED_IDLE;
   const text = message ?? '';
-  const isGate = reason !== null && (GATES as readonly string[]).includes(reason);
+  const gated = isGate(reason);
   const progressing = record.inFlight !== null || reason === 'Progressing';
   const cast = (value: string | null) => (value ?? 'Converged') as Condition['reason'];
   return [
     { type: 'Ready', status: reason === null ? 'True' : 'False', reason: cast(reason), message: reason === null ? 'observed state matches the declared state' : text },
     { type: 'Progressing', status: progressing ? 'True' : 'False', reason: progressing ? 'Progressing' : 'Idle', message: progressing ? text || `${record.inFlight}` : '' },
-    { type: 'Blocked', status: isGate ? 'True' : 'False', reason: isGate ? cast(reason) : 'Idle', message: isGate ? text : '' },
+    { type: 'Blocked', status: gated ? 'True' : 'False', reason: gated ? cast(reason) : 'Idle', message: gated ? text : '' },
     { type: 'Stalled', status: reason !== null && STALLED.has(reason) ? 'True' : 'False', reason: reason !== null && STALLED.has(reason) ? cast(reason) : 'Idle', message: reason !== null && STALLED.has(reason) ? text : '' },
   ];
+}
+
+/** Whether `reason` is one of the gates (a scenario held back by policy rather than failing). */
+export function isGate(reason: string | null): boolean {
+  return reason !== null && (GATES as readonly string[]).includes(reason);
 }
 
 /** What a cached view was built from: the objects by identity, the observed record (updated in place) by its fields. */
