@@ -4,6 +4,7 @@
  * examples/fleet in this process so the dashboard shows live scenarios at once.
  */
 import * as path from 'node:path';
+import { boundHeapGrowth } from './heap-growth';
 import { ConfigError, loadConfig, packageRoot, type ConfigOverrides } from './config/config';
 
 // The bundle's callers (launch.ts, the CLI's serve) test errors against the bundle's own class.
@@ -20,6 +21,8 @@ export interface ServeOptions {
 
 /** Starts the orchestrator (and the demo fleet when asked) and prints the start-up lines. */
 export async function serve(options: ServeOptions = {}): Promise<{ server: RunningServer; stop: () => Promise<void> }> {
+  // A process-wide setting: only a process that serves (npm start, `serve`) sets it, not a test that embeds the app.
+  boundHeapGrowth();
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const overrides: ConfigOverrides = { ...options.overrides };
   let stopFleet: () => Promise<void> = async () => undefined;
