@@ -4,7 +4,7 @@
  * examples/fleet in this process so the dashboard shows live scenarios at once.
  */
 import * as path from 'node:path';
-import { boundHeapGrowth } from './heap-growth';
+import { HeapGrowthGovernor } from './heap-growth';
 import { ConfigError, loadConfig, packageRoot, type ConfigOverrides } from './config/config';
 
 // The bundle's callers (launch.ts, the CLI's serve) test errors against the bundle's own class.
@@ -21,8 +21,6 @@ export interface ServeOptions {
 
 /** Starts the orchestrator (and the demo fleet when asked) and prints the start-up lines. */
 export async function serve(options: ServeOptions = {}): Promise<{ server: RunningServer; stop: () => Promise<void> }> {
-  // A process-wide setting: only a process that serves (npm start, `serve`) sets it, not a test that embeds the app.
-  boundHeapGrowth();
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const overrides: ConfigOverrides = { ...options.overrides };
   let stopFleet: () => Promise<void> = async () => undefined;
@@ -39,13 +37,20 @@ export async function serve(options: ServeOptions = {}): Promise<{ server: Runni
     }
   }
   const config = loadConfig(process.env, overrides);
+  // A process-wide setting, so only a serving process (npm start, `serve`) governs it, not a test that embeds
+  // the app. Started before the server, whose start-up pass is already a mass action.
+  let queueDepth = () => 0;
+  const heapGrowth = new HeapGrowthGovernor(() => queueDepth());
+  heapGrowth.start();
   const server = await startServer(config);
+  queueDepth = () => server.orchestrator.queueDepth();
   const found = server.orchestrator.registry.list().length;
   print(`maintenance-orchestrator API:  ${server.url}/api/v1`);
   print(`dashboard:                     ${server.url}/`);
   print(`scenarios directory:           ${config.scenariosDir}`);
   print(`scenarios found:               ${found} (all driven inactive)`);
   const stop = async () => {
+    heapGrowth.stop();
     await server.close();
     await stopFleet();
   };

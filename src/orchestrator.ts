@@ -59,6 +59,8 @@ export interface Orchestrator {
   metrics: PrometheusMetrics;
   /** The structured logger (activity entries, requests, framework messages). */
   logger: Logger;
+  /** Scenario calls running or waiting in the executor. */
+  queueDepth(): number;
   /** Scans, then starts the loop (which first drives every scenario inactive). */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -120,6 +122,7 @@ export async function createOrchestrator(config: Config, overrides: Orchestrator
   let pruneTimer: NodeJS.Timeout | null = null;
 
   return {
+    queueDepth: () => executor.depth,
     config,
     store,
     activity,
