@@ -40,6 +40,14 @@ export async function runApi(ctx: SuiteContext, orchestrator: OrchestratorChild,
     await bare.stop();
   }
   const atTarget = n === options.targetN;
+  // API load promotes request garbage too: what the process holds after it, beside the convergence peak.
+  const memory = orchestrator.memory();
+  if (memory) {
+    ctx.rows.push({
+      id: 'memory.rssAfterApi', figure: '7 RSS after the API loads (current, and peak of the process so far)', n, unit: 'MB', ours: memory.currentMb, baseline: null,
+      baselineLabel: null, ratio: null, target: 'none', verdict: 'info', note: `peak of the process (convergence and API): ${Math.round(memory.peakMb)} MB`, details: memory,
+    });
+  }
   const bareLabel = `bare NestJS route, median of ${rounds.length} rounds`;
   const bareP99 = median(rounds.map((round) => round.bare.latency.p99));
   for (const [key, route] of [['status', 'GET /api/v1/status'], ['scenario', 'GET /api/v1/scenarios/{id}']] as const) {
