@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { readFleetDir, requestJson } from './support/fleet';
-import { activeIds, eventually, startTestSystem, type TestSystem } from './support/system';
+import { activeIds, eventually, quietWeekday, startTestSystem, type TestSystem } from './support/system';
 
 const ROOT = join(__dirname, '..');
 const BIN = join(ROOT, 'bin', 'run.js');
@@ -207,21 +207,23 @@ describe('maintenance-orchestrator CLI', () => {
   });
 
   it('creates, lists, shows and deletes maintenance windows; refuses a bad cron with exit 2', async () => {
-    const created = await cli('schedule', 'create', '--preset', 'security-only', '--cron', '0 2 * * 0', '--duration', '2h');
+    const day = quietWeekday();
+    const cron = `0 2 * * ${day}`;
+    const created = await cli('schedule', 'create', '--preset', 'security-only', '--cron', cron, '--duration', '2h');
     expect(created.code).toBe(0);
-    expect(created.stdout).toMatch(/schedule security-only-0-2-x-x-0 created/);
-    const zoned = await json<{ name: string; nextOpenLocal: string; preset: string }>('schedule', 'create', '--name', 'sunday-security', '--preset', 'security', '--cron', '0 2 * * 0', '--duration', '2h', '--time-zone', 'Europe/Berlin');
+    expect(created.stdout).toMatch(new RegExp(`schedule security-only-0-2-x-x-${day} created`));
+    const zoned = await json<{ name: string; nextOpenLocal: string; preset: string }>('schedule', 'create', '--name', 'weekly-security', '--preset', 'security', '--cron', cron, '--duration', '2h', '--time-zone', 'Europe/Berlin');
     expect(zoned.run.code).toBe(0);
-    expect(zoned.body).toMatchObject({ name: 'sunday-security', preset: 'security', nextOpenLocal: expect.stringMatching(/ 02:00 (CET|CEST|GMT\+\d)/) });
+    expect(zoned.body).toMatchObject({ name: 'weekly-security', preset: 'security', nextOpenLocal: expect.stringMatching(/ 02:00 (CET|CEST|GMT\+\d)/) });
     const list = await cli('schedule', 'list');
-    expect(list.stdout).toMatch(/sunday-security\s+allow\s+security\s+0 2 \* \* 0 Europe\/Berlin for 2h\s+opens /);
-    const show = await cli('schedule', 'show', 'sunday-security');
+    expect(list.stdout).toMatch(new RegExp(`weekly-security\\s+allow\\s+security\\s+0 2 \\* \\* ${day} Europe/Berlin for 2h\\s+opens `));
+    const show = await cli('schedule', 'show', 'weekly-security');
     expect(show.stdout).toMatch(/next opens:/);
     const bad = await cli('schedule', 'create', '--name', 'bad', '--preset', 'security', '--cron', '0 25 * * *', '--duration', '2h');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/hour 25/);
-    for (const name of ['sunday-security', 'security-only-0-2-x-x-0']) expect((await cli('schedule', 'delete', name)).code).toBe(0);
-    expect((await cli('schedule', 'show', 'sunday-security')).code).toBe(1);
+    for (const name of ['weekly-security', `security-only-0-2-x-x-${day}`]) expect((await cli('schedule', 'delete', name)).code).toBe(0);
+    expect((await cli('schedule', 'show', 'weekly-security')).code).toBe(1);
   });
 
   it('follows the activity log live', async () => {
