@@ -94,7 +94,7 @@ function dashboardFiles(): Middleware {
 type Middleware = (request: Request, response: Response, next: (error?: unknown) => void) => void;
 
 /** Runs `handlers` one after the other as one middleware; an error (or an answer sent) ends the sequence. */
-export function inSequence(handlers: readonly Middleware[]): Middleware {
+function inSequence(handlers: readonly Middleware[]): Middleware {
   return (request, response, next) => {
     let index = 0;
     const step = (error?: unknown) => {

@@ -20,7 +20,7 @@ export interface Http1Origin {
   authorization: string | null;
 }
 
-/** How a pool behaves; the defaults match what the scenario client had with node:http's agent. */
+/** How a pool behaves; connection counts as the scenario client's node:http agents had them. */
 export interface Http1PoolOptions {
   /** Calls at once to this origin; more wait in line. */
   maxConnections: number;
@@ -104,7 +104,7 @@ export class Http1Pool {
     });
   }
 
-  /** Closes every connection; calls in flight fail. */
+  /** Closes the idle connections and fails the calls still in line; a call on a connection finishes there. */
   close(): void {
     for (const waiter of this.waiting.splice(0)) settle(waiter, closedError());
     for (const connection of this.idle.splice(0)) connection.destroy();
@@ -251,18 +251,21 @@ class Http1Connection {
   onEnd(): void {
     const response = this.reader?.end() ?? null;
     if (this.call && response) this.finish(this.call, response);
-    else this.fail(Object.assign(new Error('the connection closed before the answer was complete'), { code: 'ECONNRESET' }), true);
+    else this.fail(closedBeforeAnswer, true);
   }
 
   onClose(): void {
     if (this.closed) return;
     this.closed = true;
-    this.fail(Object.assign(new Error('the connection closed before the answer was complete'), { code: 'ECONNRESET' }), true);
+    this.fail(closedBeforeAnswer, true);
     this.release(this, false);
   }
 
-  /** Ends the call on this connection, if any, and the connection with it. */
-  fail(error: Error, byPeer: boolean): void {
+  /**
+   * Ends the call on this connection, if any, and the connection with it. `error` may be a function that
+   * makes it: idle connections closing together (5 s after a mass action) then build no error at all.
+   */
+  fail(error: Error | (() => Error), byPeer: boolean): void {
     const call = this.call;
     const started = this.reader?.started ?? false;
     this.call = null;
@@ -272,7 +275,7 @@ class Http1Connection {
     call.connection = null;
     // A kept connection the scenario closed while idle: the request never reached it; send it once more.
     if (byPeer && this.answered && !started && !call.retried) this.retry(call);
-    else settle(call, error);
+    else settle(call, typeof error === 'function' ? error() : error);
   }
 
   private finish(call: Pending, response: Http1Response): void {
@@ -296,6 +299,10 @@ function settle(pending: Pending, error: Error): void {
   if (pending.settled) return;
   pending.settled = true;
   pending.reject(error);
+}
+
+function closedBeforeAnswer(): Error {
+  return Object.assign(new Error('the connection closed before the answer was complete'), { code: 'ECONNRESET' });
 }
 
 function closedError(): Error {

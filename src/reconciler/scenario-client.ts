@@ -4,6 +4,7 @@
  */
 import { FALLBACK_STATE_ENDPOINT } from '../discovery/scenario';
 import { http1Origin, http1Request, Http1Pool } from './http1-pool';
+import type { Http1Response } from './http1-response';
 import type { ObservedState, TargetState } from './types';
 
 /** Where to reach one scenario. */
@@ -48,11 +49,6 @@ export class Cancellation {
     if (this.cancelled) abort();
     else this.abort = abort;
   }
-}
-
-interface RawResponse {
-  status: number;
-  body: string;
 }
 
 /** How to reach one scenario: its keep-alive connections and its endpoint, parsed once rather than per call. */
@@ -116,7 +112,7 @@ export class HttpScenarioClient implements ScenarioClient {
   }
 
   /** Calls the state route (the fallback route after a 404); a 2xx answer, or the failed call. */
-  private async callStateRoute(address: ScenarioAddress, method: 'GET' | 'POST', body: string | null, cancellation?: Cancellation): Promise<RawResponse | CallResult> {
+  private async callStateRoute(address: ScenarioAddress, method: 'GET' | 'POST', body: string | null, cancellation?: Cancellation): Promise<Http1Response | CallResult> {
     const declared = address.stateEndpoint;
     const first = this.usesFallback.has(address.id) ? FALLBACK_STATE_ENDPOINT : declared;
     try {
@@ -138,7 +134,7 @@ export class HttpScenarioClient implements ScenarioClient {
   }
 
   /** One call; a path node:http would refuse, or an https endpoint, throws here (a failed call). */
-  private request(route: Route, method: 'GET' | 'POST', path: string, body: string | null, cancellation?: Cancellation): Promise<RawResponse> {
+  private request(route: Route, method: 'GET' | 'POST', path: string, body: string | null, cancellation?: Cancellation): Promise<Http1Response> {
     const request = http1Request(route.pool.origin, method, route.basePath + path, body);
     return route.pool.request(request, this.timeoutMs, cancellation);
   }
@@ -150,7 +146,7 @@ const STATE_BODIES: Record<TargetState, string> = {
   inactive: JSON.stringify({ maintenanceState: 'inactive', state: 'inactive' }),
 };
 
-function isAnswer(answer: RawResponse | CallResult): answer is RawResponse {
+function isAnswer(answer: Http1Response | CallResult): answer is Http1Response {
   return 'status' in answer;
 }
 
