@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { setupOpenApi } from './api/openapi';
+import { PrototypedExpressAdapter } from './api/express-adapter';
 import { requestLogging } from './logging/http-logging';
 import { NestPinoLogger } from './logging/http-logging';
 import { bodyParserLimit } from './api/exception.filter';
@@ -32,7 +33,7 @@ export async function createApp(orchestrator: Orchestrator): Promise<NestExpress
   const presets = new PresetService(orchestrator.presets, orchestrator.registry, orchestrator.state, orchestrator.control, orchestrator.activity);
   const applier = new ManifestApplier(orchestrator.state, orchestrator.control, orchestrator.presets, orchestrator.policy);
   applier.register('Schedule', scheduleKindHandler(orchestrator.schedules));
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forOrchestrator(orchestrator, { presets, applier }), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forOrchestrator(orchestrator, { presets, applier }), new PrototypedExpressAdapter(), {
     // Held until the pino logger below takes over, so even start-up messages are JSON lines.
     bufferLogs: true,
     bodyParser: false,

@@ -1,0 +1,60 @@
+/**
+ * Nest's Express adapter with one change: the HTTP server builds each request and response on Express's
+ * own prototypes from the start.
+ *
+ * Express gives every request its prototypes with `Object.setPrototypeOf(req, app.request)` (and the same
+ * for the response). In V8 that per-object prototype change keeps request garbage alive past young
+ * collections: under a 50-connection load a bare Express route promoted ~30 % of what it allocated, and the
+ * full collections that follow have to walk the orchestrator's whole live set (10,000 scenarios). Built on
+ * the right prototype, Express's own `setPrototypeOf` finds nothing to change: nothing is promoted and the
+ * same route answers about twice as fast (bench/FINDINGS.md, session 4).
+ */
+import type { NestApplicationOptions } from '@nestjs/common';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import * as http from 'node:http';
+
+/** The two prototypes an Express app hands to `setPrototypeOf` (`app.request`, `app.response`). */
+interface ExpressPrototypes {
+  request: object;
+  response: object;
+}
+
+/** An ExpressAdapter whose plain-HTTP server creates requests and responses on the app's prototypes. */
+export class PrototypedExpressAdapter extends ExpressAdapter {
+  override initHttpServer(options: NestApplicationOptions): void {
+    const serverOptions = expressServerOptions(this.getInstance<ExpressPrototypes>());
+    // HTTPS and connection tracking stay with Nest's own server set-up; the orchestrator uses neither.
+    if (!serverOptions || options?.httpsOptions || options?.forceCloseConnections) return super.initHttpServer(options);
+    this.httpServer = http.createServer(serverOptions, this.getInstance<http.RequestListener>());
+  }
+}
+
+/**
+ * Server options whose request and response classes construct their objects on `app`'s prototypes, or
+ * null where Node's classes cannot be called as plain functions (they are functions up to Node 24).
+ */
+export function expressServerOptions(app: ExpressPrototypes): http.ServerOptions | null {
+  if (isClass(http.IncomingMessage) || isClass(http.ServerResponse)) return null;
+  return {
+    IncomingMessage: constructingOn(http.IncomingMessage, app.request) as typeof http.IncomingMessage,
+    ServerResponse: constructingOn(http.ServerResponse, app.response) as typeof http.ServerResponse,
+  };
+}
+
+/**
+ * A constructor that runs `base` on a new object whose prototype is `prototype`. A plain call: built with
+ * `Reflect.construct(base, args, newTarget)` instead, the route allocated 36 KB per request and answered
+ * at a quarter of this one's rate (a one-off script, bench/FINDINGS.md).
+ */
+function constructingOn(base: Function, prototype: object): Function {
+  // Both of Node's constructors take at most two arguments: (socket) and (request, options).
+  function Constructed(this: object, first: unknown, second: unknown): void {
+    base.call(this, first, second);
+  }
+  Constructed.prototype = prototype;
+  return Constructed;
+}
+
+function isClass(constructor: Function): boolean {
+  return Function.prototype.toString.call(constructor).startsWith('class');
+}
