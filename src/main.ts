@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import { HeapGrowthGovernor } from './heap-growth';
+import { disablePretenuring } from './pretenuring';
 import { ConfigError, loadConfig, packageRoot, type ConfigOverrides } from './config/config';
 
 // The bundle's callers (launch.ts, the CLI's serve) test errors against the bundle's own class.
@@ -37,8 +38,9 @@ export async function serve(options: ServeOptions = {}): Promise<{ server: Runni
     }
   }
   const config = loadConfig(process.env, overrides);
-  // A process-wide setting, so only a serving process (npm start, `serve`) governs it, not a test that embeds
-  // the app. Started before the server, whose start-up pass is already a mass action.
+  // Process-wide settings, so only a serving process (npm start, `serve`) makes them, not a test that embeds
+  // the app. Made before the server, whose start-up pass is already a mass action.
+  disablePretenuring();
   let queueDepth = () => 0;
   const heapGrowth = new HeapGrowthGovernor(() => queueDepth());
   heapGrowth.start();
