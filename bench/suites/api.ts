@@ -1,7 +1,7 @@
 /**
  * Figure 4: the API under load (50 keep-alive connections, closed loop) against a bare NestJS route
  * returning a constant, each in its own process, loaded by a third process. The load runs in rounds of
- * bare route, /status, /scenarios/{id}; each ratio is taken within its round and the figure is the median
+ * bare route, the bare route on the product's HTTP server (an info row), /status, /scenarios/{id}; each ratio is taken within its round and the figure is the median
  * of the rounds, so the drift of a shared machine hits both sides. Then the paged list, one request at a
  * time, as a dashboard asks for it.
  */
@@ -20,9 +20,12 @@ export async function runApi(ctx: SuiteContext, orchestrator: OrchestratorChild,
   const { options } = ctx;
   const loader = options.loader === 'autocannon' && !hasAutocannon() ? 'builtin' : options.loader;
   if (loader !== options.loader) ctx.notes.push('autocannon is not installed: the builtin load generator was used');
-  ctx.notes.push(`API loads: ${loader}, ${options.connections} connections, ${options.durationMs / 1000} s per route in ${options.apiRounds} rounds (bare, /status, /scenarios/{id}; ratios taken within each round, median reported) after ${options.warmupMs / 1000} s of warm-up, from a separate process`);
+  ctx.notes.push(`API loads: ${loader}, ${options.connections} connections, ${options.durationMs / 1000} s per route in ${options.apiRounds} rounds (bare, bare on the product's HTTP server, /status, /scenarios/{id}; ratios taken within each round, median reported) after ${options.warmupMs / 1000} s of warm-up, from a separate process`);
   if (options.stallWatch) await watchStall(ctx, orchestrator, n);
   const bare = await startBareNest();
+  // The same bare route on the product's HTTP server (src/api/express-adapter.ts), for an info row: how far
+  // the product is from the framework once both get that server.
+  const prototyped = await startBareNest('prototyped');
   const ids = shuffled(fleet.scenarios.map((scenario) => scenario.id)).map((id) => `/api/v1/scenarios/${id}`);
   const rounds: Round[] = [];
   const roundMs = Math.max(100, Math.round(options.durationMs / options.apiRounds));
@@ -32,12 +35,18 @@ export async function runApi(ctx: SuiteContext, orchestrator: OrchestratorChild,
       // Warm-up before the first round only: later rounds meet warm code and warm sockets.
       const warmupMs = index === 0 ? options.warmupMs : 0;
       const run = (origin: string, paths: string[]) => runLoad({ origin, paths, connections: options.connections, durationMs: roundMs, warmupMs, loader });
-      const round = { bare: await run(bare.url, ['/constant']), status: await run(orchestrator.url, ['/api/v1/status']), scenario: await run(orchestrator.url, ids) };
+      const round = {
+        bare: await run(bare.url, ['/constant']),
+        prototyped: await run(prototyped.url, ['/constant']),
+        status: await run(orchestrator.url, ['/api/v1/status']),
+        scenario: await run(orchestrator.url, ids),
+      };
       rounds.push(round);
-      ctx.log(`  round ${index + 1}: bare ${round.bare.rps.toFixed(0)} req/s p99 ${round.bare.latency.p99.toFixed(1)} ms; status ${round.status.rps.toFixed(0)} req/s p99 ${round.status.latency.p99.toFixed(1)} ms; scenario ${round.scenario.rps.toFixed(0)} req/s p99 ${round.scenario.latency.p99.toFixed(1)} ms`);
+      ctx.log(`  round ${index + 1}: bare ${round.bare.rps.toFixed(0)} req/s p99 ${round.bare.latency.p99.toFixed(1)} ms; on the product's server ${round.prototyped.rps.toFixed(0)} req/s; status ${round.status.rps.toFixed(0)} req/s p99 ${round.status.latency.p99.toFixed(1)} ms; scenario ${round.scenario.rps.toFixed(0)} req/s p99 ${round.scenario.latency.p99.toFixed(1)} ms`);
     }
   } finally {
     await bare.stop();
+    await prototyped.stop();
   }
   const atTarget = n === options.targetN;
   // API load promotes request garbage too: what the process holds after it, beside the convergence peak.
@@ -64,6 +73,12 @@ export async function runApi(ctx: SuiteContext, orchestrator: OrchestratorChild,
         { min: 0.9, applies: atTarget },
       ),
     );
+    const againstPrototyped = rounds.map((round) => round[key].rps / round.prototyped.rps);
+    ctx.rows.push({
+      id: `api.${key}.throughputOnSameServer`, figure: `4 ${route} throughput against the bare route on the product's HTTP server`, n, unit: 'req/s',
+      ours: median(runs.map((run) => run.rps)), baseline: median(rounds.map((round) => round.prototyped.rps)), baselineLabel: `bare NestJS route on PrototypedExpressAdapter, median of ${rounds.length} rounds`,
+      ratio: median(againstPrototyped), target: 'none', verdict: 'info', note: spread(againstPrototyped),
+    });
     ctx.rows.push(
       ratioRow(
         { id: `api.${key}.p99`, figure: `4 ${route} p99 latency`, n, unit: 'ms', ours: median(runs.map((run) => run.latency.p99)), baseline: bareP99, ratio: median(latency), baselineLabel: bareLabel, note: spread(latency) },
@@ -126,9 +141,10 @@ async function pageFigure(ctx: SuiteContext, orchestrator: OrchestratorChild, n:
   );
 }
 
-/** One round: the bare route, then the two product routes, each loaded for the same time. */
+/** One round: the bare route (stock, then on the product's server), then the two product routes, each loaded for the same time. */
 interface Round {
   bare: LoadResult;
+  prototyped: LoadResult;
   status: LoadResult;
   scenario: LoadResult;
 }

@@ -14,9 +14,9 @@ import { median, summarize } from '../support/stats';
 import { execFile } from 'node:child_process';
 
 /** Boots the bare NestJS baseline and returns its URL and boot time. */
-export async function startBareNest(): Promise<{ url: string; readyMs: number; stop: () => Promise<void> }> {
+export async function startBareNest(server: 'stock' | 'prototyped' = 'stock'): Promise<{ url: string; readyMs: number; stop: () => Promise<void> }> {
   const started = process.hrtime.bigint();
-  const child = spawnNode(path.join(__dirname, '..', 'baselines', 'bare-nest.js'), [], {});
+  const child = spawnNode(path.join(__dirname, '..', 'baselines', 'bare-nest.js'), [], server === 'prototyped' ? { BARE_NEST_SERVER: 'prototyped' } : {});
   const match = await child.waitFor(/bare-nest: (http:\/\/\S+)/, 60_000);
   return { url: match[1], readyMs: Number(process.hrtime.bigint() - started) / 1e6, stop: () => stopChild(child) };
 }
