@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { HeapGrowthGovernor } from './heap-growth';
-import { disablePretenuring } from './pretenuring';
+import { tuneYoungGeneration } from './young-generation';
 import { ConfigError, loadConfig, packageRoot, type ConfigOverrides } from './config/config';
 
 // The bundle's callers (launch.ts, the CLI's serve) test errors against the bundle's own class.
@@ -40,7 +40,7 @@ export async function serve(options: ServeOptions = {}): Promise<{ server: Runni
   const config = loadConfig(process.env, overrides);
   // Process-wide settings, so only a serving process (npm start, `serve`) makes them, not a test that embeds
   // the app. Made before the server, whose start-up pass is already a mass action.
-  disablePretenuring();
+  tuneYoungGeneration();
   let queueDepth = () => 0;
   const heapGrowth = new HeapGrowthGovernor(() => queueDepth());
   heapGrowth.start();
