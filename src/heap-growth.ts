@@ -6,8 +6,8 @@
  * to the live set, so the bound follows the work:
  * - while a mass action's calls are queued, 1.2: their garbage is what piles up;
  * - otherwise 1.5: under API load, 1.2 cost a fifth more CPU per request, 1.5 about 6 %. (That was when
- *   API requests still promoted their garbage; since src/young-generation.ts they promote none, and the
- *   bound is not reached under API load.)
+ *   API requests still promoted their garbage; since src/api/express-adapter.ts and
+ *   src/young-generation.ts they promote none, and the bound is not reached under API load.)
  */
 import * as v8 from 'node:v8';
 

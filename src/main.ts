@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { HeapGrowthGovernor } from './heap-growth';
-import { tuneYoungGeneration } from './young-generation';
+import { nodeArguments, tuneYoungGeneration } from './young-generation';
 import { ConfigError, loadConfig, packageRoot, type ConfigOverrides } from './config/config';
 
 // The bundle's callers (launch.ts, the CLI's serve) test errors against the bundle's own class.
@@ -40,7 +40,7 @@ export async function serve(options: ServeOptions = {}): Promise<{ server: Runni
   const config = loadConfig(process.env, overrides);
   // Process-wide settings, so only a serving process (npm start, `serve`) makes them, not a test that embeds
   // the app. Made before the server, whose start-up pass is already a mass action.
-  tuneYoungGeneration();
+  const v8Flags = tuneYoungGeneration(nodeArguments(process.execArgv, process.env.NODE_OPTIONS));
   let queueDepth = () => 0;
   const heapGrowth = new HeapGrowthGovernor(() => queueDepth());
   heapGrowth.start();
@@ -51,6 +51,7 @@ export async function serve(options: ServeOptions = {}): Promise<{ server: Runni
   print(`dashboard:                     ${server.url}/`);
   print(`scenarios directory:           ${config.scenariosDir}`);
   print(`scenarios found:               ${found} (all driven inactive)`);
+  if (v8Flags.length > 0) print(`V8 flags set:                  ${v8Flags.join(' ')} (src/young-generation.ts)`);
   const stop = async () => {
     heapGrowth.stop();
     await server.close();

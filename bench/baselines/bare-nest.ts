@@ -8,7 +8,6 @@ import 'reflect-metadata';
 import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { PrototypedExpressAdapter } from '../../src/api/express-adapter';
 
 /** One route, one constant. */
 @Controller()
@@ -26,8 +25,9 @@ export class BareModule {}
 async function main(): Promise<void> {
   const options = { logger: ['error', 'warn'] as ('error' | 'warn')[] };
   // BARE_NEST_SERVER=prototyped: the same route on the product's HTTP server (src/api/express-adapter.ts).
+  // Loaded only then, so the stock baseline (also the start-up figure's) loads nothing of the product.
   const app = process.env.BARE_NEST_SERVER === 'prototyped'
-    ? await NestFactory.create<NestExpressApplication>(BareModule, new PrototypedExpressAdapter(), options)
+    ? await NestFactory.create<NestExpressApplication>(BareModule, new (await import('../../src/api/express-adapter')).PrototypedExpressAdapter(), options)
     : await NestFactory.create<NestExpressApplication>(BareModule, options);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };

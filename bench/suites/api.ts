@@ -1,9 +1,9 @@
 /**
  * Figure 4: the API under load (50 keep-alive connections, closed loop) against a bare NestJS route
  * returning a constant, each in its own process, loaded by a third process. The load runs in rounds of
- * bare route, the bare route on the product's HTTP server (an info row), /status, /scenarios/{id}; each ratio is taken within its round and the figure is the median
- * of the rounds, so the drift of a shared machine hits both sides. Then the paged list, one request at a
- * time, as a dashboard asks for it.
+ * bare route, the bare route on the product's HTTP server (an info row), /status, /scenarios/{id}; each
+ * ratio is taken within its round and the figure is the median of the rounds, so the drift of a shared
+ * machine hits both sides. Then the paged list, one request at a time, as a dashboard asks for it.
  */
 import { boundRow, ratioRow, type SuiteContext } from '../support/context';
 import type { BenchFleet } from '../support/fleet';
@@ -22,14 +22,17 @@ export async function runApi(ctx: SuiteContext, orchestrator: OrchestratorChild,
   if (loader !== options.loader) ctx.notes.push('autocannon is not installed: the builtin load generator was used');
   ctx.notes.push(`API loads: ${loader}, ${options.connections} connections, ${options.durationMs / 1000} s per route in ${options.apiRounds} rounds (bare, bare on the product's HTTP server, /status, /scenarios/{id}; ratios taken within each round, median reported) after ${options.warmupMs / 1000} s of warm-up, from a separate process`);
   if (options.stallWatch) await watchStall(ctx, orchestrator, n);
-  const bare = await startBareNest();
-  // The same bare route on the product's HTTP server (src/api/express-adapter.ts), for an info row: how far
-  // the product is from the framework once both get that server.
-  const prototyped = await startBareNest('prototyped');
   const ids = shuffled(fleet.scenarios.map((scenario) => scenario.id)).map((id) => `/api/v1/scenarios/${id}`);
   const rounds: Round[] = [];
   const roundMs = Math.max(100, Math.round(options.durationMs / options.apiRounds));
+  const servers: { stop(): Promise<void> }[] = [];
   try {
+    const bare = await startBareNest();
+    servers.push(bare);
+    // The same bare route on the product's HTTP server (src/api/express-adapter.ts), for an info row: how far
+    // the product is from the framework once both get that server.
+    const prototyped = await startBareNest('prototyped');
+    servers.push(prototyped);
     ctx.log(`api N=${n}: ${options.apiRounds} rounds of ${roundMs / 1000} s per route, ${options.connections} connections, ${loader} loader`);
     for (let index = 0; index < options.apiRounds; index++) {
       // Warm-up before the first round only: later rounds meet warm code and warm sockets.
@@ -45,11 +48,11 @@ export async function runApi(ctx: SuiteContext, orchestrator: OrchestratorChild,
       ctx.log(`  round ${index + 1}: bare ${round.bare.rps.toFixed(0)} req/s p99 ${round.bare.latency.p99.toFixed(1)} ms; on the product's server ${round.prototyped.rps.toFixed(0)} req/s; status ${round.status.rps.toFixed(0)} req/s p99 ${round.status.latency.p99.toFixed(1)} ms; scenario ${round.scenario.rps.toFixed(0)} req/s p99 ${round.scenario.latency.p99.toFixed(1)} ms`);
     }
   } finally {
-    await bare.stop();
-    await prototyped.stop();
+    await Promise.allSettled(servers.map((server) => server.stop()));
   }
   const atTarget = n === options.targetN;
-  // API load promotes request garbage too: what the process holds after it, beside the convergence peak.
+  // What the process holds after the API loads, beside the convergence peak (API requests promoted their
+  // garbage before session 4: bench/FINDINGS.md).
   const memory = orchestrator.memory();
   if (memory) {
     ctx.rows.push({

@@ -13,7 +13,7 @@ import { spawnNode, stopChild } from '../support/proc';
 import { median, summarize } from '../support/stats';
 import { execFile } from 'node:child_process';
 
-/** Boots the bare NestJS baseline and returns its URL and boot time. */
+/** Boots the bare NestJS baseline (stock, or on the product's HTTP server) and returns its URL and boot time. */
 export async function startBareNest(server: 'stock' | 'prototyped' = 'stock'): Promise<{ url: string; readyMs: number; stop: () => Promise<void> }> {
   const started = process.hrtime.bigint();
   const child = spawnNode(path.join(__dirname, '..', 'baselines', 'bare-nest.js'), [], server === 'prototyped' ? { BARE_NEST_SERVER: 'prototyped' } : {});

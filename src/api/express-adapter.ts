@@ -9,7 +9,7 @@
  * the right prototype, Express's own `setPrototypeOf` finds nothing to change: nothing is promoted and the
  * same route answers about twice as fast (bench/FINDINGS.md, session 4).
  */
-import type { NestApplicationOptions } from '@nestjs/common';
+import { Logger, type NestApplicationOptions } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import * as http from 'node:http';
 
@@ -23,6 +23,7 @@ interface ExpressPrototypes {
 export class PrototypedExpressAdapter extends ExpressAdapter {
   override initHttpServer(options: NestApplicationOptions): void {
     const serverOptions = expressServerOptions(this.getInstance<ExpressPrototypes>());
+    if (!serverOptions) new Logger(PrototypedExpressAdapter.name).warn("Node's HTTP classes cannot be called as functions here: Express swaps request prototypes per request again (about half the API throughput)");
     // HTTPS and connection tracking stay with Nest's own server set-up; the orchestrator uses neither.
     if (!serverOptions || options?.httpsOptions || options?.forceCloseConnections) return super.initHttpServer(options);
     this.httpServer = http.createServer(serverOptions, this.getInstance<http.RequestListener>());
@@ -31,7 +32,7 @@ export class PrototypedExpressAdapter extends ExpressAdapter {
 
 /**
  * Server options whose request and response classes construct their objects on `app`'s prototypes, or
- * null where Node's classes cannot be called as plain functions (they are functions up to Node 24).
+ * null where Node's classes cannot be called as plain functions (they are functions in Node 20-24).
  */
 export function expressServerOptions(app: ExpressPrototypes): http.ServerOptions | null {
   if (isClass(http.IncomingMessage) || isClass(http.ServerResponse)) return null;
@@ -44,7 +45,7 @@ export function expressServerOptions(app: ExpressPrototypes): http.ServerOptions
 /**
  * A constructor that runs `base` on a new object whose prototype is `prototype`. A plain call: built with
  * `Reflect.construct(base, args, newTarget)` instead, the route allocated 36 KB per request and answered
- * at a quarter of this one's rate (a one-off script, bench/FINDINGS.md).
+ * at a fifth to a quarter of this one's rate (a one-off script, bench/FINDINGS.md).
  */
 function constructingOn(base: Function, prototype: object): Function {
   // Both of Node's constructors take at most two arguments: (socket) and (request, options).
