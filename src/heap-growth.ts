@@ -22,9 +22,9 @@ export const MASS_ACTION_LEAVE_CALLS = 100;
 /** How often the queue is looked at. */
 const CHECK_INTERVAL_MS = 200;
 
-/** Whether node was started with its own --heap-growing-percent (which then wins). */
-export function isHeapGrowthGiven(execArgv: readonly string[]): boolean {
-  return execArgv.some((arg) => /^--heap[-_]growing[-_]percent(=|$)/.test(arg));
+/** Whether node was started with its own --heap-growing-percent (which then wins); `nodeArgs` as young-generation.ts's nodeArguments. */
+export function isHeapGrowthGiven(nodeArgs: readonly string[]): boolean {
+  return nodeArgs.some((arg) => /^--heap[-_]growing[-_]percent(=|$)/.test(arg));
 }
 
 /** The bound for a queue of `calls`, given the bound now (the band between enter and leave keeps it). */
@@ -49,8 +49,8 @@ export class HeapGrowthGovernor {
   ) {}
 
   /** Sets the bound now and follows the queue; does nothing when node was given its own bound. */
-  start(execArgv: readonly string[] = process.execArgv): void {
-    if (isHeapGrowthGiven(execArgv) || this.timer) return;
+  start(nodeArgs: readonly string[] = process.execArgv): void {
+    if (isHeapGrowthGiven(nodeArgs) || this.timer) return;
     this.check();
     this.timer = setInterval(() => this.check(), CHECK_INTERVAL_MS);
     this.timer.unref();

@@ -40,10 +40,11 @@ export async function serve(options: ServeOptions = {}): Promise<{ server: Runni
   const config = loadConfig(process.env, overrides);
   // Process-wide settings, so only a serving process (npm start, `serve`) makes them, not a test that embeds
   // the app. Made before the server, whose start-up pass is already a mass action.
-  const v8Flags = tuneYoungGeneration(nodeArguments(process.execArgv, process.env.NODE_OPTIONS));
+  const nodeArgs = nodeArguments(process.execArgv, process.env.NODE_OPTIONS);
+  const v8Flags = tuneYoungGeneration(nodeArgs);
   let queueDepth = () => 0;
   const heapGrowth = new HeapGrowthGovernor(() => queueDepth());
-  heapGrowth.start();
+  heapGrowth.start(nodeArgs);
   const server = await startServer(config);
   queueDepth = () => server.orchestrator.queueDepth();
   const found = server.orchestrator.registry.list().length;

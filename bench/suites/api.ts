@@ -8,7 +8,7 @@
 import { boundRow, ratioRow, type SuiteContext } from '../support/context';
 import type { BenchFleet } from '../support/fleet';
 import { request, requestOk } from '../support/http';
-import { hasAutocannon, runLoad, type LoadResult } from '../support/load';
+import { hasAutocannon, runLoad, type LoadResult, type LoadSpec } from '../support/load';
 import type { OrchestratorChild } from '../support/orchestrator';
 import { sleep } from '../support/proc';
 import { median, summarize } from '../support/stats';
@@ -23,6 +23,17 @@ export async function runApi(ctx: SuiteContext, orchestrator: OrchestratorChild,
   ctx.notes.push(`API loads: ${loader}, ${options.connections} connections, ${options.durationMs / 1000} s per route in ${options.apiRounds} rounds (bare, bare on the product's HTTP server, /status, /scenarios/{id}; ratios taken within each round, median reported) after ${options.warmupMs / 1000} s of warm-up, from a separate process`);
   if (options.stallWatch) await watchStall(ctx, orchestrator, n);
   const ids = shuffled(fleet.scenarios.map((scenario) => scenario.id)).map((id) => `/api/v1/scenarios/${id}`);
+  const rounds = await loadRounds(ctx, orchestrator, ids, loader);
+  memoryRow(ctx, orchestrator, n);
+  const bareP99 = median(rounds.map((round) => round.bare.latency.p99));
+  routeRows(ctx, rounds, n, 'status', 'GET /api/v1/status', bareP99);
+  routeRows(ctx, rounds, n, 'scenario', 'GET /api/v1/scenarios/{id}', bareP99);
+  await pageFigure(ctx, orchestrator, n, bareP99);
+}
+
+/** The rounds of loads: the bare route (stock, then on the product's server), /status, /scenarios/{id}. */
+async function loadRounds(ctx: SuiteContext, orchestrator: OrchestratorChild, ids: string[], loader: LoadSpec['loader']): Promise<Round[]> {
+  const { options } = ctx;
   const rounds: Round[] = [];
   const roundMs = Math.max(100, Math.round(options.durationMs / options.apiRounds));
   const servers: { stop(): Promise<void> }[] = [];
@@ -33,7 +44,7 @@ export async function runApi(ctx: SuiteContext, orchestrator: OrchestratorChild,
     // the product is from the framework once both get that server.
     const prototyped = await startBareNest('prototyped');
     servers.push(prototyped);
-    ctx.log(`api N=${n}: ${options.apiRounds} rounds of ${roundMs / 1000} s per route, ${options.connections} connections, ${loader} loader`);
+    ctx.log(`api N=${ids.length}: ${options.apiRounds} rounds of ${roundMs / 1000} s per route, ${options.connections} connections, ${loader} loader`);
     for (let index = 0; index < options.apiRounds; index++) {
       // Warm-up before the first round only: later rounds meet warm code and warm sockets.
       const warmupMs = index === 0 ? options.warmupMs : 0;
@@ -50,46 +61,52 @@ export async function runApi(ctx: SuiteContext, orchestrator: OrchestratorChild,
   } finally {
     await Promise.allSettled(servers.map((server) => server.stop()));
   }
-  const atTarget = n === options.targetN;
-  // What the process holds after the API loads, beside the convergence peak (API requests promoted their
-  // garbage before session 4: bench/FINDINGS.md).
+  return rounds;
+}
+
+/**
+ * What the process holds after the API loads, beside the convergence peak (API requests promoted their
+ * garbage before session 4: bench/FINDINGS.md).
+ */
+function memoryRow(ctx: SuiteContext, orchestrator: OrchestratorChild, n: number): void {
   const memory = orchestrator.memory();
-  if (memory) {
-    ctx.rows.push({
-      id: 'memory.rssAfterApi', figure: '7 RSS after the API loads (current, and peak of the process so far)', n, unit: 'MB', ours: memory.currentMb, baseline: null,
-      baselineLabel: null, ratio: null, target: 'none', verdict: 'info', note: `peak of the process (convergence and API): ${Math.round(memory.peakMb)} MB`, details: memory,
-    });
-  }
+  if (!memory) return;
+  ctx.rows.push({
+    id: 'memory.rssAfterApi', figure: '7 RSS after the API loads (current, and peak of the process so far)', n, unit: 'MB', ours: memory.currentMb, baseline: null,
+    baselineLabel: null, ratio: null, target: 'none', verdict: 'info', note: `peak of the process (convergence and API): ${Math.round(memory.peakMb)} MB`, details: memory,
+  });
+}
+
+/** One product route's rows: throughput and p99 against the stock bare route, throughput against the same server. */
+function routeRows(ctx: SuiteContext, rounds: Round[], n: number, key: 'status' | 'scenario', route: string, bareP99: number): void {
+  const atTarget = n === ctx.options.targetN;
   const bareLabel = `bare NestJS route, median of ${rounds.length} rounds`;
-  const bareP99 = median(rounds.map((round) => round.bare.latency.p99));
-  for (const [key, route] of [['status', 'GET /api/v1/status'], ['scenario', 'GET /api/v1/scenarios/{id}']] as const) {
-    const runs = rounds.map((round) => round[key]);
-    const non2xx = sum(runs.map((run) => run.non2xx));
-    const errors = sum(runs.map((run) => run.errors));
-    const failures = non2xx + errors ? `${non2xx} non-2xx, ${errors} errors` : null;
-    const details = { rounds: rounds.map((round) => ({ bare: round.bare, product: round[key] })) };
-    const throughput = rounds.map((round) => round[key].rps / round.bare.rps);
-    const latency = rounds.map((round) => round[key].latency.p99 / round.bare.latency.p99);
-    ctx.rows.push(
-      ratioRow(
-        { id: `api.${key}.throughput`, figure: `4 ${route} throughput`, n, unit: 'req/s', ours: median(runs.map((run) => run.rps)), baseline: median(rounds.map((round) => round.bare.rps)), ratio: median(throughput), baselineLabel: bareLabel, note: [failures, spread(throughput)].filter(Boolean).join('; '), details },
-        { min: 0.9, applies: atTarget },
-      ),
-    );
-    const againstPrototyped = rounds.map((round) => round[key].rps / round.prototyped.rps);
-    ctx.rows.push({
-      id: `api.${key}.throughputOnSameServer`, figure: `4 ${route} throughput against the bare route on the product's HTTP server`, n, unit: 'req/s',
-      ours: median(runs.map((run) => run.rps)), baseline: median(rounds.map((round) => round.prototyped.rps)), baselineLabel: `bare NestJS route on PrototypedExpressAdapter, median of ${rounds.length} rounds`,
-      ratio: median(againstPrototyped), target: 'none', verdict: 'info', note: spread(againstPrototyped),
-    });
-    ctx.rows.push(
-      ratioRow(
-        { id: `api.${key}.p99`, figure: `4 ${route} p99 latency`, n, unit: 'ms', ours: median(runs.map((run) => run.latency.p99)), baseline: bareP99, ratio: median(latency), baselineLabel: bareLabel, note: spread(latency) },
-        { max: 2, applies: atTarget },
-      ),
-    );
-  }
-  await pageFigure(ctx, orchestrator, n, bareP99);
+  const runs = rounds.map((round) => round[key]);
+  const ours = median(runs.map((run) => run.rps));
+  const non2xx = sum(runs.map((run) => run.non2xx));
+  const errors = sum(runs.map((run) => run.errors));
+  const failures = non2xx + errors ? `${non2xx} non-2xx, ${errors} errors` : null;
+  const details = { rounds: rounds.map((round) => ({ bare: round.bare, product: round[key] })) };
+  const throughput = rounds.map((round) => round[key].rps / round.bare.rps);
+  const latency = rounds.map((round) => round[key].latency.p99 / round.bare.latency.p99);
+  const againstPrototyped = rounds.map((round) => round[key].rps / round.prototyped.rps);
+  ctx.rows.push(
+    ratioRow(
+      { id: `api.${key}.throughput`, figure: `4 ${route} throughput`, n, unit: 'req/s', ours, baseline: median(rounds.map((round) => round.bare.rps)), ratio: median(throughput), baselineLabel: bareLabel, note: [failures, spread(throughput)].filter(Boolean).join('; '), details },
+      { min: 0.9, applies: atTarget },
+    ),
+  );
+  ctx.rows.push({
+    id: `api.${key}.throughputOnSameServer`, figure: `4 ${route} throughput against the bare route on the product's HTTP server`, n, unit: 'req/s',
+    ours, baseline: median(rounds.map((round) => round.prototyped.rps)), baselineLabel: `bare NestJS route on PrototypedExpressAdapter, median of ${rounds.length} rounds`,
+    ratio: median(againstPrototyped), target: 'none', verdict: 'info', note: spread(againstPrototyped),
+  });
+  ctx.rows.push(
+    ratioRow(
+      { id: `api.${key}.p99`, figure: `4 ${route} p99 latency`, n, unit: 'ms', ours: median(runs.map((run) => run.latency.p99)), baseline: bareP99, ratio: median(latency), baselineLabel: bareLabel, note: spread(latency) },
+      { max: 2, applies: atTarget },
+    ),
+  );
 }
 
 /** How long after a mass action the orchestrator's idle keep-alive connections close (Http1Pool's idleTimeoutMs). */
