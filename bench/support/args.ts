@@ -105,7 +105,7 @@ const USAGE = `Usage: npm run bench -- [--quick | --smoke] [flags]
   --duration S         API load seconds per route       --connections N     API load connections
   --loader autocannon|builtin  (default autocannon; builtin under --smoke)  --window-samples N  openings
   --out DIR            where RESULTS.md and results.json go (default bench/)
-  --fixtures DIR       the 138 real scenarios (default ../shared/fixtures/vrooli-scenarios-head)
+  --fixtures DIR       the 138 real scenarios (default test/fixtures/vrooli/vrooli-scenarios-head)
   --profile DIR        run orchestrator children with --cpu-prof into DIR
   --heap-profile DIR   sample the allocations of convergence's orchestrators into DIR (heapprofile.js reads them)
   --memory-trace DIR  record RSS and heap spaces of convergence's orchestrators over time into DIR (memory-trace.js reads them)
@@ -160,10 +160,9 @@ export function usage(): string {
   return USAGE;
 }
 
-/** CI checks the repo out next to `shared/`; this machine keeps it at /work/shared. */
+/** The real Vrooli corpus the repository carries (test/fixtures/vrooli/README.md says where it comes from). */
 function defaultFixtures(root: string): string {
-  const sibling = path.join(root, '..', 'shared', 'fixtures', 'vrooli-scenarios-head');
-  return existsSync(sibling) ? sibling : '/work/shared/fixtures/vrooli-scenarios-head';
+  return path.join(root, 'test', 'fixtures', 'vrooli', 'vrooli-scenarios-head');
 }
 
 function list(raw: string): string[] {

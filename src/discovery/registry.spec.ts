@@ -6,7 +6,7 @@ import type { PortResolverRunner } from './endpoint';
 import type { RegistrationInput } from './registration';
 import { ScenarioRegistry, type RegistryChange } from './registry';
 
-const HEAD = path.resolve(__dirname, '../../../shared/fixtures/vrooli-scenarios-head');
+const HEAD = path.resolve(__dirname, '../../test/fixtures/vrooli/vrooli-scenarios-head');
 const COPIED = ['app-monitor', 'calendar', 'data-backup-manager', 'maintenance-orchestrator'];
 const NO_CHANGE: RegistryChange = { added: [], updated: [], gone: [] };
 

@@ -5,7 +5,7 @@ import { DiscoveryError } from './discovery.error';
 import type { PortResolverRunner } from './endpoint';
 import { scanScenariosDir } from './scanner';
 
-const HEAD = path.resolve(__dirname, '../../../shared/fixtures/vrooli-scenarios-head');
+const HEAD = path.resolve(__dirname, '../../test/fixtures/vrooli/vrooli-scenarios-head');
 const TAGGED_AT_HEAD = ['app-monitor', 'code-smell', 'data-backup-manager', 'document-manager', 'ecosystem-manager'];
 
 function tempDir(): string {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseServiceFile, type ParsedServiceFile, type ParseResult } from './service-file';
 
-const CORPUS = path.resolve(__dirname, '../../../shared/fixtures/vrooli-service-json');
+const CORPUS = path.resolve(__dirname, '../../test/fixtures/vrooli/vrooli-service-json');
 
 function parsed(result: ParseResult): ParsedServiceFile {
   if (!result.ok) throw new Error(`expected a parsed file, got: ${result.reason}`);
