@@ -83,10 +83,10 @@ describe('reconciler against a real fleet', () => {
 
   it('waits under resource pressure with the figures, and goes when it clears', async () => {
     system = await startTestSystem({ specs: demoSpecs(1) });
-    system.host.value = { cpuLoadPercent: 97, memoryPercent: 20 };
+    system.host.value = { cpuLoadPercent: 97, cpuSignal: 'psi-some-avg10', memoryPercent: 20 };
     const reply = await post(system, '/scenarios/demo-0001/activate');
     expect(reply.status).toBe(409);
-    expect(reply.body).toMatchObject({ reason: 'ResourcePressure', message: expect.stringContaining('CPU load 97%') });
+    expect(reply.body).toMatchObject({ reason: 'ResourcePressure', message: expect.stringContaining('CPU pressure (PSI some avg10) 97%') });
     system.host.value = { cpuLoadPercent: 10, memoryPercent: 20 };
     await system.server.orchestrator.reconciler.resync();
     await eventually(() => system!.fleet.stateOf('demo-0001') === 'active', 'activation once the pressure is gone');

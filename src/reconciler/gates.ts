@@ -12,11 +12,33 @@ export interface GateBlock {
   message: string;
 }
 
-/** Host figures the resource gate compares with the policy. */
+/** Where a CPU figure comes from: Linux pressure-stall `some avg10`, or the 1-minute load average per core. */
+export type CpuSignal = 'psi-some-avg10' | 'loadavg-per-core';
+
+/** Where a memory figure comes from: pressure-stall `some avg10`, MemTotal - MemAvailable, or the OS's free memory. */
+export type MemorySignal = 'psi-some-avg10' | 'meminfo-available' | 'os-free-memory';
+
+/**
+ * Host figures the resource gate compares with the policy, each with the signal it was read from. A figure
+ * without its signal (a bare test value) is named in plain words.
+ */
 export interface HostLoad {
   cpuLoadPercent: number;
   memoryPercent: number;
+  cpuSignal?: CpuSignal;
+  memorySignal?: MemorySignal;
 }
+
+/** What each figure is called in the gate's message, so a user knows which number tripped it. */
+const CPU_FIGURE: Record<CpuSignal, string> = {
+  'psi-some-avg10': 'CPU pressure (PSI some avg10)',
+  'loadavg-per-core': 'CPU load (1-minute load average per core)',
+};
+const MEMORY_FIGURE: Record<MemorySignal, string> = {
+  'psi-some-avg10': 'memory pressure (PSI some avg10)',
+  'meminfo-available': 'memory in use (MemTotal - MemAvailable)',
+  'os-free-memory': 'memory in use (total - free)',
+};
 
 /** An open deny window. */
 export interface OpenDenyWindow {
@@ -68,14 +90,22 @@ export function concurrencyGate(isHeavy: boolean, policy: Policy, occupancy: Occ
   return null;
 }
 
-/** Gate 5: host CPU load or memory above the policy's thresholds blocks new activations. */
+/** Gate 5: host CPU or memory above the policy's thresholds blocks new activations; the message names the signal. */
 export function resourceGate(host: HostLoad | null, policy: Policy): GateBlock | null {
   if (!host) return null;
   const limits = policy.resourceLimits;
   const over: string[] = [];
-  if (host.cpuLoadPercent > limits.cpuLoadPercent) over.push(`CPU load ${Math.round(host.cpuLoadPercent)}% above ${limits.cpuLoadPercent}%`);
-  if (host.memoryPercent > limits.memoryPercent) over.push(`memory ${Math.round(host.memoryPercent)}% above ${limits.memoryPercent}%`);
+  if (host.cpuLoadPercent > limits.cpuLoadPercent) {
+    over.push(aboveLimit(host.cpuSignal ? CPU_FIGURE[host.cpuSignal] : 'CPU load', host.cpuLoadPercent, limits.cpuLoadPercent));
+  }
+  if (host.memoryPercent > limits.memoryPercent) {
+    over.push(aboveLimit(host.memorySignal ? MEMORY_FIGURE[host.memorySignal] : 'memory', host.memoryPercent, limits.memoryPercent));
+  }
   return over.length ? { reason: 'ResourcePressure', message: over.join('; ') } : null;
+}
+
+function aboveLimit(figure: string, value: number, limit: number): string {
+  return `${figure} ${Math.round(value * 10) / 10}% is above the policy's ${limit}%`;
 }
 
 /** Gate 6: a minimum time between two activations of the same scenario. */

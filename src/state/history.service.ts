@@ -1,4 +1,5 @@
 /** Samples host load and fleet counts every few seconds for the dashboard's graphs (the last hour, in memory). */
+import type { CpuSignal, MemorySignal } from '../reconciler/gates';
 import type { HostLoadProbe } from '../reconciler/host-load';
 import type { ControlService } from './control.service';
 
@@ -8,6 +9,9 @@ export interface HistorySample {
   at: string;
   cpuLoadPercent: number;
   memoryPercent: number;
+  /** Which reading the two figures are (see HostLoad). */
+  cpuSignal?: CpuSignal;
+  memorySignal?: MemorySignal;
   active: number;
   desiredActive: number;
   blocked: number;
@@ -51,6 +55,8 @@ export class HistoryService {
       at: new Date(this.clock()).toISOString(),
       cpuLoadPercent: Math.round(load.cpuLoadPercent * 10) / 10,
       memoryPercent: Math.round(load.memoryPercent * 10) / 10,
+      cpuSignal: load.cpuSignal,
+      memorySignal: load.memorySignal,
       active: status.activeScenarios,
       desiredActive,
       blocked: status.blockedScenarios,
