@@ -200,6 +200,42 @@ describe('plan', () => {
   });
 });
 
+describe('plan: rules each with its own test', () => {
+  const activationsOf = (planInput: PlanInput) => plan(planInput).actions.filter((action) => action.action === 'activate').map((action) => action.scenario);
+
+  it('maxHeavy counts heavy scenarios only: light ones pass it, and a light one running takes no heavy slot', () => {
+    const policy = { ...DEFAULT_POLICY, maxHeavy: 1 };
+    // One heavy runs: the heavy slot is full, yet light ones are admitted.
+    const full = input({
+      scenarios: [scenario('heavy-1', { weight: 'heavy' }), scenario('heavy-2', { weight: 'heavy' }), scenario('light-1'), scenario('light-2')],
+      desired: new Map([['heavy-1', want], ['heavy-2', want], ['light-1', want], ['light-2', want]]),
+      observed: new Map([['heavy-1', observed('active')], ['heavy-2', observed('inactive')], ['light-1', observed('inactive')], ['light-2', observed('inactive')]]),
+      policy,
+    });
+    expect(activationsOf(full)).toEqual(['light-1', 'light-2']);
+    expect(plan(full).verdicts.get('heavy-2')).toMatchObject({ reason: 'ConcurrencyLimit', message: expect.stringContaining('maxHeavy 1') });
+    // Light ones run (and are admitted earlier in the pass): the one heavy slot is still free.
+    const lightRunning = input({
+      scenarios: [scenario('a-light'), scenario('b-light'), scenario('heavy-1', { weight: 'heavy' })],
+      desired: new Map([['a-light', want], ['b-light', want], ['heavy-1', want]]),
+      observed: new Map([['a-light', observed('active')], ['b-light', observed('inactive')], ['heavy-1', observed('inactive')]]),
+      policy,
+    });
+    expect(activationsOf(lightRunning)).toEqual(['b-light', 'heavy-1']);
+  });
+
+  it('a deny window blocks only the scenarios its preset selects', () => {
+    const planInput = input({
+      scenarios: [scenario('backup'), scenario('scanner')],
+      desired: new Map([['backup', want], ['scanner', want]]),
+      observed: new Map([['backup', observed('inactive')], ['scanner', observed('inactive')]]),
+      denyWindows: [{ schedule: 'freeze', closesAt: NOW + 3_600_000, appliesTo: new Set(['backup']) }],
+    });
+    expect(activationsOf(planInput)).toEqual(['scanner']);
+    expect(plan(planInput).verdicts.get('backup')).toMatchObject({ reason: 'WindowClosed', message: expect.stringContaining('freeze') });
+  });
+});
+
 describe('plan properties', () => {
   const ids = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
   const arbObserved = fc.record({

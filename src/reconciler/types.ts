@@ -9,7 +9,11 @@ export type TargetState = 'active' | 'inactive';
 /** A call the executor makes. */
 export type ActionKind = 'activate' | 'deactivate';
 
-/** The gates of SPEC 4, in the order they are checked. */
+/**
+ * The gates of SPEC 4 in SPEC order. The planner checks all but the last on every pass, first blocker wins.
+ * `AwaitingConfirmation` is checked when a change is asked for (the API answers 428), never by the planner;
+ * it is listed so that metrics and reasons name every gate.
+ */
 export const GATES = [
   'EmergencyStop',
   'WindowClosed',

@@ -16,9 +16,13 @@ async function main(dataDir: string): Promise<void> {
       { category: 'system', message: `seq ${seq}`, actor: 'crash-test', data: { seq } },
       new Date().toISOString(),
     );
-    // stdout on a pipe is synchronous on Linux, so the parent sees the line only after the append returned.
-    process.stdout.write(`appended ${entry.id} ${seq}\n`);
-    // Yield to the event loop so the stdin 'end' below can stop an orphan.
+    // The next append starts only once this line is in the kernel's pipe: a write to a pipe whose reader
+    // lags (a loaded parent) is queued in this process, and a kill would lose the queued lines while their
+    // rows stand in the file. Waiting for the write's callback keeps "written but not reported" to the one
+    // append in progress, however slowly the parent reads.
+    await new Promise<void>((resolve, reject) => process.stdout.write(`appended ${entry.id} ${seq}\n`, (error) => (error ? reject(error) : resolve())));
+    // A write that completed at once calls back on the next tick, before any I/O: yield to the event loop
+    // too, so the stdin 'end' below can stop an orphan.
     await new Promise((resolve) => setImmediate(resolve));
   }
   await store.close();
