@@ -3,7 +3,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, errorMessage } from '../api/client';
 import type { Scenario } from '../api/types';
 import { useDashboard } from '../live/dashboard';
+import { mark, useResource } from '../live/resource';
 import { formatDuration } from '../lib/format';
+import { problemHolds, type CardProblem } from '../lib/problem';
 import { statusOf } from '../lib/status';
 import { useNow } from '../lib/ticker';
 import { StatusBadge } from './StatusBadge';
@@ -20,28 +22,43 @@ function observedText(scenario: Scenario): string {
   return scenario.observedState;
 }
 
+/** What a failed toggle tells the user, and what it is about (so the card knows when it stops being true). */
+function problemOf(error: unknown): CardProblem {
+  const raisedAt = mark();
+  if (error instanceof ApiError && error.status === 409) {
+    const text = `Refused: ${error.message}`;
+    if (error.reason === 'EmergencyStop') return { kind: 'stopped', text, raisedAt };
+    if (error.reason) return { kind: 'gate', gate: error.reason, text, raisedAt };
+  }
+  return { kind: 'failed', text: errorMessage(error), raisedAt };
+}
+
 /** The card. The switch shows and sets the declared state; the badge shows what the scenario reports. */
 export function ScenarioCard({ scenario }: { scenario: Scenario }) {
   const dashboard = useDashboard();
   const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
+  const [problem, setProblem] = useState<CardProblem | null>(null);
+  const scenarios = useResource(dashboard.scenarios);
+  const status = useResource(dashboard.status);
   const kind = busy ? 'transitioning' : statusOf(scenario);
   const wantsActive = scenario.desiredState === 'active';
-  // A refusal or failure stays until the scenario converges; by then it no longer describes anything.
+  // A refusal or failure goes once the server's state, from whatever client or timer, no longer matches it.
+  const facts = { scenario, scenarioRequestedAt: scenarios.requestedAt, emergencyStop: status.data?.emergencyStop != null, statusRequestedAt: status.requestedAt };
+  const holds = problem === null || problemHolds(problem, facts);
   useEffect(() => {
-    if (scenario.reason === null) setProblem(null);
-  }, [scenario.reason]);
+    if (!holds) setProblem(null);
+  }, [holds]);
 
   const toggle = async () => {
     setBusy(true);
     setProblem(null);
+    const target = wantsActive ? 'inactive' : 'active';
     try {
       // The API answers once the scenario acknowledged (bounded), so the card can say what really happened.
       const result = wantsActive ? await api.deactivate(scenario.id) : await api.activate(scenario.id);
-      if (!result.success) setProblem(`Asked to be ${wantsActive ? 'inactive' : 'active'}; it reports ${result.newState}. The reconciler keeps trying.`);
+      if (!result.success) setProblem({ kind: 'pending', target, text: `Asked to be ${target}; it reports ${result.newState}. The reconciler keeps trying.`, raisedAt: mark() });
     } catch (error: unknown) {
-      const gate = error instanceof ApiError && error.status === 409 ? 'Refused: ' : '';
-      setProblem(`${gate}${errorMessage(error)}`);
+      setProblem(problemOf(error));
     } finally {
       setBusy(false);
       dashboard.afterAction();
@@ -89,9 +106,12 @@ export function ScenarioCard({ scenario }: { scenario: Scenario }) {
           {scenario.message ? `: ${scenario.message}` : ''}
         </p>
       )}
-      {problem && (
+      {problem && holds && (
         <p class="card-problem" role="alert">
-          {problem}
+          <span>{problem.text}</span>
+          <button type="button" class="icon-button" aria-label="Dismiss" onClick={() => setProblem(null)}>
+            ×
+          </button>
         </p>
       )}
       <ul class="chips" aria-label="Tags and weight">
