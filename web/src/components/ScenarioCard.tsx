@@ -33,21 +33,36 @@ function problemOf(error: unknown): CardProblem {
   return { kind: 'failed', text: errorMessage(error), raisedAt };
 }
 
+/**
+ * The last toggle's problem, until the server's state (changed by any client, a timer or a schedule) no
+ * longer matches it, or it is closed. Its own component, so only a card with a problem follows the status.
+ */
+function ProblemLine({ problem, scenario, onClear }: { problem: CardProblem; scenario: Scenario; onClear(): void }) {
+  const dashboard = useDashboard();
+  const scenarios = useResource(dashboard.scenarios);
+  const status = useResource(dashboard.status);
+  const holds = problemHolds(problem, { scenario, scenarioRequestedAt: scenarios.requestedAt, emergencyStop: status.data?.emergencyStop != null, statusRequestedAt: status.requestedAt });
+  useEffect(() => {
+    if (!holds) onClear();
+  }, [holds]);
+  if (!holds) return null;
+  return (
+    <p class="card-problem" role="alert">
+      <span>{problem.text}</span>
+      <button type="button" class="icon-button" aria-label="Dismiss" onClick={onClear}>
+        ×
+      </button>
+    </p>
+  );
+}
+
 /** The card. The switch shows and sets the declared state; the badge shows what the scenario reports. */
 export function ScenarioCard({ scenario }: { scenario: Scenario }) {
   const dashboard = useDashboard();
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<CardProblem | null>(null);
-  const scenarios = useResource(dashboard.scenarios);
-  const status = useResource(dashboard.status);
   const kind = busy ? 'transitioning' : statusOf(scenario);
   const wantsActive = scenario.desiredState === 'active';
-  // A refusal or failure goes once the server's state, from whatever client or timer, no longer matches it.
-  const facts = { scenario, scenarioRequestedAt: scenarios.requestedAt, emergencyStop: status.data?.emergencyStop != null, statusRequestedAt: status.requestedAt };
-  const holds = problem === null || problemHolds(problem, facts);
-  useEffect(() => {
-    if (!holds) setProblem(null);
-  }, [holds]);
 
   const toggle = async () => {
     setBusy(true);
@@ -106,14 +121,7 @@ export function ScenarioCard({ scenario }: { scenario: Scenario }) {
           {scenario.message ? `: ${scenario.message}` : ''}
         </p>
       )}
-      {problem && holds && (
-        <p class="card-problem" role="alert">
-          <span>{problem.text}</span>
-          <button type="button" class="icon-button" aria-label="Dismiss" onClick={() => setProblem(null)}>
-            ×
-          </button>
-        </p>
-      )}
+      {problem && <ProblemLine problem={problem} scenario={scenario} onClear={() => setProblem(null)} />}
       <ul class="chips" aria-label="Tags and weight">
         <li class={`chip ${scenario.weight === 'heavy' ? 'chip-heavy' : ''}`}>{scenario.weight}</li>
         {/* Every scenario carries `maintenance`; showing it would only add noise. */}
