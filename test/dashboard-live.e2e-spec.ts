@@ -222,7 +222,7 @@ function controlsUnder(page: Page): Promise<string[]> {
     const stack = document.querySelector('.notices')!.getBoundingClientRect();
     if (stack.height === 0) return ['the stack is empty: nothing to check'];
     const meets = (box: DOMRect) => box.width > 0 && box.height > 0 && box.left < stack.right && box.right > stack.left && box.top < stack.bottom && box.bottom > stack.top;
-    return [...document.querySelectorAll<HTMLElement>('button, [role="switch"], input, select, a[href], [tabindex="0"]')]
+    return Array.from(document.querySelectorAll<HTMLElement>('button, [role="switch"], input, select, a[href], [tabindex="0"]'))
       .filter((element) => !element.closest('.notices') && meets(element.getBoundingClientRect()))
       .map((element) => element.getAttribute('aria-label') ?? element.textContent?.trim() ?? element.tagName);
   });
