@@ -57,7 +57,8 @@ const config = loadConfig(process.env, {
 });
 const server = await startServer(config, hostProbe ? { hostProbe } : {});
 const call = async (method, path, body) => {
-  const response = await fetch(`${server.url}/api/v1${path}`, { method, headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+  // As the CLI does, the operator's name rides along, so the activity log says who (local:alice).
+  const response = await fetch(`${server.url}/api/v1${path}`, { method, headers: { 'content-type': 'application/json', 'x-maintenance-actor': 'alice' }, body: body && JSON.stringify(body) });
   return response.json();
 };
 process.stdout.write(`dashboard: ${server.url}/\n`);
@@ -90,6 +91,8 @@ const browser = await chromium.launch({
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 const page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1, colorScheme: 'light', reducedMotion: 'reduce' });
+// The dashboard asks a new browser for a name once; this one has answered already.
+await page.addInitScript(() => localStorage.setItem('maintenance-orchestrator.actor', 'alice'));
 await page.goto(`${server.url}/`);
 await page.locator('article[data-scenario]').first().waitFor();
 await page.locator('.chart canvas').first().waitFor();

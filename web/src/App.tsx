@@ -1,6 +1,7 @@
 /** The page: top bar, banners, then scenarios and presets beside the live panels (stacked on a phone). */
 import { ApiError } from './api/client';
 import { ActivityPanel } from './components/ActivityPanel';
+import { ActorPrompt } from './components/ActorPrompt';
 import { ConnectionBanner, EmergencyBanner, Notices } from './components/Banners';
 import { GraphsPanel } from './components/GraphsPanel';
 import { Header } from './components/Header';
@@ -29,11 +30,16 @@ export function App() {
       <a class="skip-link" href="#scenarios">
         Skip to scenarios
       </a>
-      <Header />
+      {/* STOP ALL and the messages stick together: messages take their own room, never over a control. */}
+      <div class="sticky-top">
+        <Header />
+        <Notices />
+      </div>
       <div class="banners">
         <ConnectionBanner />
         <EmergencyBanner />
         {unauthorized && <TokenRequired />}
+        <ActorPrompt />
       </div>
       <main class="layout">
         <div class="column-main">
@@ -47,7 +53,6 @@ export function App() {
           <ActivityPanel />
         </div>
       </main>
-      <Notices />
     </>
   );
 }

@@ -1,8 +1,10 @@
 /** The one place the dashboard talks HTTP: JSON in and out, errors as ApiError, the optional API token. */
+import { ACTOR_NAME } from '../lib/actor';
 import type { ActivityCategory, ActivityEntry, ChangePlan, History, Preset, PresetChangeResult, ScenarioList, Schedule, ScheduleList, Status } from './types';
 
 const BASE = 'api/v1';
 const TOKEN_KEY = 'maintenance-orchestrator.token';
+const ACTOR_KEY = 'maintenance-orchestrator.actor';
 
 /** A failed request: the HTTP status and the server's JSON error body (`{statusCode, error, message, ...}`). */
 export class ApiError extends Error {
@@ -38,6 +40,34 @@ function readToken(): string | null {
 
 const token = readToken();
 
+/** Whether this tab calls with a token (then the token's name is the actor and no name is asked for). */
+export const hasToken = token !== null;
+
+/**
+ * The name this browser's user gave for the activity log: a name, `''` when they chose not to give one,
+ * `null` when they were never asked. Kept in localStorage, so it is asked once per browser, not per tab.
+ */
+export function storedActorName(): string | null {
+  try {
+    return localStorage.getItem(ACTOR_KEY);
+  } catch {
+    // Storage can be off (privacy settings); then the user is asked again on the next visit.
+    return null;
+  }
+}
+
+/** Keeps the answer to "who are you?" (`''`: not given). */
+export function storeActorName(name: string): void {
+  try {
+    localStorage.setItem(ACTOR_KEY, name);
+  } catch {
+    // As above: without storage the name lasts for this page only.
+  }
+  actorName = name;
+}
+
+let actorName = storedActorName();
+
 /** URL of an API route; EventSource cannot send headers, so the token rides in the query there. */
 export function apiUrl(path: string, query: Record<string, string | undefined> = {}, withToken = false): string {
   const params = new URLSearchParams();
@@ -51,6 +81,8 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, 
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (token) headers.authorization = `Bearer ${token}`;
+  // Without a token the server records `local:<name>` for this header; with one it ignores it.
+  else if (method !== 'GET' && actorName && ACTOR_NAME.test(actorName)) headers['x-maintenance-actor'] = actorName;
   let response: Response;
   try {
     response = await fetch(apiUrl(path, query), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });

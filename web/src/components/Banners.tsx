@@ -1,9 +1,10 @@
 /** Banners that change what the screen means: a lost connection (data may be stale) and an emergency stop. */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, errorMessage } from '../api/client';
-import { useDashboard } from '../live/dashboard';
+import { useDashboard, type Notice } from '../live/dashboard';
 import { useCell, useResource } from '../live/resource';
 import { clockTime } from '../lib/format';
+import { isTransient, SUCCESS_NOTICE_MS } from '../lib/notices';
 
 /** Shown while the event stream is down; EventSource (or our backoff) keeps reconnecting. */
 export function ConnectionBanner() {
@@ -54,19 +55,45 @@ export function EmergencyBanner() {
   );
 }
 
-/** Outcomes of this tab's actions; polite live region so screen readers hear them once. */
+/** One message; a success closes itself unless the user is reading it (pointer over it, or focus inside). */
+function NoticeItem({ notice, onDismiss }: { notice: Notice; onDismiss(): void }) {
+  const [held, setHeld] = useState(false);
+  const transient = isTransient(notice);
+  useEffect(() => {
+    if (!transient || held) return;
+    const timer = window.setTimeout(onDismiss, SUCCESS_NOTICE_MS);
+    return () => window.clearTimeout(timer);
+  }, [transient, held]);
+  return (
+    <div
+      class={`notice notice-${notice.kind}`}
+      role={notice.kind === 'error' ? 'alert' : undefined}
+      data-kind={notice.kind}
+      onMouseEnter={() => setHeld(true)}
+      onMouseLeave={() => setHeld(false)}
+      onFocusIn={() => setHeld(true)}
+      onFocusOut={() => setHeld(false)}
+    >
+      <span>{notice.text}</span>
+      <button type="button" class="icon-button" aria-label="Dismiss" onClick={onDismiss}>
+        ×
+      </button>
+    </div>
+  );
+}
+
+/**
+ * Outcomes of this tab's actions: one stack of at most three, in the sticky top bar under STOP ALL, so
+ * it takes its own room instead of lying over the controls (on a phone, over the cards' switches). A
+ * polite live region, so screen readers hear each message once; errors interrupt.
+ */
 export function Notices() {
   const dashboard = useDashboard();
   const notices = useCell(dashboard.notices);
   return (
-    <div class="notices" aria-live="polite">
+    <div class="notices" aria-live="polite" data-testid="notices">
       {notices.map((notice) => (
-        <div key={notice.id} class={`notice notice-${notice.kind}`}>
-          <span>{notice.text}</span>
-          <button type="button" class="icon-button" aria-label="Dismiss" onClick={() => dashboard.dismiss(notice.id)}>
-            ×
-          </button>
-        </div>
+        <NoticeItem key={notice.id} notice={notice} onDismiss={() => dashboard.dismiss(notice.id)} />
       ))}
     </div>
   );

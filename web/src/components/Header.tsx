@@ -1,13 +1,37 @@
 /** The sticky top bar: what state maintenance is in, and STOP ALL, always in reach. */
 import { useState } from 'preact/hooks';
+import { hasToken } from '../api/client';
 import { useDashboard } from '../live/dashboard';
-import { useResource } from '../live/resource';
+import { useCell, useResource } from '../live/resource';
+import { actorLabel } from '../lib/actor';
+import { ActorForm } from './ActorPrompt';
 import { ResumeButton } from './Banners';
+import { Dialog } from './Dialog';
 import { StopAllDialog } from './StopAllDialog';
 
 const STATE_TEXT = { active: 'Maintenance active', inactive: 'No maintenance running', stopped: 'Emergency stop' } as const;
 
-/** Title, overall state, counts, STOP ALL and (when stopped) RESUME. */
+/** Who the activity log will say acted from this page; a click changes the name (anonymous mode only). */
+function ActorButton() {
+  const name = useCell(useDashboard().actorName);
+  const [open, setOpen] = useState(false);
+  if (hasToken || name === null) return null;
+  return (
+    <>
+      <button type="button" class="button actor-button" aria-label={`Recorded as ${actorLabel({ token: false, name })}: change your name`} onClick={() => setOpen(true)}>
+        {actorLabel({ token: false, name })}
+      </button>
+      {open && (
+        <Dialog id="actor" title="Your name for the activity log" onClose={() => setOpen(false)}>
+          <p class="muted">Sent with every change from this browser; the activity log shows it as local:name.</p>
+          <ActorForm onDone={() => setOpen(false)} />
+        </Dialog>
+      )}
+    </>
+  );
+}
+
+/** Title, overall state, counts, who is acting, STOP ALL and (when stopped) RESUME. */
 export function Header() {
   const status = useResource(useDashboard().status).data;
   const [stopping, setStopping] = useState(false);
@@ -17,15 +41,18 @@ export function Header() {
         <h1>Maintenance Orchestrator</h1>
         {status && (
           <p class="topbar-summary">
-            <span class={`pill pill-${status.maintenanceState}`}>{STATE_TEXT[status.maintenanceState]}</span>
+            <span class={`pill pill-${status.maintenanceState}`} data-testid="maintenance-state">
+              {STATE_TEXT[status.maintenanceState]}
+            </span>
             <span class={`pill pill-${status.health === 'healthy' ? 'healthy' : 'degraded'}`}>{status.health}</span>
-            <span class="counts">
+            <span class="counts" data-testid="header-counts">
               {status.activeScenarios} active · {status.blockedScenarios ?? 0} blocked · {status.unreachableScenarios ?? 0} unreachable · {status.totalScenarios} total
             </span>
           </p>
         )}
       </div>
       <div class="topbar-actions">
+        <ActorButton />
         {status?.emergencyStop && <ResumeButton compact />}
         <button type="button" class="button danger stop-all" onClick={() => setStopping(true)}>
           STOP ALL

@@ -11,6 +11,8 @@ import { PresetDialog } from './PresetDialog';
 export function PresetPanel() {
   const dashboard = useDashboard();
   const state = useResource(dashboard.presets);
+  // The status is what follows the server live (refetched on every intent, stop and resume); a preset's own
+  // isActive is only as fresh as the list, which changes rarely.
   const applied = new Set(useResource(dashboard.status).data?.appliedPresets ?? []);
   const [planning, setPlanning] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<{ preset: Preset; plan: ChangePlan } | null>(null);
@@ -34,9 +36,9 @@ export function PresetPanel() {
           ) : (
             <ul class="presets">
               {presets.map((preset) => {
-                const isApplied = applied.has(preset.id) || preset.isActive;
+                const isApplied = applied.has(preset.id);
                 return (
-                  <li key={preset.id} class={`preset ${isApplied ? 'preset-applied' : ''}`}>
+                  <li key={preset.id} class={`preset ${isApplied ? 'preset-applied' : ''}`} data-preset={preset.id}>
                     <button type="button" class="button preset-button" onClick={() => plan(preset)} aria-busy={planning === preset.id} aria-describedby={`preset-${preset.id}-desc`}>
                       {planning === preset.id ? 'Planning…' : `Apply ${preset.name}`}
                     </button>

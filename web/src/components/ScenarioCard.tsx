@@ -3,7 +3,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, errorMessage } from '../api/client';
 import type { Scenario } from '../api/types';
 import { useDashboard } from '../live/dashboard';
+import { mark, useResource } from '../live/resource';
 import { formatDuration } from '../lib/format';
+import { problemHolds, type CardProblem } from '../lib/problem';
 import { statusOf } from '../lib/status';
 import { useNow } from '../lib/ticker';
 import { StatusBadge } from './StatusBadge';
@@ -20,28 +22,58 @@ function observedText(scenario: Scenario): string {
   return scenario.observedState;
 }
 
+/** What a failed toggle tells the user, and what it is about (so the card knows when it stops being true). */
+function problemOf(error: unknown): CardProblem {
+  const raisedAt = mark();
+  if (error instanceof ApiError && error.status === 409) {
+    const text = `Refused: ${error.message}`;
+    if (error.reason === 'EmergencyStop') return { kind: 'stopped', text, raisedAt };
+    if (error.reason) return { kind: 'gate', gate: error.reason, text, raisedAt };
+  }
+  return { kind: 'failed', text: errorMessage(error), raisedAt };
+}
+
+/**
+ * The last toggle's problem, until the server's state (changed by any client, a timer or a schedule) no
+ * longer matches it, or it is closed. Its own component, so only a card with a problem follows the status.
+ */
+function ProblemLine({ problem, scenario, onClear }: { problem: CardProblem; scenario: Scenario; onClear(): void }) {
+  const dashboard = useDashboard();
+  const scenarios = useResource(dashboard.scenarios);
+  const status = useResource(dashboard.status);
+  const holds = problemHolds(problem, { scenario, scenarioRequestedAt: scenarios.requestedAt, emergencyStop: status.data?.emergencyStop != null, statusRequestedAt: status.requestedAt });
+  useEffect(() => {
+    if (!holds) onClear();
+  }, [holds]);
+  if (!holds) return null;
+  return (
+    <p class="card-problem" role="alert">
+      <span>{problem.text}</span>
+      <button type="button" class="icon-button" aria-label="Dismiss" onClick={onClear}>
+        ×
+      </button>
+    </p>
+  );
+}
+
 /** The card. The switch shows and sets the declared state; the badge shows what the scenario reports. */
 export function ScenarioCard({ scenario }: { scenario: Scenario }) {
   const dashboard = useDashboard();
   const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
+  const [problem, setProblem] = useState<CardProblem | null>(null);
   const kind = busy ? 'transitioning' : statusOf(scenario);
   const wantsActive = scenario.desiredState === 'active';
-  // A refusal or failure stays until the scenario converges; by then it no longer describes anything.
-  useEffect(() => {
-    if (scenario.reason === null) setProblem(null);
-  }, [scenario.reason]);
 
   const toggle = async () => {
     setBusy(true);
     setProblem(null);
+    const target = wantsActive ? 'inactive' : 'active';
     try {
       // The API answers once the scenario acknowledged (bounded), so the card can say what really happened.
       const result = wantsActive ? await api.deactivate(scenario.id) : await api.activate(scenario.id);
-      if (!result.success) setProblem(`Asked to be ${wantsActive ? 'inactive' : 'active'}; it reports ${result.newState}. The reconciler keeps trying.`);
+      if (!result.success) setProblem({ kind: 'pending', target, text: `Asked to be ${target}; it reports ${result.newState}. The reconciler keeps trying.`, raisedAt: mark() });
     } catch (error: unknown) {
-      const gate = error instanceof ApiError && error.status === 409 ? 'Refused: ' : '';
-      setProblem(`${gate}${errorMessage(error)}`);
+      setProblem(problemOf(error));
     } finally {
       setBusy(false);
       dashboard.afterAction();
@@ -89,11 +121,7 @@ export function ScenarioCard({ scenario }: { scenario: Scenario }) {
           {scenario.message ? `: ${scenario.message}` : ''}
         </p>
       )}
-      {problem && (
-        <p class="card-problem" role="alert">
-          {problem}
-        </p>
-      )}
+      {problem && <ProblemLine problem={problem} scenario={scenario} onClear={() => setProblem(null)} />}
       <ul class="chips" aria-label="Tags and weight">
         <li class={`chip ${scenario.weight === 'heavy' ? 'chip-heavy' : ''}`}>{scenario.weight}</li>
         {/* Every scenario carries `maintenance`; showing it would only add noise. */}

@@ -1,7 +1,9 @@
 /** STOP ALL asks why: the reason is recorded with the actor and shown to everyone until resume. */
 import { useState } from 'preact/hooks';
-import { api, errorMessage } from '../api/client';
+import { api, errorMessage, hasToken } from '../api/client';
 import { useDashboard } from '../live/dashboard';
+import { useCell } from '../live/resource';
+import { actorLabel } from '../lib/actor';
 import { Dialog } from './Dialog';
 
 /** Props: closes itself after the stop or on cancel. */
@@ -10,10 +12,11 @@ export function StopAllDialog({ onClose }: { onClose(): void }) {
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const recordedAs = actorLabel({ token: hasToken, name: useCell(dashboard.actorName) });
   const submit = async (event: Event) => {
     event.preventDefault();
     if (!reason.trim()) {
-      setError('Say why: the reason is recorded with your name and shown until someone resumes.');
+      setError(`Say why: the reason is recorded with your name (${recordedAs}) and shown until someone resumes.`);
       return;
     }
     setBusy(true);
@@ -34,7 +37,7 @@ export function StopAllDialog({ onClose }: { onClose(): void }) {
       <form onSubmit={submit} noValidate>
         <p>Every scenario is driven inactive, applied presets and overrides are cleared, and nothing activates until someone resumes.</p>
         <label class="field">
-          <span>Reason (recorded with your name)</span>
+          <span>Reason (recorded with your name: {recordedAs})</span>
           <input
             data-autofocus
             name="reason"

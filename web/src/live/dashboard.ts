@@ -1,25 +1,19 @@
 /**
- * Everything the dashboard shows, wired to the one event stream: `state` events refetch the scenarios and
- * the status, activity entries are appended as they come (and nudge the few resources they concern), and
- * a reconnect refetches everything because events may have been missed while the stream was down.
+ * Everything the dashboard shows, wired to the one event stream, so a change made anywhere (this tab,
+ * another browser, the CLI, a schedule) shows without a reload: `state` events refetch the scenarios and
+ * the status; each activity entry is appended to the log and refetches what its category can have
+ * changed (see `RESOURCES_OF`); a reconnect refetches everything, since events may have been missed.
  */
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import { api, apiUrl } from '../api/client';
+import { api, apiUrl, storedActorName, storeActorName } from '../api/client';
 import type { ActivityCategory, ActivityEntry, History, Preset, ScenarioList, ScheduleList, Status } from '../api/types';
 import { mergeEntries } from '../lib/activity';
+import { pushNotice, type Notice } from '../lib/notices';
 import { connectEvents, type ConnectionState } from './events';
 import { Cell, Resource } from './resource';
 
-/** The outcome of an action, said in words (refusals keep the server's reason). */
-export interface Notice {
-  id: number;
-  kind: 'success' | 'warning' | 'error';
-  text: string;
-}
-
-/** Notices shown at once; older ones go, so the stack never covers the page. */
-const NOTICES_KEPT = 3;
+export type { Notice } from '../lib/notices';
 
 /** The live model of the dashboard. */
 export interface Dashboard {
@@ -32,8 +26,11 @@ export interface Dashboard {
   /** The log's category filter; `null` shows every category. */
   activityCategory: Cell<ActivityCategory | null>;
   connection: Cell<ConnectionState>;
-  /** Outcomes of this tab's actions, newest last, until dismissed. */
+  /** Outcomes of this tab's actions, newest last: at most three, successes go by themselves. */
   notices: Cell<Notice[]>;
+  /** The name for the activity log (see `storedActorName`): a name, `''` declined, `null` never asked. */
+  actorName: Cell<string | null>;
+  setActorName(name: string): void;
   notify(kind: Notice['kind'], text: string): void;
   dismiss(id: number): void;
   /** Refetches what an action of this tab changed, without waiting for the event. */
@@ -62,9 +59,14 @@ export function createDashboard(): Dashboard {
     activityCategory,
     connection: new Cell<ConnectionState>('connecting'),
     notices: new Cell<Notice[]>([]),
+    actorName: new Cell<string | null>(storedActorName()),
+    setActorName(name) {
+      storeActorName(name);
+      dashboard.actorName.set(name);
+    },
     notify(kind, text) {
       nextNotice += 1;
-      dashboard.notices.set([...dashboard.notices.current, { id: nextNotice, kind, text }].slice(-NOTICES_KEPT));
+      dashboard.notices.set(pushNotice(dashboard.notices.current, { id: nextNotice, kind, text }));
     },
     dismiss(id) {
       dashboard.notices.set(dashboard.notices.current.filter((notice) => notice.id !== id));
@@ -86,12 +88,30 @@ function refreshAll(dashboard: Dashboard): void {
   for (const resource of [dashboard.scenarios, dashboard.status, dashboard.presets, dashboard.schedules, dashboard.history, dashboard.activity]) resource.refresh();
 }
 
+type Refreshable = 'scenarios' | 'status' | 'presets' | 'schedules';
+
+/**
+ * What an entry of each category can have changed beyond the log itself. `api` and `system` entries are
+ * intents, emergency stop and resume: the declared state (applied presets, overrides, the latch) changes
+ * even when no scenario does, so no `state` event may follow. A window opening or closing changes the
+ * declared state and the schedules' open/next times. The rest reach the screen through `state` events.
+ */
+export const RESOURCES_OF: Record<ActivityCategory, readonly Refreshable[]> = {
+  api: ['scenarios', 'status', 'presets'],
+  system: ['scenarios', 'status', 'presets'],
+  schedule: ['scenarios', 'status', 'schedules'],
+  action: ['scenarios', 'status'],
+  gate: ['scenarios', 'status'],
+  reconcile: [],
+  discovery: [],
+};
+
 function onActivity(dashboard: Dashboard, entry: ActivityEntry): void {
   dashboard.activity.update((entries) => mergeEntries(entries ?? [], [entry], dashboard.activityCategory.current));
-  // Emergency stop and resume change the status without necessarily changing a scenario.
-  if (entry.category === 'system' || entry.category === 'api') dashboard.status.refresh();
-  if (entry.category === 'schedule') dashboard.schedules.refresh();
-  if (entry.preset) dashboard.presets.refresh();
+  const stale = new Set<Refreshable>(RESOURCES_OF[entry.category] ?? ['scenarios', 'status', 'presets', 'schedules']);
+  // A preset created, imported or deleted (category api) changes the list; one named elsewhere may too.
+  if (entry.preset) stale.add('presets');
+  for (const name of stale) dashboard[name].refresh();
 }
 
 function start(dashboard: Dashboard): () => void {

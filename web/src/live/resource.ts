@@ -10,11 +10,24 @@ export interface ResourceState<T> {
   data: T | null;
   error: Error | null;
   loading: boolean;
+  /** `mark()` taken when the request that brought `data` started; 0 before any data. */
+  requestedAt: number;
+}
+
+let lastMark = 0;
+
+/**
+ * A number larger than every one handed out before: orders "this request started" against "this
+ * answer arrived" without trusting two clock readings in the same millisecond to differ.
+ */
+export function mark(): number {
+  lastMark += 1;
+  return lastMark;
 }
 
 /** A subscribable, single-flight loader. */
 export class Resource<T> {
-  private state: ResourceState<T> = { data: null, error: null, loading: false };
+  private state: ResourceState<T> = { data: null, error: null, loading: false, requestedAt: 0 };
   private inFlight = false;
   private again = false;
   private readonly listeners = new Set<() => void>();
@@ -39,10 +52,11 @@ export class Resource<T> {
       return;
     }
     this.inFlight = true;
+    const requestedAt = mark();
     this.set({ ...this.state, loading: true });
     this.load()
       .then(
-        (data) => this.set({ data, error: null, loading: false }),
+        (data) => this.set({ data, error: null, loading: false, requestedAt }),
         (error: unknown) => this.set({ ...this.state, error: error instanceof Error ? error : new Error(String(error)), loading: false }),
       )
       .finally(() => {
