@@ -65,7 +65,7 @@ export class ManifestApplier {
       plan = await this.state.setDesiredState(spec, { ...options, dryRun: true });
     } catch (error) {
       // A preset defined earlier in the same file does not exist yet; the document is checked again in turn.
-      if (error instanceof DomainError && error.code === 'NotFound') return;
+      if (error instanceof DomainError && error.details.unknownPreset !== undefined) return;
       throw error;
     }
     this.state.assertConfirmed(plan, options.confirm);
