@@ -1,6 +1,5 @@
 /** Preset use cases over the catalog: views with what each selects, create (selector or snapshot), import, delete. */
 import type { ActivitySink } from '../activity/activity';
-import { DomainError } from '../common/domain-error';
 import type { ScenarioRegistry } from '../discovery/registry';
 import type { PresetCatalog } from '../presets/preset-catalog';
 import { presetToManifest } from '../presets/preset-catalog';
