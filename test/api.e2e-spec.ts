@@ -193,7 +193,10 @@ describe('REST API: what the README and the original clients rely on', () => {
     const schedule = await request(http).post('/api/v1/schedules').send({ name: 'w', preset: 'perfomance', cron: '0 2 * * 0', duration: '1h' }).expect(400);
     expect(schedule.body.message).toMatch(/did you mean "performance"/);
     const manifest = await request(http).post('/api/v1/apply').send({ manifests: 'apiVersion: maintenance/v1\nkind: MaintenanceState\nspec: {presets: [minimall]}\n' }).expect(400);
-    expect(manifest.body.message).toMatch(/did you mean "minimal"/);
+    expect(manifest.body.message).toMatch(/^request body:3: spec\.presets\.0: unknown preset "minimall"; did you mean "minimal"/);
+    const file = 'apiVersion: maintenance/v1\nkind: MaintenanceState\nspec:\n  overrides:\n    code-smel: {state: active}\n';
+    const scenario = await request(http).post('/api/v1/apply').send({ manifests: file, source: 'state.yaml' }).expect(400);
+    expect(scenario.body.message).toBe('state.yaml:5: spec.overrides.code-smel: unknown scenario "code-smel"; did you mean "code-smell"? known: code-smell, health-checker, log-cleanup, performance-monitor, query-analyzer');
     expect((await request(http).post('/api/v1/presets/ful/apply').expect(404)).body.message).toMatch(/did you mean "full"/);
     expect((await request(http).post('/api/v1/scenarios/code-smel/activate').expect(404)).body.message).toMatch(/unknown scenario "code-smel"; did you mean "code-smell"\?/);
     const override = await request(http).put('/api/v1/desired-state').send({ overrides: { 'log-cleanp': { state: 'active' } } }).expect(400);

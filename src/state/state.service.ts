@@ -207,6 +207,11 @@ export class StateService implements InputsProvider {
     return { wasStopped };
   }
 
+  /** Ids of the scenarios discovery knows, sorted. */
+  scenarioIds(): string[] {
+    return this.scenarios.list().map((spec) => spec.id);
+  }
+
   /** The scenario with this id: NotFound for an id in a URL, Invalid (400) for one named inside a body. */
   requireScenario(id: string, named: 'url' | 'body' = 'url'): ScenarioSpec {
     const scenario = this.scenarios.get(id);
