@@ -10,6 +10,7 @@ import { requestLogging } from './logging/http-logging';
 import { NestPinoLogger } from './logging/http-logging';
 import { bodyParserLimit } from './api/exception.filter';
 import { bearerAuth } from './api/auth';
+import { requestBodies } from './api/body-parsing';
 import * as fs from 'node:fs';
 import express, { type Request, type Response } from 'express';
 import * as path from 'node:path';
@@ -61,7 +62,7 @@ export async function createApp(orchestrator: Orchestrator): Promise<NestExpress
  * content-type checks. `curl -X POST .../activate` with no body is how the original API was used: it is {}.
  */
 function jsonBodies(): Middleware {
-  const parse = express.json({ limit: bodyParserLimit });
+  const parse = requestBodies(bodyParserLimit);
   return (request, response, next) => {
     if (request.method === 'GET' || request.method === 'HEAD') return next();
     parse(request, response, (error?: unknown) => {

@@ -1,7 +1,7 @@
 /** The activity log: writes every event to the store, keeps the newest in memory, and streams them live. */
 import { EventEmitter } from 'node:events';
 import type { ActivityRepository, ActivityQuery } from '../store/store.port';
-import type { ActivityEntry, ActivityInput, ActivitySink, RecordOptions } from './activity';
+import { activityAction, type ActivityEntry, type ActivityInput, type ActivitySink, type RecordOptions } from './activity';
 
 const RECENT_SIZE = 200;
 /**
@@ -68,6 +68,7 @@ export class ActivityService extends EventEmitter implements ActivitySink {
     this.pending = Promise.all([this.pending, written])
       .then(([, entries]) => {
         for (const entry of entries) {
+          entry.action = activityAction(entry);
           this.recent.push(entry);
           this.log(entry);
           this.emit('entry', entry);
@@ -96,6 +97,8 @@ export class ActivityService extends EventEmitter implements ActivitySink {
   /** Reads the stored log. */
   async query(query: ActivityQuery): Promise<ActivityEntry[]> {
     await this.flush();
-    return this.repository.query(query);
+    const entries = await this.repository.query(query);
+    for (const entry of entries) entry.action = activityAction(entry);
+    return entries;
   }
 }

@@ -41,7 +41,7 @@ export class ScenariosController {
   @ApiErrors(400, 404, 409)
   @ApiBody({ type: ActivateDto, required: false })
   activate(@Param('id') id: string, @Body() body: ActivateDto, @Actor() actor: string) {
-    return this.control.setScenarioState(id, 'active', { actor, ttlMs: body.ttl ? parseDuration(body.ttl) : null, reason: body.reason });
+    return this.control.setScenarioState(id, 'active', { actor, ttlMs: body.ttl === undefined ? null : parseDuration(body.ttl), reason: body.reason });
   }
 
   @Post(':id/deactivate')

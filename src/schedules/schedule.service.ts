@@ -6,6 +6,7 @@
 import type { ActivitySink } from '../activity/activity';
 import { DomainError } from '../common/domain-error';
 import type { PresetCatalog } from '../presets/preset-catalog';
+import { unknownNameMessage } from '../presets/unknown-name';
 import type { OpenAllowWindow } from '../reconciler/desired';
 import type { OpenDenyWindow } from '../reconciler/gates';
 import type { WindowSource } from '../state/state.service';
@@ -71,8 +72,7 @@ export class ScheduleService implements WindowSource {
   validate(input: unknown): ScheduleSpec {
     const result = validateSchedule(input);
     if (!result.ok) throw new DomainError('Invalid', result.errors.join('; '), { problems: result.errors });
-    if (!this.presets.has(result.schedule.preset)) throw new DomainError('Invalid', `preset "${result.schedule.preset}" does not exist`);
-    return { ...result.schedule, preset: this.presets.get(result.schedule.preset).id };
+    return { ...result.schedule, preset: this.presets.get(result.schedule.preset, 'body').id };
   }
 
   /** Creates a schedule (Conflict when the name is taken) or, with `replace`, replaces it. */
@@ -88,12 +88,17 @@ export class ScheduleService implements WindowSource {
 
   /** Deletes a schedule; NotFound when absent. */
   async delete(name: string, actor: string): Promise<{ success: true; name: string }> {
-    if (!this.schedules.has(name)) throw new DomainError('NotFound', `schedule "${name}" does not exist`);
+    if (!this.schedules.has(name)) throw this.unknown(name);
     await this.repository.delete(name);
     this.schedules.delete(name);
     this.activity.record({ category: 'schedule', actor, message: `schedule ${name} deleted` });
     this.changed();
     return { success: true, name };
+  }
+
+  /** NotFound for a schedule name, with the closest match and the known names. */
+  private unknown(name: string): DomainError {
+    return new DomainError('NotFound', unknownNameMessage('schedule', name, [...this.schedules.keys()].sort()));
   }
 
   /** Every schedule and calendar window with its state now. */
@@ -110,7 +115,7 @@ export class ScheduleService implements WindowSource {
   /** One stored schedule with its state. */
   view(name: string): ScheduleView {
     const entry = this.schedules.get(name);
-    if (!entry) throw new DomainError('NotFound', `schedule "${name}" does not exist`);
+    if (!entry) throw this.unknown(name);
     return toView(entry.spec, compiledWindowState(entry.compiled, this.clock()));
   }
 

@@ -9,6 +9,7 @@ import type { ScenarioSpec } from '../discovery/scenario';
 import type { PresetCatalog } from '../presets/preset-catalog';
 import type { MaintenanceStateSpec, Preset } from '../presets/schema';
 import { selectedIds } from '../presets/selector';
+import { unknownNameMessage } from '../presets/unknown-name';
 import { emptyDesiredState, expiredOverrides, nextOverrideExpiry, resolveDesired, type DesiredStateModel, type OpenAllowWindow } from '../reconciler/desired';
 import type { OpenDenyWindow } from '../reconciler/gates';
 import type { HostLoadProbe } from '../reconciler/host-load';
@@ -44,6 +45,15 @@ export interface IntentOptions {
   actor: string;
   confirm?: boolean;
   dryRun?: boolean;
+}
+
+/** What an emergency stop records when its caller gave no reason. */
+export const NO_REASON = 'no reason given';
+
+/** The error for a scenario id that names nothing, with the closest match and some known ids. */
+export function unknownScenario(id: string, list: readonly ScenarioSpec[], named: 'url' | 'body' = 'url'): DomainError {
+  const message = unknownNameMessage('scenario', id, list.map((spec) => spec.id));
+  return new DomainError(named === 'url' ? 'NotFound' : 'Invalid', message, { unknownScenario: id });
 }
 
 /** Owns the declared state. */
@@ -108,7 +118,7 @@ export class StateService implements InputsProvider {
       const override = this.model.overrides[id];
       delete this.model.overrides[id];
       this.desiredCache = null;
-      this.activity.record({ category: 'action', scenario: id, actor: 'system', message: `override ${override.state} expired after ${formatDuration(now - override.setAt)} (TTL); back to the declared state` });
+      this.activity.record({ category: 'action', scenario: id, actor: 'system', message: `override ${override.state} expired after ${formatDuration(now - override.setAt)} (TTL); back to the declared state`, data: { action: 'expire' } });
     }
     return this.inputsFor(this.model, now);
   }
@@ -138,7 +148,7 @@ export class StateService implements InputsProvider {
     const next = this.snapshot();
     next.overrides[id] = { state, expiresAt: ttlMs ? now + ttlMs : null, reason: options.reason ?? null, actor: options.actor, setAt: now };
     const ttlText = ttlMs ? ` for ${formatDuration(ttlMs)}` : '';
-    return this.commit(next, options, { scenario: id, message: `${state === 'active' ? 'activate' : 'deactivate'} requested${ttlText}${options.reason ? ` (${options.reason})` : ''}` });
+    return this.commit(next, options, { action: state === 'active' ? 'activate' : 'deactivate', scenario: id, message: `${state === 'active' ? 'activate' : 'deactivate'} requested${ttlText}${options.reason ? ` (${options.reason})` : ''}` });
   }
 
   /** `preset apply`: the applied presets become exactly [id] and overrides clear; `add` keeps the others. */
@@ -151,7 +161,7 @@ export class StateService implements InputsProvider {
       next.presets = [preset.id];
       next.overrides = {};
     }
-    const change = await this.commit(next, options, { preset: preset.id, message: `preset ${preset.id} ${options.add ? 'added' : 'applied'}` });
+    const change = await this.commit(next, options, { action: options.add ? 'add-preset' : 'apply-preset', preset: preset.id, message: `preset ${preset.id} ${options.add ? 'added' : 'applied'}` });
     return { preset: preset.id, plan: change };
   }
 
@@ -160,29 +170,30 @@ export class StateService implements InputsProvider {
     const preset = this.presets.get(idOrAlias);
     const next = this.snapshot();
     next.presets = next.presets.filter((id) => id !== preset.id);
-    const change = await this.commit(next, options, { preset: preset.id, message: `preset ${preset.id} removed` });
+    const change = await this.commit(next, options, { action: 'remove-preset', preset: preset.id, message: `preset ${preset.id} removed` });
     return { preset: preset.id, plan: change };
   }
 
   /** `apply -f` with a MaintenanceState: replaces presets and overrides whole. */
   async setDesiredState(spec: MaintenanceStateSpec, options: IntentOptions): Promise<ChangePlan> {
-    for (const id of spec.presets) this.presets.get(id);
-    for (const id of Object.keys(spec.overrides)) this.requireScenario(id);
+    for (const id of spec.presets) this.presets.get(id, 'body');
+    for (const id of Object.keys(spec.overrides)) this.requireScenario(id, 'body');
     if (spec.presets.length || Object.values(spec.overrides).some((o) => o.state === 'active')) this.refuseUnderStop('apply a state with activations');
     const next = this.modelFromSpec(spec, options.actor);
-    return this.commit(next, options, { message: `desired state replaced: presets [${next.presets.join(', ')}], ${Object.keys(next.overrides).length} overrides` });
+    return this.commit(next, options, { action: 'set-desired-state', message: `desired state replaced: presets [${next.presets.join(', ')}], ${Object.keys(next.overrides).length} overrides` });
   }
 
   /**
    * Emergency stop: clears overrides and presets, latches, abandons queued activations, and plans at once.
    * Nothing is computed before the first deactivation goes out but that one pass.
    */
-  stopAll(reason: string, actor: string): ChangePlan {
-    if (!reason.trim()) throw new DomainError('Invalid', 'stop-all needs a reason');
+  stopAll(reason: string | null | undefined, actor: string): ChangePlan {
+    // Never refused for want of a reason: the original's clients send none (SPEC 6).
+    reason = reason?.trim() || NO_REASON;
     const now = this.clock();
     const before = this.desiredFor(this.model, now);
     this.model = { presets: [], overrides: {}, emergencyStop: { reason, actor, at: now } };
-    this.activity.record({ category: 'system', level: 'warn', actor, message: `EMERGENCY STOP by ${actor}: ${reason}` });
+    this.activity.record({ category: 'system', level: 'warn', actor, message: `EMERGENCY STOP by ${actor}: ${reason}`, data: { action: 'stop-all' } });
     const actions = this.reconciler?.abandonActivations() ?? [];
     return summarizeChange(before, this.desiredFor(this.model, now), { actions, verdicts: this.reconciler?.verdicts ?? new Map() });
   }
@@ -191,15 +202,20 @@ export class StateService implements InputsProvider {
   resume(actor: string): { wasStopped: boolean } {
     const wasStopped = this.model.emergencyStop !== null;
     this.model.emergencyStop = null;
-    this.activity.record({ category: 'system', actor, message: wasStopped ? `resumed by ${actor}: emergency stop lifted` : `resume by ${actor}: no emergency stop was active` });
+    this.activity.record({ category: 'system', actor, message: wasStopped ? `resumed by ${actor}: emergency stop lifted` : `resume by ${actor}: no emergency stop was active`, data: { action: 'resume' } });
     this.reconciler?.request();
     return { wasStopped };
   }
 
-  /** The scenario with this id, or NotFound. */
-  requireScenario(id: string): ScenarioSpec {
+  /** Ids of the scenarios discovery knows, sorted. */
+  scenarioIds(): string[] {
+    return this.scenarios.list().map((spec) => spec.id);
+  }
+
+  /** The scenario with this id: NotFound for an id in a URL, Invalid (400) for one named inside a body. */
+  requireScenario(id: string, named: 'url' | 'body' = 'url'): ScenarioSpec {
     const scenario = this.scenarios.get(id);
-    if (!scenario) throw new DomainError('NotFound', `scenario "${id}" is not a discovered maintenance scenario`);
+    if (!scenario) throw unknownScenario(id, this.scenarios.list(), named);
     return scenario;
   }
 
@@ -207,7 +223,7 @@ export class StateService implements InputsProvider {
    * Applies a change: one resolution before and after (for confirmation), then the loop's own pass, whose
    * actions are the plan reported. A dry run plans in full instead.
    */
-  private async commit(next: DesiredStateModel, options: IntentOptions, entry: { scenario?: string; preset?: string; message: string }): Promise<ChangePlan> {
+  private async commit(next: DesiredStateModel, options: IntentOptions, entry: { action: string; scenario?: string; preset?: string; message: string }): Promise<ChangePlan> {
     if (options.dryRun) return this.planFor(next);
     const now = this.clock();
     const before = this.desiredFor(this.model, now);
@@ -216,7 +232,7 @@ export class StateService implements InputsProvider {
     if (touched.length > this.policy.current().bulkConfirmThreshold && !options.confirm) this.assertConfirmed(this.planFor(next), false);
     this.model = next;
     // The intent is logged before the pass it causes, so the log reads in the order things happened.
-    this.activity.record({ category: 'api', actor: options.actor, scenario: entry.scenario ?? null, preset: entry.preset ?? null, message: entry.message, data: { touched: touched.length } });
+    this.activity.record({ category: 'api', actor: options.actor, scenario: entry.scenario ?? null, preset: entry.preset ?? null, message: entry.message, data: { action: entry.action, touched: touched.length } });
     const actions = this.reconciler?.runPass() ?? [];
     return summarizeChange(before, after, { actions, verdicts: this.reconciler?.verdicts ?? new Map() });
   }
@@ -240,7 +256,7 @@ export class StateService implements InputsProvider {
   private modelFromSpec(spec: MaintenanceStateSpec, actor = 'plan'): DesiredStateModel {
     const now = this.clock();
     const next = this.snapshot();
-    next.presets = spec.presets.map((id) => this.presets.get(id).id);
+    next.presets = spec.presets.map((id) => this.presets.get(id, 'body').id);
     next.overrides = {};
     for (const [id, override] of Object.entries(spec.overrides)) {
       const ttlMs = override.ttlMs ?? (override.state === 'active' ? this.defaultTimeout() : null);
