@@ -211,11 +211,15 @@ describe('MaintenanceSwitch: hooks and bad input', () => {
     expect(events).toEqual([]);
   });
 
-  it('lets the scenario change its own state through set(), with hooks, clearing the lease', async () => {
+  it('records a change the scenario made itself through set(): no hooks, and the lease ends', async () => {
     const { clock, maintenance, events } = setup();
     await maintenance.handle(post({ state: 'active', leaseSeconds: 5 }));
-    await maintenance.set('inactive');
+    maintenance.set('inactive');
+    expect((await maintenance.handle(GET)).body).toEqual({ maintenanceState: 'inactive', state: 'inactive' });
+    maintenance.set('active');
     await clock.advance(10_000);
-    expect(events).toEqual(['activate:request', 'deactivate:local']);
+    expect(maintenance.state).toBe('active');
+    expect(events).toEqual(['activate:request']);
+    expect(() => maintenance.set('on' as never)).toThrow(RangeError);
   });
 });

@@ -14,7 +14,7 @@ import { type Clock, systemClock } from './clock';
 import { type MaintenanceState, type StateRequest, isMaintenanceState, parseEpoch, parseLeader, parseStateRequest, EPOCH_HEADER, LEADER_HEADER } from './protocol';
 
 /** Why the state changed. */
-export type ChangeCause = 'request' | 'lease-expired' | 'local';
+export type ChangeCause = 'request' | 'lease-expired';
 
 /** What hooks are told about a change. */
 export interface StateChange {
@@ -139,10 +139,14 @@ export class MaintenanceSwitch {
     return { status: 200, body: { success: true, ...this.report(), previousState } };
   }
 
-  /** The scenario changes its own state (its work finished, say); runs the hooks, clears any lease. */
-  async set(state: MaintenanceState): Promise<void> {
+  /**
+   * Records a change the scenario made itself (its work finished or crashed): no hooks run, since the scenario
+   * already knows, and any lease ends. The next GET reports it, so the orchestrator sees the drift.
+   */
+  set(state: MaintenanceState): void {
     if (!isMaintenanceState(state)) throw new RangeError('state must be "active" or "inactive"');
-    await this.serialize(() => this.change(state, 0, 'local', null));
+    this.current = state;
+    this.setLease(null);
   }
 
   /** Cancels the lease timer (call when the scenario shuts down); the state is kept. */
