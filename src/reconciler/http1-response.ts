@@ -163,6 +163,7 @@ export class Http1ResponseReader {
     if (status < 200) {
       // 100 Continue, 103 Early Hints: the final response follows, unless a server stalls with them.
       if (++this.interim > MAX_INTERIM_RESPONSES) throw new Http1ProtocolError(`more than ${MAX_INTERIM_RESPONSES} interim (1xx) responses`);
+      if (framing.close) throw new Http1ProtocolError(`an interim ${status} response that closes the connection`);
       return;
     }
     this.status = status;
@@ -216,7 +217,10 @@ export class Http1ResponseReader {
     } else {
       this.trailerBytes += to - from + 2;
       if (this.trailerBytes > MAX_HEAD_BYTES) throw new Http1ProtocolError('the trailer fields exceed 16 KiB');
-      checkValue(line, from + (fieldName(line, from, to) >> 8) + 1, to);
+      const name = fieldName(line, from, to);
+      // A framing field among the trailers would reframe what was already read (llhttp refuses it too).
+      if ((name & 0xff) !== 0) throw new Http1ProtocolError(`a framing field in the trailers ("${printable(line, from, from + (name >> 8))}")`);
+      checkValue(line, from + (name >> 8) + 1, to);
     }
   }
 
