@@ -37,7 +37,7 @@ function oursReads(bytes: Buffer, cuts: number[]): Outcome {
 }
 
 /** A raw server that answers each connection with the bytes of the case under test, then closes. */
-let current = Buffer.alloc(0);
+let current: Buffer = Buffer.alloc(0);
 const server = net.createServer((socket) => {
   socket.on('error', () => undefined);
   socket.once('data', () => socket.end(current));
