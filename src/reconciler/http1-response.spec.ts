@@ -141,3 +141,47 @@ describe('Http1ResponseReader', () => {
     expect(() => read(text, 'bytes', true)).toThrow(message);
   });
 });
+
+describe('Http1ResponseReader on the per-call path (counts, not times: 10,000 scenarios call through here)', () => {
+  /** Counts regex runs and buffer allocations while `work` runs; the spies call through to the real functions. */
+  function counted(work: () => void): { regex: number; allocations: number; concats: number } {
+    const regex = jest.spyOn(RegExp.prototype, 'exec');
+    const allocations = [jest.spyOn(Buffer, 'alloc'), jest.spyOn(Buffer, 'allocUnsafe'), jest.spyOn(Buffer, 'from')];
+    const concats = jest.spyOn(Buffer, 'concat');
+    try {
+      work();
+      return { regex: regex.mock.calls.length, allocations: allocations.reduce((sum, spy) => sum + spy.mock.calls.length, 0), concats: concats.mock.calls.length };
+    } finally {
+      jest.restoreAllMocks();
+    }
+  }
+
+  const typical = Buffer.from(
+    `HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${length}\r\nDate: Mon, 07 Dec 2026 20:00:00 GMT\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\nX-Powered-By: Express\r\nETag: W/"29-abc"\r\n\r\n${json}`,
+  );
+
+  it('reads a typical answer in one read without a regex or a buffer allocation', () => {
+    let response: Http1Response | null = null;
+    expect(counted(() => (response = new Http1ResponseReader(64 * 1024).feed(typical)))).toEqual({ regex: 0, allocations: 0, concats: 0 });
+    expect(response).toEqual({ status: 200, body: json, reusable: true });
+  });
+
+  it('reads a chunked answer with one copy per chunk and one join, and no regex', () => {
+    const chunked = Buffer.from(`HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"mai\r\n${(length - 5).toString(16)}\r\n${json.slice(5)}\r\n0\r\n\r\n`);
+    expect(counted(() => new Http1ResponseReader(64 * 1024).feed(chunked))).toEqual({ regex: 0, allocations: 3, concats: 1 });
+  });
+
+  it('gathers a head that trickles in byte by byte with a few doublings, not a copy per byte', () => {
+    const head = Buffer.from(`HTTP/1.1 200 OK\r\nX-Fill: ${'f'.repeat(16_000)}\r\nContent-Length: 2\r\n\r\n{}`);
+    const reader = new Http1ResponseReader(64 * 1024);
+    let response: Http1Response | null = null;
+    const counts = counted(() => {
+      for (let at = 0; at < head.length - 2; at++) reader.feed(head, at, at + 1);
+      response = reader.feed(head, head.length - 2, head.length);
+    });
+    expect(response).toMatchObject({ status: 200, body: '{}' });
+    expect(counts.regex).toBe(0);
+    expect(counts.concats).toBe(0);
+    expect(counts.allocations).toBeLessThanOrEqual(8);
+  });
+});

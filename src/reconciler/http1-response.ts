@@ -10,7 +10,7 @@
  * What it accepts, llhttp (node:http's parser) accepts with the same status and body
  * (http1-differential.spec.ts). Every byte is looked at once, through tables: no regex, no string per field.
  */
-import { checkValue, equalsIgnoringCase, FIELD_VALUE, fieldName, hex, Http1ProtocolError, isDigit, printable, readChunkSize, readLength, trimmed } from './http1-syntax';
+import { checkValue, equalsIgnoringCase, FIELD_VALUE, fieldName, hex, Http1ProtocolError, isDigit, printable, readChunkSize, readLength, skipBlanks, dropBlanks } from './http1-syntax';
 
 export { Http1ProtocolError };
 
@@ -254,8 +254,19 @@ function headTooLong(): string {
   return 'the status line and header fields exceed 16 KiB';
 }
 
-/** The first `needle` wholly inside `data[from, to)`, or -1. */
+/**
+ * The first `needle` wholly inside `data[from, to)`, or -1. A short range is scanned here: the native search
+ * runs on to the end of the buffer, through stale bytes, and a trickle would pay that on every read.
+ */
 function indexWithin(data: Buffer, needle: Buffer, from: number, to: number): number {
+  if (to - from <= 64) {
+    for (let at = from; at + needle.length <= to; at++) {
+      let same = true;
+      for (let i = 0; i < needle.length && same; i++) same = data[at + i] === needle[i];
+      if (same) return at;
+    }
+    return -1;
+  }
   const found = data.indexOf(needle, from);
   return found === -1 || found + needle.length > to ? -1 : found;
 }
@@ -290,7 +301,8 @@ function readFields(head: Buffer, from: number, to: number, http10: boolean): Fr
     const name = fieldName(head, line, lineEnd);
     const colon = line + (name >> 8);
     checkValue(head, colon + 1, lineEnd);
-    const [valueStart, valueEnd] = trimmed(head, colon + 1, lineEnd);
+    const valueStart = skipBlanks(head, colon + 1, lineEnd);
+    const valueEnd = dropBlanks(head, valueStart, lineEnd);
     switch (name & 0xff) {
       case CONTENT_LENGTH:
         if (framing.contentLength !== -1) throw new Http1ProtocolError('more than one Content-Length');
@@ -323,7 +335,8 @@ function readConnection(head: Buffer, from: number, to: number, framing: Framing
   for (let item = from; item <= to; ) {
     let comma = item;
     while (comma < to && head[comma] !== 0x2c) comma++;
-    const [start, stop] = trimmed(head, item, comma);
+    const start = skipBlanks(head, item, comma);
+    const stop = dropBlanks(head, start, comma);
     if (equalsIgnoringCase(head, start, stop, 'close')) framing.close = true;
     else if (equalsIgnoringCase(head, start, stop, 'keep-alive')) framing.keepAlive = true;
     item = comma + 1;

@@ -61,11 +61,16 @@ function framingField(line: Buffer, from: number, to: number): number {
   return 0;
 }
 
-/** `[from, to)` without leading and trailing blanks. */
-export function trimmed(bytes: Buffer, from: number, to: number): [number, number] {
+/** Where `[from, to)` starts once leading blanks are skipped. */
+export function skipBlanks(bytes: Buffer, from: number, to: number): number {
   while (from < to && (bytes[from] === SPACE || bytes[from] === TAB)) from++;
+  return from;
+}
+
+/** Where `[from, to)` ends once trailing blanks are dropped (two numbers rather than a pair: nothing allocated per line). */
+export function dropBlanks(bytes: Buffer, from: number, to: number): number {
   while (to > from && (bytes[to - 1] === SPACE || bytes[to - 1] === TAB)) to--;
-  return [from, to];
+  return to;
 }
 
 const ZERO = 0x30;
