@@ -14,7 +14,7 @@ import { startServer, type RunningServer } from '../src/server';
 import { requestJson, startFleet, tempFleetDir, type Fleet } from './support/fleet';
 import { eventually } from './support/system';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 const SECRET = 'DB_PASSWORD=hunter2';
 
