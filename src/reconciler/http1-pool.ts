@@ -32,7 +32,7 @@ export interface Http1PoolOptions {
    * cost a timer and a bound function per call and per rest.
    */
   idleTimeoutMs: number;
-  /** Bytes of a body kept. */
+  /** The largest body accepted (64 KiB by default); a longer one fails the call. */
   maxBodyBytes: number;
 }
 
