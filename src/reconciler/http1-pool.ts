@@ -52,7 +52,7 @@ class Pending {
   /** A call that found a kept connection closed by the peer is sent once more, on a new one. */
   retried = false;
   connection: Http1Connection | null = null;
-  /** When the whole call must be over (epoch ms): set when it is sent, on a connection. */
+  /** When the whole call must be over (epoch ms): set when it is first sent on a connection. */
   deadline = 0;
 
   constructor(
@@ -209,7 +209,8 @@ class Http1Connection {
     this.call = call;
     call.connection = this;
     this.reader = new Http1ResponseReader(this.options.maxBodyBytes);
-    call.deadline = Date.now() + call.timeoutMs;
+    // A call sent again (its kept connection had closed) keeps its first deadline.
+    if (call.deadline === 0) call.deadline = Date.now() + call.timeoutMs;
     this.socket.ref();
     this.arm(call.timeoutMs);
     this.socket.write(call.request);
