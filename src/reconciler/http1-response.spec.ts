@@ -135,6 +135,13 @@ describe('Http1ResponseReader', () => {
     ['a head over 16 KiB, not yet ended', `HTTP/1.1 200 OK\r\nX-Big: ${'a'.repeat(17_000)}`, /exceed 16 KiB/],
   ];
 
+  it('quotes no header value in its reasons (they reach the API and the activity log)', () => {
+    for (const text of ['HTTP/1.1 200 OK\r\nX-Env : DB_PASSWORD=hunter2\r\n\r\n', 'HTTP/1.1 200 OK\r\nX-Env=DB_PASSWORD=hunter2\r\n\r\n', 'HTTP/1.1 200 OK\r\nX-Env: hunter2\x00\r\n\r\n']) {
+      expect(() => read(text)).toThrow(Http1ProtocolError);
+      expect(() => read(text)).not.toThrow(/hunter2/);
+    }
+  });
+
   it.each(invalid)('refuses %s, in one read or byte by byte', (_name, text, message) => {
     expect(() => read(text, 'whole', true)).toThrow(Http1ProtocolError);
     expect(() => read(text, 'whole', true)).toThrow(message);
