@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs/promises';
 import type { ActivitySink } from '../activity/activity';
-import { isHostAllowed } from '../discovery/endpoint';
+import { fetchCalendarFeed } from './calendar-fetch';
 import { calendarWindowState, parseCalendarFeed, type CalendarWindow } from './calendar-feed';
 import type { WindowState } from './window';
 
@@ -82,11 +82,6 @@ export class CalendarService {
 
   private async read(): Promise<string> {
     if (!/^https?:\/\//i.test(this.url)) return fs.readFile(this.url, 'utf8');
-    if (!isHostAllowed(this.url, this.allowedHosts)) throw new Error(`host of ${this.url} is not in ALLOWED_SCENARIO_HOSTS`);
-    const response = await fetch(this.url, { signal: AbortSignal.timeout(10_000) });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    const text = await response.text();
-    if (text.length > MAX_FEED_BYTES) throw new Error(`feed larger than ${MAX_FEED_BYTES} bytes`);
-    return text;
+    return fetchCalendarFeed(this.url, this.allowedHosts, { maxBytes: MAX_FEED_BYTES });
   }
 }
