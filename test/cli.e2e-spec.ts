@@ -6,14 +6,18 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { actorHeaderValue } from '../cli/actor';
+import { MANIFEST_KINDS } from '../src/presets/manifest';
 import { readFleetDir, requestJson } from './support/fleet';
 import { activeIds, eventually, quietWeekday, startTestSystem, type TestSystem } from './support/system';
 
 const ROOT = join(__dirname, '..');
 const BIN = join(ROOT, 'bin', 'run.js');
+/** The actor the server records for this CLI in anonymous loopback mode: the OS user it names in X-Maintenance-Actor. */
+const ACTOR = `local:${actorHeaderValue(userInfo().username)}`;
 const ALL = ['backup-manager', 'cache-optimizer', 'code-smell', 'database-vacuum', 'dependency-audit', 'health-checker', 'log-cleanup', 'log-rotation', 'performance-monitor', 'query-analyzer', 'security-scanner'];
 
 jest.setTimeout(60_000);
@@ -81,6 +85,25 @@ describe('maintenance-orchestrator CLI', () => {
     expect(run.code).toBe(0);
     expect(body.total).toBe(ALL.length);
     expect(body.scenarios.map((scenario) => scenario.id)).toEqual(ALL);
+    const none = await cli('list', '--state', 'active');
+    expect(none).toMatchObject({ code: 0, stdout: 'no scenarios in state active\n' });
+  });
+
+  it('names every manifest kind it accepts in apply --help', async () => {
+    const help = await collect(spawnCli(['apply', '--help']));
+    expect(help.code).toBe(0);
+    for (const kind of MANIFEST_KINDS) expect(help.stdout).toMatch(new RegExp(`\\b${kind}\\b`));
+  });
+
+  it('refuses --ttl 0 as a usage error before sending anything', async () => {
+    for (const ttl of ['0', '0s']) {
+      const run = await cli('activate', 'code-smell', '--ttl', ttl);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`--ttl ${ttl} is refused: an activation lasts at least 1s`);
+    }
+    const status = await json<{ overrides: Record<string, unknown> }>('status');
+    expect(status.body.overrides).toEqual({});
+    expect(system.fleet.stateOf('code-smell')).toBe('inactive');
   });
 
   it('prints the status object with --json, and a one-line error when no server runs', async () => {
@@ -158,15 +181,20 @@ describe('maintenance-orchestrator CLI', () => {
     expect(unconfirmed.stderr).toContain('--yes');
     expect(activeIds(system.fleet)).not.toEqual([]);
 
+    const before = await json<{ appliedPresets: string[]; overrides: Record<string, unknown> }>('status');
+    expect(before.body.appliedPresets).toEqual(['performance']);
+    expect(Object.keys(before.body.overrides)).toEqual(['code-smell', 'query-analyzer']);
     const stopped = await cli('stop-all', '--yes', '--reason', 'incident 42');
     expect(stopped.code).toBe(0);
-    expect(stopped.stdout).toContain('emergency stop by local: incident 42');
+    expect(stopped.stdout).toContain(`emergency stop by ${ACTOR}: incident 42\n`);
+    // It says what it did, and what it says is what the server did.
+    expect(stopped.stdout).toContain('applied presets and overrides cleared\n');
     expect(activeIds(system.fleet)).toEqual([]);
 
-    const [refused, status] = await Promise.all([cli('activate', 'code-smell'), json<{ maintenanceState: string; emergencyStop: { reason: string } }>('status')]);
+    const [refused, status] = await Promise.all([cli('activate', 'code-smell'), json<{ maintenanceState: string; emergencyStop: { reason: string; actor: string }; appliedPresets: string[]; overrides: object }>('status')]);
     expect(refused.code).toBe(3);
     expect(refused.stderr).toMatch(/^code-smell: blocked by EmergencyStop: .*incident 42/);
-    expect(status.body).toMatchObject({ maintenanceState: 'stopped', emergencyStop: { reason: 'incident 42' } });
+    expect(status.body).toMatchObject({ maintenanceState: 'stopped', emergencyStop: { reason: 'incident 42', actor: ACTOR }, appliedPresets: [], overrides: {} });
     expect(system.fleet.stateOf('code-smell')).toBe('inactive');
 
     expect((await cli('resume')).code).toBe(0);
@@ -186,6 +214,48 @@ describe('maintenance-orchestrator CLI', () => {
     const plan = await cli('plan');
     expect(plan.stdout).toMatch(/database-vacuum\s+Conflict: conflicts with backup-manager/);
     expect((await cli('deactivate', 'database-vacuum')).code).toBe(0);
+  });
+
+  it('exits 3 when a gate holds back everything a preset apply or a state file asked for, 0 when only part of it', async () => {
+    // backup-manager and code-smell are active by override; database-vacuum conflicts with backup-manager.
+    const state = (overrides: string[]) =>
+      ['apiVersion: maintenance/v1', 'kind: MaintenanceState', 'metadata: {name: cli-exit}', 'spec:', '  overrides:', ...overrides.map((id) => `    ${id}: {state: active}`)].join('\n');
+    const blockedFile = join(scratch, 'blocked.yaml');
+    await writeFile(blockedFile, state(['backup-manager', 'code-smell', 'database-vacuum']));
+    const refusedFile = await cli('apply', '-f', blockedFile, '--yes');
+    expect(refusedFile.code).toBe(3);
+    expect(refusedFile.stdout).toMatch(/database-vacuum\s+Conflict: conflicts with backup-manager/);
+    expect(refusedFile.stderr).toMatch(/^refused: a gate holds back every scenario this change asked for \(database-vacuum\)/);
+    const backFile = join(scratch, 'back.yaml');
+    await writeFile(backFile, state(['backup-manager', 'code-smell']));
+    expect((await cli('apply', '-f', backFile, '--yes')).code).toBe(0);
+
+    expect((await cli('preset', 'create', 'only-vacuum', '--names', 'database-vacuum')).code).toBe(0);
+    const refusedPreset = await json<{ blocked: { scenario: string; reason: string }[] }>('preset', 'apply', 'only-vacuum', '--add', '--yes');
+    expect(refusedPreset.run.code).toBe(3);
+    expect(refusedPreset.body.blocked).toEqual([expect.objectContaining({ scenario: 'database-vacuum', reason: 'Conflict' })]);
+    expect(system.fleet.stateOf('database-vacuum')).toBe('inactive');
+
+    // The same gate, but the change also did something: 0, with the blocked one listed.
+    const partly = await cli('preset', 'apply', 'full', '--add', '--yes');
+    expect(partly.code).toBe(0);
+    expect(partly.stdout).toMatch(/database-vacuum\s+Conflict: conflicts with backup-manager/);
+    expect(partly.stderr).not.toContain('refused');
+    expect((await cli('preset', 'remove', 'full', '--yes')).code).toBe(0);
+    expect((await cli('preset', 'remove', 'only-vacuum', '--yes')).code).toBe(0);
+    expect((await cli('preset', 'delete', 'only-vacuum')).code).toBe(0);
+    expect(activeIds(system.fleet)).toEqual(['backup-manager', 'code-smell']);
+  });
+
+  it('refuses an unknown scenario in a manifest with exit 2 and file:line, changing nothing', async () => {
+    const file = join(scratch, 'unknown.yaml');
+    await writeFile(file, ['apiVersion: maintenance/v1', 'kind: MaintenanceState', 'metadata: {name: typo}', 'spec:', '  overrides:', '    code-smell: {state: active}', '    code-smel: {state: active}', ''].join('\n'));
+    for (const command of [['apply', '-f', file, '--yes'], ['plan', '-f', file]]) {
+      const run = await cli(...command);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`${file}:7: spec.overrides.code-smel: unknown scenario "code-smel"`);
+    }
+    expect(activeIds(system.fleet)).toEqual(['backup-manager', 'code-smell']);
   });
 
   it('creates, exports, imports and deletes a custom preset', async () => {
@@ -226,6 +296,16 @@ describe('maintenance-orchestrator CLI', () => {
     expect((await cli('schedule', 'show', 'weekly-security')).code).toBe(1);
   });
 
+  it('stops without a reason in a script, recorded as "no reason given" with the user who stopped', async () => {
+    const stopped = await cli('stop-all', '--yes');
+    expect(stopped.code).toBe(0);
+    expect(stopped.stdout).toContain(`emergency stop by ${ACTOR}: no reason given\n`);
+    expect(activeIds(system.fleet)).toEqual([]);
+    const status = await json<{ emergencyStop: { reason: string; actor: string } }>('status');
+    expect(status.body.emergencyStop).toMatchObject({ reason: 'no reason given', actor: ACTOR });
+    expect((await cli('resume')).code).toBe(0);
+  });
+
   it('follows the activity log live', async () => {
     const child = spawnCli(['logs', '--follow', '--scenario', 'health-checker', '--limit', '1', '--url', system.url]);
     let stdout = '';
@@ -236,6 +316,7 @@ describe('maintenance-orchestrator CLI', () => {
       await eventually(() => stderr.includes('following activity'), 'logs --follow to connect');
       const reply = await requestJson(`${system.url}/api/v1/scenarios/health-checker/activate`, { reason: 'from the test' });
       expect(reply.status).toBe(200);
+      // The request came from the test, not the CLI: no X-Maintenance-Actor, so the actor is plain `local`.
       await eventually(() => /^\S+ api health-checker local activate requested \(from the test\)$/m.test(stdout), 'the activation entry on stdout');
     } finally {
       child.kill();
