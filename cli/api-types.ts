@@ -195,6 +195,10 @@ export interface StopAllResult {
   actor: string;
   deactivated: string[];
   stillActive: string[];
+  /** Applied presets the stop cleared. */
+  clearedPresets?: string[];
+  /** Scenarios whose overrides the stop cleared. */
+  clearedOverrides?: string[];
 }
 
 /** POST /resume. */

@@ -39,9 +39,8 @@ export function checkTtl(input: string): string {
   return input.trim();
 }
 
-/** `--ttl 2h`: how long an activation lasts, checked by `checkTtl` (a bad value is a usage error, exit 2). */
-export const ttlFlag = Flags.custom<string>({
+/** `--ttl 2h`: how long an activation lasts; commands check it with `checkTtl` (a bad value is a usage error, exit 2). */
+export const ttlFlag = Flags.string({
   summary: 'How long the activation lasts: 30m, 2h, 1h30m, or seconds (at least 1s; 0 is refused).',
   helpValue: '<duration>',
-  parse: async (input) => checkTtl(input),
 });

@@ -128,6 +128,11 @@ describe('stopAllLines', () => {
       "nothing activates until 'maintenance-orchestrator resume'; after it only open allow windows come back on their own",
     ]);
   });
+
+  it('names the cleared presets and overrides when the server says which', () => {
+    const result: StopAllResult = { success: true, emergencyStop: true, reason: 'r', actor: 'a', deactivated: [], stillActive: [], clearedPresets: ['performance'], clearedOverrides: [] };
+    expect(stopAllLines(result)).toContain('applied presets and overrides cleared (presets: performance; overrides: none)');
+  });
 });
 
 describe('appliedDocumentLines', () => {

@@ -163,9 +163,17 @@ export function stopAllLines(result: StopAllResult): string[] {
   const lines = [`emergency stop by ${result.actor}: ${result.reason}`];
   lines.push(result.deactivated.length ? `deactivated: ${result.deactivated.join(', ')}` : 'nothing was active');
   if (result.stillActive.length) lines.push(`still active (not acknowledged yet; the loop keeps trying): ${result.stillActive.join(', ')}`);
-  lines.push('applied presets and overrides cleared');
+  lines.push(clearedLine(result));
   lines.push("nothing activates until 'maintenance-orchestrator resume'; after it only open allow windows come back on their own");
   return lines;
+}
+
+/** What stop-all cleared, naming the presets and overrides when the server says which. */
+function clearedLine(result: StopAllResult): string {
+  const { clearedPresets: presets, clearedOverrides: overrides } = result;
+  if (!presets && !overrides) return 'applied presets and overrides cleared';
+  const list = (ids: string[] | undefined) => (ids?.length ? ids.join(', ') : 'none');
+  return `applied presets and overrides cleared (presets: ${list(presets)}; overrides: ${list(overrides)})`;
 }
 
 function indent(text: string, spaces = 2): string[] {

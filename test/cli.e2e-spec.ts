@@ -188,7 +188,7 @@ describe('maintenance-orchestrator CLI', () => {
     expect(stopped.code).toBe(0);
     expect(stopped.stdout).toContain(`emergency stop by ${ACTOR}: incident 42\n`);
     // It says what it did, and what it says is what the server did.
-    expect(stopped.stdout).toContain('applied presets and overrides cleared\n');
+    expect(stopped.stdout).toContain('applied presets and overrides cleared');
     expect(activeIds(system.fleet)).toEqual([]);
 
     const [refused, status] = await Promise.all([cli('activate', 'code-smell'), json<{ maintenanceState: string; emergencyStop: { reason: string; actor: string }; appliedPresets: string[]; overrides: object }>('status')]);
@@ -230,18 +230,18 @@ describe('maintenance-orchestrator CLI', () => {
     await writeFile(backFile, state(['backup-manager', 'code-smell']));
     expect((await cli('apply', '-f', backFile, '--yes')).code).toBe(0);
 
-    expect((await cli('preset', 'create', 'only-vacuum', '--names', 'database-vacuum')).code).toBe(0);
-    const refusedPreset = await json<{ blocked: { scenario: string; reason: string }[] }>('preset', 'apply', 'only-vacuum', '--add', '--yes');
-    expect(refusedPreset.run.code).toBe(3);
-    expect(refusedPreset.body.blocked).toEqual([expect.objectContaining({ scenario: 'database-vacuum', reason: 'Conflict' })]);
-    expect(system.fleet.stateOf('database-vacuum')).toBe('inactive');
-
     // The same gate, but the change also did something: 0, with the blocked one listed.
     const partly = await cli('preset', 'apply', 'full', '--add', '--yes');
     expect(partly.code).toBe(0);
     expect(partly.stdout).toMatch(/database-vacuum\s+Conflict: conflicts with backup-manager/);
     expect(partly.stderr).not.toContain('refused');
     expect((await cli('preset', 'remove', 'full', '--yes')).code).toBe(0);
+
+    expect((await cli('preset', 'create', 'only-vacuum', '--names', 'database-vacuum')).code).toBe(0);
+    const refusedPreset = await json<{ blocked: { scenario: string; reason: string }[] }>('preset', 'apply', 'only-vacuum', '--add', '--yes');
+    expect(refusedPreset.run.code).toBe(3);
+    expect(refusedPreset.body.blocked).toEqual([expect.objectContaining({ scenario: 'database-vacuum', reason: 'Conflict' })]);
+    expect(system.fleet.stateOf('database-vacuum')).toBe('inactive');
     expect((await cli('preset', 'remove', 'only-vacuum', '--yes')).code).toBe(0);
     expect((await cli('preset', 'delete', 'only-vacuum')).code).toBe(0);
     expect(activeIds(system.fleet)).toEqual(['backup-manager', 'code-smell']);
