@@ -9,7 +9,6 @@ import { localUserName } from './actor';
 import { ApiClient } from './api-client';
 import { ApiError, CliFailure, EXIT, exitCodeOfChange, toFailure, type ChangeOutcome, type ExitCode } from './errors';
 import { planLines } from './format';
-import { locateUnknownName } from './manifest-position';
 import { askYesNo, isInteractive } from './prompt';
 
 /** The parsed flags of a command, base flags included. */
@@ -80,20 +79,6 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (exit === EXIT.refused) {
       const ids = outcome.touched.join(', ');
       this.fail(`refused: a gate holds back every scenario this change asked for (${ids}); they stay desired and start when the gate clears`, exit, body);
-    }
-  }
-
-  /**
-   * Sends manifests read from `source`; an unknown name the server reports without its position is a usage
-   * error (exit 2) at the file and line that name it.
-   */
-  protected async sendManifests<R>(text: string, source: string, send: () => Promise<R>): Promise<R> {
-    try {
-      return await send();
-    } catch (error) {
-      const located = error instanceof ApiError && error.status === 400 ? locateUnknownName(error.body, text, source) : null;
-      if (located) this.fail(located, EXIT.usage, { ...(error as ApiError).body, message: located });
-      throw error;
     }
   }
 

@@ -31,11 +31,9 @@ file or unknown scenario, 3 unconfirmed or a gate holds back every scenario the 
   override async run(): Promise<ApplyResult> {
     const { text, source } = await this.readInput(this.flags.file);
     const dryRun = this.flags['dry-run'];
-    const result = await this.sendManifests(text, source, () =>
-      dryRun
-        ? this.client.applyManifests({ manifests: text, source, dryRun })
-        : this.withConfirmation((confirm) => this.client.applyManifests({ manifests: text, source, confirm: confirm || undefined }), this.flags.yes),
-    );
+    const result = dryRun
+      ? await this.client.applyManifests({ manifests: text, source, dryRun })
+      : await this.withConfirmation((confirm) => this.client.applyManifests({ manifests: text, source, confirm: confirm || undefined }), this.flags.yes);
     const lines = appliedDocumentLines(result.documents, dryRun);
     if (dryRun) this.log(['dry run: nothing changed', ...lines].join('\n'));
     else this.finishChange(lines, outcomeOfApply(result.documents), result);

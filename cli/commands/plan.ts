@@ -14,7 +14,7 @@ export default class Plan extends BaseCommand<typeof Plan> {
   override async run(): Promise<ChangePlan | ApplyResult> {
     if (this.flags.file) {
       const { text, source } = await this.readInput(this.flags.file);
-      const result = await this.sendManifests(text, source, () => this.client.applyManifests({ manifests: text, source, dryRun: true }));
+      const result = await this.client.applyManifests({ manifests: text, source, dryRun: true });
       this.log(appliedDocumentLines(result.documents, true).join('\n'));
       return result;
     }
