@@ -258,6 +258,32 @@ describe('maintenance-orchestrator CLI', () => {
     expect(activeIds(system.fleet)).toEqual(['backup-manager', 'code-smell']);
   });
 
+  it('exits 1 when a scenario does not acknowledge, naming it, from apply -f and preset apply', async () => {
+    const state = (overrides: string[]) =>
+      ['apiVersion: maintenance/v1', 'kind: MaintenanceState', 'metadata: {name: cli-fail}', 'spec:', '  overrides:', ...overrides.map((id) => `    ${id}: {state: active}`)].join('\n');
+    const failing = join(scratch, 'failing.yaml');
+    const back = join(scratch, 'back-again.yaml');
+    await writeFile(failing, state(['backup-manager', 'code-smell', 'query-analyzer']));
+    await writeFile(back, state(['backup-manager', 'code-smell']));
+    system.fleet.configure('query-analyzer', { failRate: 1 });
+    try {
+      const file = await cli('apply', '-f', failing, '--yes');
+      expect(file.code).toBe(1);
+      expect(file.stdout).toMatch(/not converged:\n\s+SCENARIO\s+MESSAGE\n\s+query-analyzer\s+\S/);
+      expect(file.stderr).toMatch(/^not converged: query-analyzer did not acknowledge/);
+      expect((await cli('apply', '-f', back, '--yes')).code).toBe(0);
+      expect((await cli('preset', 'create', 'only-analyzer', '--names', 'query-analyzer')).code).toBe(0);
+      const preset = await cli('preset', 'apply', 'only-analyzer', '--add', '--yes');
+      expect(preset.code).toBe(1);
+      expect(preset.stderr).toMatch(/^not converged: query-analyzer did not acknowledge/);
+    } finally {
+      system.fleet.configure('query-analyzer', { failRate: 0 });
+    }
+    expect((await cli('apply', '-f', back, '--yes')).code).toBe(0);
+    expect((await cli('preset', 'delete', 'only-analyzer')).code).toBe(0);
+    expect(activeIds(system.fleet)).toEqual(['backup-manager', 'code-smell']);
+  });
+
   it('creates, exports, imports and deletes a custom preset', async () => {
     const created = await cli('preset', 'create', 'cli-saved');
     expect(created.stdout).toMatch(/^preset cli-saved created \(snapshot of the active scenarios\): selects backup-manager, code-smell$/m);
