@@ -3,69 +3,26 @@
  * that drives the demo fleet of examples/fleet (same ids, free ports). Checks stdout, --json, exit codes and
  * the scenarios' own state. Needs `npm run build` first (`npm test` does it).
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir, userInfo } from 'node:os';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { actorHeaderValue } from '../cli/actor';
-import { MANIFEST_KINDS } from '../src/presets/manifest';
+import { CLI_ACTOR as ACTOR, cliAt, collect, requireBuiltCli, spawnCli } from './support/cli-runner';
 import { readFleetDir, requestJson } from './support/fleet';
 import { activeIds, eventually, quietWeekday, startTestSystem, type TestSystem } from './support/system';
 
 const ROOT = join(__dirname, '..');
-const BIN = join(ROOT, 'bin', 'run.js');
-/** The actor the server records for this CLI in anonymous loopback mode: the OS user it names in X-Maintenance-Actor. */
-const ACTOR = `local:${actorHeaderValue(userInfo().username)}`;
 const ALL = ['backup-manager', 'cache-optimizer', 'code-smell', 'database-vacuum', 'dependency-audit', 'health-checker', 'log-cleanup', 'log-rotation', 'performance-monitor', 'query-analyzer', 'security-scanner'];
 
 jest.setTimeout(60_000);
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The environment of a spawned CLI: no URL or token leaking in from the developer's shell. */
-function cliEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env.MAINTENANCE_URL;
-  delete env.MAINTENANCE_TOKEN;
-  return env;
-}
-
-/** Spawns the CLI with piped stdin (so never a terminal) and collects its output. */
-function spawnCli(args: string[]): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: cliEnv() });
-}
-
-function collect(child: ChildProcessWithoutNullStreams): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end();
-  });
-}
-
 describe('maintenance-orchestrator CLI', () => {
   let system: TestSystem;
   let scratch: string;
-  const cli = (...args: string[]) => collect(spawnCli([...args, '--url', system.url]));
-  const json = async <T>(...args: string[]): Promise<{ run: Run; body: T }> => {
-    const run = await cli(...args, '--json');
-    return { run, body: JSON.parse(run.stdout) as T };
-  };
+  const { cli, json } = cliAt(() => system.url);
 
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'dist', 'cli', 'commands', 'list.js'))) {
-      throw new Error('dist/cli is missing: run `npm run build` before this test (npm test does)');
-    }
+    requireBuiltCli();
     // The demo fleet's ids and metadata, on free ports so a running demo does not collide.
     const { specs } = await readFleetDir(join(ROOT, 'examples', 'fleet'));
     system = await startTestSystem({ specs: specs.map((spec) => ({ ...spec, port: undefined })) });
@@ -85,25 +42,6 @@ describe('maintenance-orchestrator CLI', () => {
     expect(run.code).toBe(0);
     expect(body.total).toBe(ALL.length);
     expect(body.scenarios.map((scenario) => scenario.id)).toEqual(ALL);
-    const none = await cli('list', '--state', 'active');
-    expect(none).toMatchObject({ code: 0, stdout: 'no scenarios in state active\n' });
-  });
-
-  it('names every manifest kind it accepts in apply --help', async () => {
-    const help = await collect(spawnCli(['apply', '--help']));
-    expect(help.code).toBe(0);
-    for (const kind of MANIFEST_KINDS) expect(help.stdout).toMatch(new RegExp(`\\b${kind}\\b`));
-  });
-
-  it('refuses --ttl 0 as a usage error before sending anything', async () => {
-    for (const ttl of ['0', '0s']) {
-      const run = await cli('activate', 'code-smell', '--ttl', ttl);
-      expect(run.code).toBe(2);
-      expect(run.stderr).toContain(`--ttl ${ttl} is refused: an activation lasts at least 1s`);
-    }
-    const status = await json<{ overrides: Record<string, unknown> }>('status');
-    expect(status.body.overrides).toEqual({});
-    expect(system.fleet.stateOf('code-smell')).toBe('inactive');
   });
 
   it('prints the status object with --json, and a one-line error when no server runs', async () => {
@@ -216,74 +154,6 @@ describe('maintenance-orchestrator CLI', () => {
     expect((await cli('deactivate', 'database-vacuum')).code).toBe(0);
   });
 
-  it('exits 3 when a gate holds back everything a preset apply or a state file asked for, 0 when only part of it', async () => {
-    // backup-manager and code-smell are active by override; database-vacuum conflicts with backup-manager.
-    const state = (overrides: string[]) =>
-      ['apiVersion: maintenance/v1', 'kind: MaintenanceState', 'metadata: {name: cli-exit}', 'spec:', '  overrides:', ...overrides.map((id) => `    ${id}: {state: active}`)].join('\n');
-    const blockedFile = join(scratch, 'blocked.yaml');
-    await writeFile(blockedFile, state(['backup-manager', 'code-smell', 'database-vacuum']));
-    const refusedFile = await cli('apply', '-f', blockedFile, '--yes');
-    expect(refusedFile.code).toBe(3);
-    expect(refusedFile.stdout).toMatch(/database-vacuum\s+Conflict: conflicts with backup-manager/);
-    expect(refusedFile.stderr).toMatch(/^refused: a gate holds back every scenario this change asked for \(database-vacuum\)/);
-    const backFile = join(scratch, 'back.yaml');
-    await writeFile(backFile, state(['backup-manager', 'code-smell']));
-    expect((await cli('apply', '-f', backFile, '--yes')).code).toBe(0);
-
-    // The same gate, but the change also did something: 0, with the blocked one listed.
-    const partly = await cli('preset', 'apply', 'full', '--add', '--yes');
-    expect(partly.code).toBe(0);
-    expect(partly.stdout).toMatch(/database-vacuum\s+Conflict: conflicts with backup-manager/);
-    expect(partly.stderr).not.toContain('refused');
-    expect((await cli('preset', 'remove', 'full', '--yes')).code).toBe(0);
-
-    expect((await cli('preset', 'create', 'only-vacuum', '--names', 'database-vacuum')).code).toBe(0);
-    const refusedPreset = await json<{ blocked: { scenario: string; reason: string }[] }>('preset', 'apply', 'only-vacuum', '--add', '--yes');
-    expect(refusedPreset.run.code).toBe(3);
-    expect(refusedPreset.body.blocked).toEqual([expect.objectContaining({ scenario: 'database-vacuum', reason: 'Conflict' })]);
-    expect(system.fleet.stateOf('database-vacuum')).toBe('inactive');
-    expect((await cli('preset', 'remove', 'only-vacuum', '--yes')).code).toBe(0);
-    expect((await cli('preset', 'delete', 'only-vacuum')).code).toBe(0);
-    expect(activeIds(system.fleet)).toEqual(['backup-manager', 'code-smell']);
-  });
-
-  it('refuses an unknown scenario in a manifest with exit 2 and file:line, changing nothing', async () => {
-    const file = join(scratch, 'unknown.yaml');
-    await writeFile(file, ['apiVersion: maintenance/v1', 'kind: MaintenanceState', 'metadata: {name: typo}', 'spec:', '  overrides:', '    code-smell: {state: active}', '    code-smel: {state: active}', ''].join('\n'));
-    for (const command of [['apply', '-f', file, '--yes'], ['plan', '-f', file]]) {
-      const run = await cli(...command);
-      expect(run.code).toBe(2);
-      expect(run.stderr).toContain(`${file}:7: spec.overrides.code-smel: unknown scenario "code-smel"`);
-    }
-    expect(activeIds(system.fleet)).toEqual(['backup-manager', 'code-smell']);
-  });
-
-  it('exits 1 when a scenario does not acknowledge, naming it, from apply -f and preset apply', async () => {
-    const state = (overrides: string[]) =>
-      ['apiVersion: maintenance/v1', 'kind: MaintenanceState', 'metadata: {name: cli-fail}', 'spec:', '  overrides:', ...overrides.map((id) => `    ${id}: {state: active}`)].join('\n');
-    const failing = join(scratch, 'failing.yaml');
-    const back = join(scratch, 'back-again.yaml');
-    await writeFile(failing, state(['backup-manager', 'code-smell', 'query-analyzer']));
-    await writeFile(back, state(['backup-manager', 'code-smell']));
-    system.fleet.configure('query-analyzer', { failRate: 1 });
-    try {
-      const file = await cli('apply', '-f', failing, '--yes');
-      expect(file.code).toBe(1);
-      expect(file.stdout).toMatch(/not converged:\n\s+SCENARIO\s+MESSAGE\n\s+query-analyzer\s+\S/);
-      expect(file.stderr).toMatch(/^not converged: query-analyzer did not acknowledge/);
-      expect((await cli('apply', '-f', back, '--yes')).code).toBe(0);
-      expect((await cli('preset', 'create', 'only-analyzer', '--names', 'query-analyzer')).code).toBe(0);
-      const preset = await cli('preset', 'apply', 'only-analyzer', '--add', '--yes');
-      expect(preset.code).toBe(1);
-      expect(preset.stderr).toMatch(/^not converged: query-analyzer did not acknowledge/);
-    } finally {
-      system.fleet.configure('query-analyzer', { failRate: 0 });
-    }
-    expect((await cli('apply', '-f', back, '--yes')).code).toBe(0);
-    expect((await cli('preset', 'delete', 'only-analyzer')).code).toBe(0);
-    expect(activeIds(system.fleet)).toEqual(['backup-manager', 'code-smell']);
-  });
-
   it('creates, exports, imports and deletes a custom preset', async () => {
     const created = await cli('preset', 'create', 'cli-saved');
     expect(created.stdout).toMatch(/^preset cli-saved created \(snapshot of the active scenarios\): selects backup-manager, code-smell$/m);
@@ -320,16 +190,6 @@ describe('maintenance-orchestrator CLI', () => {
     expect(bad.stderr).toMatch(/hour 25/);
     for (const name of ['weekly-security', `security-only-0-2-x-x-${day}`]) expect((await cli('schedule', 'delete', name)).code).toBe(0);
     expect((await cli('schedule', 'show', 'weekly-security')).code).toBe(1);
-  });
-
-  it('stops without a reason in a script, recorded as "no reason given" with the user who stopped', async () => {
-    const stopped = await cli('stop-all', '--yes');
-    expect(stopped.code).toBe(0);
-    expect(stopped.stdout).toContain(`emergency stop by ${ACTOR}: no reason given\n`);
-    expect(activeIds(system.fleet)).toEqual([]);
-    const status = await json<{ emergencyStop: { reason: string; actor: string } }>('status');
-    expect(status.body.emergencyStop).toMatchObject({ reason: 'no reason given', actor: ACTOR });
-    expect((await cli('resume')).code).toBe(0);
   });
 
   it('follows the activity log live', async () => {
