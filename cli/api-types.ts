@@ -134,6 +134,8 @@ export interface AppliedDocument {
   name: string | null;
   result: string;
   plan?: ChangePlan;
+  /** MaintenanceState: scenarios whose call failed or did not acknowledge in time. */
+  failed?: { scenario: string; message: string }[];
 }
 
 /** POST /apply. */
