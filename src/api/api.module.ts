@@ -4,7 +4,7 @@
  * before the loop stops and the store closes.
  */
 import { Module, type BeforeApplicationShutdown } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, HttpAdapterHost } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { ActivityModule } from '../activity/activity.module';
@@ -61,10 +61,17 @@ import { TimersController } from './timers.controller';
   exports: [NestPinoLogger],
 })
 export class ApiModule implements BeforeApplicationShutdown {
-  constructor(private readonly writes: WriteGate) {}
+  constructor(
+    private readonly writes: WriteGate,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
 
-  /** First of all: no change is accepted once stopping has begun. */
+  /**
+   * First of all: no change is accepted once stopping has begun. Open connections end here too: a live
+   * event stream never ends by itself and would hold the HTTP server's close (which comes next) forever.
+   */
   beforeApplicationShutdown(): void {
     this.writes.close();
+    this.adapterHost.httpAdapter?.getHttpServer?.()?.closeAllConnections?.();
   }
 }
