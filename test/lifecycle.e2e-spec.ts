@@ -88,11 +88,11 @@ describe('application lifecycle', () => {
       expect(names).not.toContain('reconciler.wake');
 
       const activated = (await requestJson(`${server.url}/api/v1/scenarios/alpha/activate`, { ttl: '2h' })).body as Json;
-      const until = Date.parse((await requestJson(`${server.url}/api/v1/scenarios/alpha`)).body.activeUntil);
+      const until = Date.parse(((await requestJson(`${server.url}/api/v1/scenarios/alpha`)).body as Json).activeUntil);
       expect(activated).toMatchObject({ success: true, newState: 'active' });
       let wake: Json | undefined;
       await eventually(async () => {
-        wake = ((await requestJson(`${server.url}/api/v1/timers`)).body.timers as Json[]).find((timer) => timer.name === 'reconciler.wake');
+        wake = (((await requestJson(`${server.url}/api/v1/timers`)).body as Json).timers as Json[]).find((timer) => timer.name === 'reconciler.wake');
         return wake !== undefined;
       }, 'the wake timer for the TTL');
       expect(wake).toMatchObject({ kind: 'timeout', everyMs: null });

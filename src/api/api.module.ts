@@ -58,7 +58,6 @@ import { TimersController } from './timers.controller';
     TimersController,
   ],
   providers: [NestPinoLogger, WriteGate, { provide: APP_GUARD, useClass: AcceptingWritesGuard }, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
-  exports: [NestPinoLogger],
 })
 export class ApiModule implements BeforeApplicationShutdown {
   constructor(

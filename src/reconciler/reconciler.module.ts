@@ -36,7 +36,7 @@ export const SCENARIO_CLIENT = Symbol('SCENARIO_CLIENT');
       inject: [DeclaredState, Executor, ActivityService, CONFIG, CLOCK, TIMERS, RECONCILER_OBSERVER],
     },
   ],
-  exports: [Reconciler, Executor, SCENARIO_CLIENT],
+  exports: [Reconciler, Executor],
 })
 export class ReconcilerModule implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   constructor(

@@ -44,7 +44,7 @@ export const WINDOW_SOURCE = Symbol('WINDOW_SOURCE');
     },
     { provide: WINDOW_SOURCE, useFactory: (schedules: ScheduleService, edges: EdgeOverrides): WindowSource => edges.windows ?? schedules, inject: [ScheduleService, EDGES] },
   ],
-  exports: [ScheduleService, CALENDAR, WINDOW_SOURCE],
+  exports: [ScheduleService, WINDOW_SOURCE],
 })
 export class SchedulesModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(@Inject(CALENDAR) private readonly calendar: CalendarService | null) {}
