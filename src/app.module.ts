@@ -8,6 +8,7 @@ import type { Config } from './config/config';
 import { ConfigModule, type EdgeOverrides } from './config/config.module';
 import { TimersModule } from './schedules/timers.module';
 
+/** The application: AppModule.forRoot(config) is what NestFactory and the testing module build. */
 @Module({})
 export class AppModule {
   /** The application for one configuration; `edges` replace parts at the edge (startServer's callers). */
