@@ -25,6 +25,9 @@ import { StateService } from './state/state.service';
 import { STORE } from './store/store.module';
 import type { Store } from './store/store.port';
 
+/** The edges startServer takes (the name callers knew before the modules). */
+export type { EdgeOverrides as OrchestratorOverrides } from './config/config.module';
+
 /** Every part of a running orchestrator. */
 export interface Orchestrator {
   readonly config: Config;
