@@ -1,5 +1,6 @@
 /** The Timers port over a real SchedulerRegistry: names, replacement, cancellation and the listing. */
-import { SchedulerRegistry } from '@nestjs/schedule';
+// The registry's own file: the package index also loads cron and luxon (see timers.module.ts).
+import { SchedulerRegistry } from '@nestjs/schedule/dist/scheduler.registry';
 import { SchedulerTimers } from './scheduler-timers';
 
 describe('SchedulerTimers', () => {

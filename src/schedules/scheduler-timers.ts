@@ -1,9 +1,10 @@
 /**
  * The Timers port over @nestjs/schedule's SchedulerRegistry: each timer is registered under its name (so
- * the framework clears it on shutdown and the registry lists it), and its next firing is kept beside it.
+ * the registry lists it and TimersModule clears it at shutdown), and its next firing is kept beside it.
  * Timers are unref'd: the HTTP server, not a pending timer, is what keeps the process alive.
  */
-import { SchedulerRegistry } from '@nestjs/schedule';
+// The registry's own file: the package index also loads cron and luxon (see timers.module.ts).
+import { SchedulerRegistry } from '@nestjs/schedule/dist/scheduler.registry';
 import type { TimerInfo, Timers } from '../common/timers';
 
 /** Implements Timers with the registry's named intervals and timeouts. */
