@@ -46,16 +46,22 @@ export class ScheduleService implements WindowSource {
   /** Evaluation is cached until the next edge: passes are frequent, edges are rare. */
   private cache: { at: number; validUntil: number; windows: Evaluated[] } | null = null;
   private openNow = new Set<string>();
+  private readonly listeners = new Set<() => void>();
 
   constructor(
     private readonly repository: DocumentRepository,
     private readonly presets: PresetCatalog,
     private readonly activity: ActivitySink,
     private readonly calendar: CalendarService | null,
-    private readonly onChange: () => void,
     private readonly clock: () => number = Date.now,
   ) {
     calendar?.onRefresh(() => this.changed());
+  }
+
+  /** Subscribes to changes of the windows (a schedule saved or deleted, a calendar re-read); returns the unsubscribe function. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Loads stored schedules; an unreadable row is logged and skipped. */
@@ -168,7 +174,7 @@ export class ScheduleService implements WindowSource {
 
   private changed(): void {
     this.cache = null;
-    this.onChange();
+    for (const listener of this.listeners) listener();
   }
 }
 
