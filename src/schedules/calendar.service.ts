@@ -6,7 +6,6 @@ import * as fs from 'node:fs/promises';
 import type { ActivitySink } from '../activity/activity';
 import { fetchCalendarFeed } from './calendar-fetch';
 import type { Timers } from '../common/timers';
-import { isHostAllowed } from '../discovery/endpoint';
 import { calendarWindowState, parseCalendarFeed, type CalendarWindow } from './calendar-feed';
 import { standaloneTimers } from './scheduler-timers';
 import type { WindowState } from './window';
