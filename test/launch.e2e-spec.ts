@@ -58,7 +58,9 @@ describe('the bundled server (dist/src/launch.js)', () => {
     expect(stack).not.toContain(join('dist', 'server', 'main.js'));
   });
 
-  it('says in its start-up lines which HTTP server it runs and which node flags it has', () => {
+  it('says in its start-up lines which HTTP server it runs and which node flags it has', async () => {
+    // The child is taken as started at its API line; the lines after it may still be on their way.
+    await eventually(() => /^node flags: +\S/m.test(child.output()), 'the start-up lines up to the node flags', 10_000);
     expect(child.output()).toContain(`HTTP server:                   ${HTTP_SERVER_KINDS.prototyped}`);
     expect(child.output()).toMatch(/^node flags: +\S/m);
   });
