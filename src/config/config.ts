@@ -63,13 +63,21 @@ export function packageRoot(): string {
   return process.cwd();
 }
 
-/** Reads and validates configuration from an environment (process.env at the edge) and flag overrides. */
-export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = {}): Config {
+/** The configuration of this process: its environment (the one read of process.env) under `overrides`, over `defaults`. */
+export function loadProcessConfig(overrides: ConfigOverrides = {}, defaults: ConfigOverrides = {}): Config {
+  return loadConfig(process.env, overrides, defaults);
+}
+
+/**
+ * Reads and validates configuration from an environment and flag overrides; `defaults` stand in for
+ * variables that neither sets (the demo's scenarios folder).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = {}, defaults: ConfigOverrides = {}): Config {
   const read = (name: string): string | undefined => {
-    const flag = overrides[name];
-    if (flag !== undefined && flag !== '') return String(flag);
-    const value = env[name];
-    return value === undefined || value === '' ? undefined : value;
+    for (const value of [overrides[name], env[name], defaults[name]]) {
+      if (value !== undefined && value !== '') return String(value);
+    }
+    return undefined;
   };
   const root = packageRoot();
   if (readBoolean(read, 'ENABLE_CALENDAR', false) && !read('CALENDAR_URL')) {
