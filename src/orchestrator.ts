@@ -16,6 +16,7 @@ import { Executor } from './reconciler/executor';
 import { SystemHostLoadProbe, type HostLoadProbe } from './reconciler/host-load';
 import { Reconciler, type ReconcilerObserver } from './reconciler/reconciler';
 import { HttpScenarioClient, type ScenarioClient } from './reconciler/scenario-client';
+import { BlackoutFeed } from './schedules/blackout-feed';
 import { CalendarService } from './schedules/calendar.service';
 import { ScheduleService } from './schedules/schedule.service';
 import { ControlService } from './state/control.service';
@@ -101,6 +102,8 @@ export async function createOrchestrator(config: Config, overrides: Orchestrator
   let requestPass: () => void = () => undefined;
   const schedules = new ScheduleService(store.schedules, presets, activity, calendar, () => requestPass(), clock);
   await schedules.load();
+  const blackouts = config.blackoutCalendarUrl ? new BlackoutFeed(config.blackoutCalendarUrl, config.allowedHosts, activity, config.calendarRefreshMs, clock) : null;
+  if (blackouts) schedules.useBlackoutFeed(blackouts);
   const state = new StateService(registry, presets, policy, overrides.windows ?? schedules, hostProbe, activity, config.defaultTimeoutMs, clock);
   const client = overrides.client ?? new HttpScenarioClient(config.actionTimeoutMs);
   const executor = new Executor(client, config.maxInFlight, clock);
@@ -142,6 +145,7 @@ export async function createOrchestrator(config: Config, overrides: Orchestrator
       activity.record({ category: 'system', actor: 'system', message: `orchestrator starting; every scenario will be driven inactive` });
       await registry.start(config.discoveryIntervalMs);
       if (calendar) await calendar.start();
+      if (blackouts) await blackouts.start();
       reconciler.start();
       history.start();
       const prune = () => void store.activity.prune(new Date(clock() - config.activityRetentionMs).toISOString(), config.activityRetentionEntries);
@@ -154,6 +158,7 @@ export async function createOrchestrator(config: Config, overrides: Orchestrator
       registry.stop();
       history.stop();
       calendar?.stop();
+      blackouts?.stop();
       reconciler.stop();
       await activity.close();
       client.close();
