@@ -72,6 +72,7 @@ describe('validateSchedule', () => {
     ['cron or at', { cron: undefined }, 'cron or at is required: cron is five fields, minute hour day-of-month month day-of-week, e.g. "0 2 * * 0"; at is an ISO date-time, e.g. "2026-12-24T18:00"'],
     ['at', { cron: undefined, at: '2026-13-01T00:00' }, 'at "2026-13-01T00:00" must be an ISO date-time like "2026-12-24T18:00" (wall clock of timeZone) or "2026-12-24T17:00Z"'],
     ['at', { cron: undefined, at: '2026-12-24T24:00' }, 'at "2026-12-24T24:00" must be an ISO date-time like "2026-12-24T18:00" (wall clock of timeZone) or "2026-12-24T17:00Z"'],
+    ['at', { cron: undefined, at: '2026-12-24T18:00+25:00' }, 'at "2026-12-24T18:00+25:00" must be an ISO date-time like "2026-12-24T18:00" (wall clock of timeZone) or "2026-12-24T17:00Z"'],
     ['at', { cron: undefined, at: 'tomorrow' }, 'at "tomorrow" must be an ISO date-time like "2026-12-24T18:00" (wall clock of timeZone) or "2026-12-24T17:00Z"'],
     ['offsetDays on a one-off', { cron: undefined, at: '2026-12-24T18:00', offsetDays: 1 }, 'offsetDays applies to cron schedules only: a one-off window opens at its at time'],
     ['validFrom on a one-off', { cron: undefined, at: '2026-12-24T18:00', validFrom: '2026-12-01' }, 'validFrom applies to cron schedules only: a one-off window opens at its at time'],
@@ -97,7 +98,7 @@ describe('validateSchedule', () => {
     expect(validateSchedule({ ...valid, validFrom: '2026-06-01', validUntil: '2026-06-01', offsetDays: 27 }).ok).toBe(true);
   });
 
-  it.each([['2026-12-24T18:00'], ['2026-12-24T18:00:30'], ['2026-12-24T17:00Z'], ['2026-12-24T18:00+01:00']])('accepts a one-off window at %s', (at) => {
+  it.each([['2026-12-24T18:00'], ['2026-12-24T18:00:30'], ['2026-12-24T17:00Z'], ['2026-12-24T18:00+01:00'], ['2026-12-24T17:00:00.123Z']])('accepts a one-off window at %s', (at) => {
     const { cron, ...oneOff } = valid;
     expect(cron).toBeDefined();
     expect(validateSchedule({ ...oneOff, at })).toEqual({ ok: true, schedule: { ...oneOff, at } });

@@ -48,7 +48,7 @@ const MAX_DESCRIPTION_LENGTH = 500;
 export const MAX_OFFSET_DAYS = 27;
 const KNOWN_FIELDS = ['name', 'preset', 'cron', 'at', 'duration', 'timeZone', 'kind', 'validFrom', 'validUntil', 'offsetDays', 'description'];
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:\d{2})?$/;
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?$/;
 
 /** Checks an untrusted object (API body, manifest spec, CLI flags) and returns a normalised schedule or all errors. */
 export function validateSchedule(input: unknown): ScheduleValidation {
@@ -73,8 +73,8 @@ export function validateSchedule(input: unknown): ScheduleValidation {
 export function oneOffStart(at: string, timeZone: string): number {
   const match = ISO_DATE_TIME.exec(at);
   if (!match) throw new RangeError(`at "${at}" is not an ISO date-time`);
-  const [, year, month, day, hour, minute, second = '0', offset] = match;
-  const local = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second));
+  const [, year, month, day, hour, minute, second = '0', fraction = '', offset] = match;
+  const local = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second), Math.round(Number(`0${fraction || '.0'}`) * 1000));
   if (offset === undefined) return new ZoneClock(timeZone).instantOf(local);
   if (offset === 'Z') return local;
   const sign = offset.startsWith('-') ? -1 : 1;
@@ -157,9 +157,14 @@ function checkTiming(record: Record<string, unknown>, errors: string[]): Timing 
 function checkAt(value: unknown, errors: string[]): string {
   const text = typeof value === 'string' ? value.trim() : '';
   const match = ISO_DATE_TIME.exec(text);
-  const real = match !== null && localDateOf(text.slice(0, 10)) !== null && Number(match[4]) < 24 && Number(match[5]) < 60 && Number(match[6] ?? 0) < 60;
+  const real = match !== null && localDateOf(text.slice(0, 10)) !== null && Number(match[4]) < 24 && Number(match[5]) < 60 && Number(match[6] ?? 0) < 60 && validOffset(match[8]);
   if (!real) errors.push(`at ${JSON.stringify(value)} must be an ISO date-time like "2026-12-24T18:00" (wall clock of timeZone) or "2026-12-24T17:00Z"`);
   return text;
+}
+
+/** Real UTC offsets run from -12:00 to +14:00. */
+function validOffset(offset: string | undefined): boolean {
+  return offset === undefined || offset === 'Z' || (Number(offset.slice(1, 3)) <= 14 && Number(offset.slice(4, 6)) < 60);
 }
 
 function checkDate(value: unknown, field: 'validFrom' | 'validUntil', errors: string[]): string | undefined {
