@@ -91,6 +91,16 @@ export interface Preset {
   scenarios: string[];
 }
 
+/** GET /presets/active. */
+export interface ActivePresets {
+  activePresets: Preset[];
+}
+
+/** POST /presets: the preset, and again under `preset` with the scenarios it selects as `states`. */
+export interface CreatedPreset extends Preset {
+  preset?: { id: string; name: string; description: string; states: Record<string, boolean> };
+}
+
 /** POST /presets/:id/apply and /remove. */
 export interface PresetChangeResult {
   success: boolean;
@@ -124,6 +134,8 @@ export interface AppliedDocument {
   name: string | null;
   result: string;
   plan?: ChangePlan;
+  /** MaintenanceState: scenarios whose call failed or did not acknowledge in time. */
+  failed?: { scenario: string; message: string }[];
 }
 
 /** POST /apply. */
@@ -144,6 +156,8 @@ export interface ActivityEntry {
   actor: string | null;
   message: string;
   data: Record<string, unknown> | null;
+  /** What happened, as one word (activate, activated, apply-preset, stop-all, blocked, or the category). */
+  action?: string;
 }
 
 /** GET /activity. */
@@ -193,6 +207,10 @@ export interface StopAllResult {
   actor: string;
   deactivated: string[];
   stillActive: string[];
+  /** Applied presets the stop cleared. */
+  clearedPresets?: string[];
+  /** Scenarios whose overrides the stop cleared. */
+  clearedOverrides?: string[];
 }
 
 /** POST /resume. */

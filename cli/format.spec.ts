@@ -1,5 +1,5 @@
-import type { ActivityEntry, ChangePlan, PresetChangeResult, Scenario, ScenarioChangeResult, Status } from './api-types';
-import { activityLine, appliedDocumentLines, blockedLine, planLines, presetChangeLines, reasonText, scenarioChangeLine, scenarioTable, shortDuration, statusLines, table, ttlLeft, defaultScheduleName, scheduleTable } from './format';
+import type { ActivityEntry, ChangePlan, PresetChangeResult, Scenario, ScenarioChangeResult, Status, StopAllResult } from './api-types';
+import { activityLine, appliedDocumentLines, blockedLine, emptyListText, stopAllLines, planLines, presetChangeLines, reasonText, scenarioChangeLine, scenarioTable, shortDuration, statusLines, table, ttlLeft, defaultScheduleName, scheduleTable } from './format';
 
 const NOW = Date.parse('2026-01-01T12:00:00Z');
 
@@ -53,7 +53,17 @@ describe('scenarioTable', () => {
     ]);
   });
 
-  it('says so when there is nothing', () => expect(scenarioTable([], NOW)).toMatch(/no maintenance scenarios/));
+  it('says so when there is nothing', () => expect(scenarioTable([], NOW)).toBe('no maintenance scenarios found'));
+
+  it.each([
+    [{ state: 'active' }, 'no scenarios in state active'],
+    [{ tag: 'backup' }, 'no scenarios tagged backup'],
+    [{ search: 'vac' }, 'no scenarios matching "vac"'],
+    [{ state: 'blocked', tag: 'backup' }, 'no scenarios in state blocked, tagged backup'],
+  ])('says which filter left nothing: %j', (filters, text) => {
+    expect(scenarioTable([], NOW, filters)).toBe(text);
+    expect(emptyListText(filters)).toBe(text);
+  });
 });
 
 describe('scenario change lines', () => {
@@ -108,7 +118,35 @@ describe('presetChangeLines', () => {
   });
 });
 
+describe('stopAllLines', () => {
+  it('says who stopped and why, what was deactivated, and that presets and overrides were cleared', () => {
+    const result: StopAllResult = { success: true, emergencyStop: true, reason: 'no reason given', actor: 'local:alice', deactivated: ['a', 'b'], stillActive: [] };
+    expect(stopAllLines(result)).toEqual([
+      'emergency stop by local:alice: no reason given',
+      'deactivated: a, b',
+      'applied presets and overrides cleared',
+      "nothing activates until 'maintenance-orchestrator resume'; after it only open allow windows come back on their own",
+    ]);
+  });
+
+  it('names the cleared presets and overrides when the server says which', () => {
+    const result: StopAllResult = { success: true, emergencyStop: true, reason: 'r', actor: 'a', deactivated: [], stillActive: [], clearedPresets: ['performance'], clearedOverrides: [] };
+    expect(stopAllLines(result)).toContain('applied presets and overrides cleared (presets: performance; overrides: none)');
+  });
+});
+
 describe('appliedDocumentLines', () => {
+  it('lists the scenarios of a state that did not converge', () => {
+    const failed = [{ scenario: 'x', message: 'HTTP 500 from http://127.0.0.1:1' }];
+    expect(appliedDocumentLines([{ kind: 'MaintenanceState', name: 's', result: 'applied', plan: { ...emptyPlan, activate: ['x'] }, failed }], false)).toEqual([
+      'MaintenanceState/s: applied',
+      '  activate:   x',
+      '  not converged:',
+      '    SCENARIO  MESSAGE',
+      '    x         HTTP 500 from http://127.0.0.1:1',
+    ]);
+  });
+
   it('shows each document and its plan', () => {
     expect(appliedDocumentLines([{ kind: 'MaintenanceState', name: 'weekday', result: 'planned', plan: { ...emptyPlan, activate: ['x'] } }, { kind: 'Policy', name: null, result: 'policy replaced' }], true)).toEqual([
       'MaintenanceState/weekday: planned',

@@ -39,9 +39,22 @@ export function reasonText(reason: string | null, message: string | null): strin
   return message ? `${reason}: ${message}` : reason;
 }
 
+/** The filters of `list`, to say what matched nothing. */
+export interface ListFilters {
+  state?: string;
+  tag?: string;
+  search?: string;
+}
+
+/** `no scenarios in state active, tagged backup`: an empty list says which filter left nothing. */
+export function emptyListText(filters: ListFilters = {}): string {
+  const parts = [filters.state && `in state ${filters.state}`, filters.tag && `tagged ${filters.tag}`, filters.search && `matching "${filters.search}"`].filter(Boolean);
+  return parts.length ? `no scenarios ${parts.join(', ')}` : 'no maintenance scenarios found';
+}
+
 /** The `list` table: id, observed, desired, reason/message, TTL left. */
-export function scenarioTable(scenarios: Scenario[], now: number): string {
-  if (scenarios.length === 0) return 'no maintenance scenarios found';
+export function scenarioTable(scenarios: Scenario[], now: number, filters: ListFilters = {}): string {
+  if (scenarios.length === 0) return emptyListText(filters);
   const rows = scenarios.map((s) => [s.id, s.observedState === 'active' || s.observedState === 'inactive' ? s.observedState : `${s.observedState} (${s.isActive ? 'active' : 'inactive'})`, s.desiredState, ttlLeft(s.activeUntil, now), reasonText(s.reason, s.message)]);
   return table(['ID', 'OBSERVED', 'DESIRED', 'TTL', 'REASON'], rows);
 }
@@ -93,6 +106,7 @@ export function appliedDocumentLines(documents: AppliedDocument[], dryRun: boole
   for (const document of documents) {
     lines.push(`${document.kind}/${document.name ?? '(unnamed)'}: ${document.result}`);
     if (document.plan) lines.push(...indent(planLines(document.plan, dryRun ? 'would' : 'now').join('\n')));
+    if (document.failed?.length) lines.push('  not converged:', ...indent(table(['SCENARIO', 'MESSAGE'], document.failed.map((f) => [f.scenario, f.message])), 4));
   }
   if (documents.length === 0) lines.push('the file holds no documents');
   return lines;
@@ -149,8 +163,17 @@ export function stopAllLines(result: StopAllResult): string[] {
   const lines = [`emergency stop by ${result.actor}: ${result.reason}`];
   lines.push(result.deactivated.length ? `deactivated: ${result.deactivated.join(', ')}` : 'nothing was active');
   if (result.stillActive.length) lines.push(`still active (not acknowledged yet; the loop keeps trying): ${result.stillActive.join(', ')}`);
-  lines.push("nothing activates until 'maintenance-orchestrator resume'");
+  lines.push(clearedLine(result));
+  lines.push("nothing activates until 'maintenance-orchestrator resume'; after it only open allow windows come back on their own");
   return lines;
+}
+
+/** What stop-all cleared, naming the presets and overrides when the server says which. */
+function clearedLine(result: StopAllResult): string {
+  const { clearedPresets: presets, clearedOverrides: overrides } = result;
+  if (!presets && !overrides) return 'applied presets and overrides cleared';
+  const list = (ids: string[] | undefined) => (ids?.length ? ids.join(', ') : 'none');
+  return `applied presets and overrides cleared (presets: ${list(presets)}; overrides: ${list(overrides)})`;
 }
 
 function indent(text: string, spaces = 2): string[] {

@@ -65,16 +65,11 @@ export async function serve(options: ServeOptions = {}): Promise<{ server: Runni
 export async function main(): Promise<void> {
   const demo = process.argv.includes('--demo');
   try {
-    const { stop } = await serve({ demo });
-    let stopping = false;
-    const shutdown = (signal: string) => {
-      if (stopping) process.exit(1);
-      stopping = true;
-      process.stdout.write(`${signal}: stopping\n`);
-      void stop().then(() => process.exit(0));
-    };
-    process.on('SIGINT', () => shutdown('SIGINT'));
-    process.on('SIGTERM', () => shutdown('SIGTERM'));
+    const { server } = await serve({ demo });
+    // Nest's shutdown hooks on a signal: writes refused, loop stopped, activity flushed, store closed, exit 0
+    // (the demo fleet lives in this process and goes with it).
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.stdout.write(`${signal}: stopping\n`));
+    server.app.enableShutdownHooks(['SIGINT', 'SIGTERM'], { useProcessExit: true });
   } catch (error) {
     process.stderr.write(`${error instanceof ConfigError ? 'configuration error' : 'start-up failed'}: ${(error as Error).message}\n`);
     process.exit(error instanceof ConfigError ? 2 : 1);

@@ -159,3 +159,82 @@ describe('REST API', () => {
     expect(body).toMatchObject({ status: 'ok', scenarios: expect.any(Number) });
   });
 });
+
+describe('REST API: what the README and the original clients rely on', () => {
+  let system: TestSystem;
+  let http: Server;
+  beforeAll(async () => {
+    system = await startTestSystem({ specs: fleetSpecs, policy: { bulkConfirmThreshold: 3 } });
+    http = system.server.app.getHttpServer();
+  });
+  afterAll(() => system.stop());
+
+  const secondsLeft = (until: string) => (new Date(until).getTime() - Date.now()) / 1000;
+
+  it('takes ttl as a number of seconds as well as a duration, everywhere ttl is accepted', async () => {
+    const seconds = await request(http).post('/api/v1/scenarios/code-smell/activate').send({ ttl: 600 }).expect(200);
+    expect(secondsLeft(seconds.body.activeUntil)).toBeGreaterThan(500);
+    expect(secondsLeft(seconds.body.activeUntil)).toBeLessThanOrEqual(600);
+    // 0 is not "forever": DEFAULT_TIMEOUT's safety net has no quiet way round, in the API as in the CLI.
+    for (const zero of [0, '0', '0s', 0.2]) {
+      const refused = await request(http).post('/api/v1/scenarios/code-smell/activate').send({ ttl: zero }).expect(400);
+      expect(refused.body.message).toMatch(/at least 1s/);
+    }
+    const zeroOverride = await request(http).put('/api/v1/desired-state').send({ overrides: { 'code-smell': { state: 'active', ttl: 0 } } }).expect(400);
+    expect(zeroOverride.body.message).toMatch(/ttl must be at least 1s/);
+    expect((await request(http).post('/api/v1/scenarios/code-smell/activate').send({ ttl: -5 }).expect(400)).body.message).toMatch(/ttl must be a duration/);
+    const put = await request(http).put('/api/v1/desired-state').send({ overrides: { 'code-smell': { state: 'active', ttl: 900 } } }).expect(200);
+    expect(secondsLeft(put.body.desiredState.overrides['code-smell'].expiresAt)).toBeGreaterThan(800);
+    const manifest = 'apiVersion: maintenance/v1\nkind: MaintenanceState\nspec:\n  overrides:\n    code-smell: {state: active, ttl: 1200}\n';
+    await request(http).post('/api/v1/apply').send({ manifests: manifest }).expect(200);
+    expect(secondsLeft((await request(http).get('/api/v1/desired-state')).body.overrides['code-smell'].expiresAt)).toBeGreaterThan(1100);
+    await request(http).post('/api/v1/scenarios/code-smell/deactivate').expect(200);
+  });
+
+  it('answers 400 for an unknown preset named in a body, 404 for one in the URL, and suggests the closest name', async () => {
+    const put = await request(http).put('/api/v1/desired-state').send({ presets: ['ful'] }).expect(400);
+    expect(put.body.message).toMatch(/^unknown preset "ful"; did you mean "full"\? known: .*minimal/);
+    expect((await request(http).post('/api/v1/plan').send({ presets: ['securty'] }).expect(400)).body.message).toMatch(/did you mean "security"/);
+    const schedule = await request(http).post('/api/v1/schedules').send({ name: 'w', preset: 'perfomance', cron: '0 2 * * 0', duration: '1h' }).expect(400);
+    expect(schedule.body.message).toMatch(/did you mean "performance"/);
+    const manifest = await request(http).post('/api/v1/apply').send({ manifests: 'apiVersion: maintenance/v1\nkind: MaintenanceState\nspec: {presets: [minimall]}\n' }).expect(400);
+    expect(manifest.body.message).toMatch(/^request body:3: spec\.presets\.0: unknown preset "minimall"; did you mean "minimal"/);
+    const file = 'apiVersion: maintenance/v1\nkind: MaintenanceState\nspec:\n  overrides:\n    code-smel: {state: active}\n';
+    const scenario = await request(http).post('/api/v1/apply').send({ manifests: file, source: 'state.yaml' }).expect(400);
+    expect(scenario.body.message).toBe('state.yaml:5: spec.overrides.code-smel: unknown scenario "code-smel"; did you mean "code-smell"? known: code-smell, health-checker, log-cleanup, performance-monitor, query-analyzer');
+    expect((await request(http).post('/api/v1/presets/ful/apply').expect(404)).body.message).toMatch(/did you mean "full"/);
+    expect((await request(http).post('/api/v1/scenarios/code-smel/activate').expect(404)).body.message).toMatch(/unknown scenario "code-smel"; did you mean "code-smell"\?/);
+    const override = await request(http).put('/api/v1/desired-state').send({ overrides: { 'log-cleanp': { state: 'active' } } }).expect(400);
+    expect(override.body.message).toMatch(/did you mean "log-cleanup"/);
+    expect((await request(http).delete('/api/v1/schedules/nightly').expect(404)).body.message).toMatch(/unknown schedule "nightly"/);
+    expect(activeIds(system.fleet)).toEqual([]);
+  });
+
+  it('reports as deactivated only scenarios that were on, not ones that were merely desired', async () => {
+    system.host.value = { cpuLoadPercent: 99, memoryPercent: 10 };
+    try {
+      const held = await request(http).post('/api/v1/presets/performance/apply').expect(200);
+      expect(held.body.blocked.map((b: { scenario: string }) => b.scenario)).toEqual(['performance-monitor', 'query-analyzer']);
+      const minimal = await request(http).post('/api/v1/presets/minimal/apply').send({ confirm: true }).expect(200);
+      expect(minimal.body.deactivated).toEqual([]);
+    } finally {
+      system.host.value = { cpuLoadPercent: 0, memoryPercent: 0 };
+    }
+    await request(http).post('/api/v1/presets/performance/apply').send({ confirm: true }).expect(200);
+    const back = await request(http).post('/api/v1/presets/minimal/apply').send({ confirm: true }).expect(200);
+    expect(back.body.deactivated).toEqual(['performance-monitor', 'query-analyzer']);
+  });
+
+  it('stops everything without a body, records "no reason given" with the actor, and says what it cleared', async () => {
+    const { body } = await request(http).post('/api/v1/stop-all').expect(200);
+    expect(body).toMatchObject({ success: true, reason: 'no reason given', actor: expect.any(String), deactivated: ['health-checker', 'log-cleanup'], clearedPresets: ['minimal'] });
+    expect(activeIds(system.fleet)).toEqual([]);
+    const status = (await request(http).get('/api/v1/status').expect(200)).body;
+    expect(status.emergencyStop).toMatchObject({ reason: 'no reason given', actor: body.actor });
+    for (const entry of status.recentActivity) expect(Object.keys(entry)).toEqual(expect.arrayContaining(['timestamp', 'action', 'scenario', 'preset', 'message']));
+    expect(status.recentActivity.map((entry: { action: string }) => entry.action)).toEqual(expect.arrayContaining(['stop-all', 'deactivated']));
+    const blank = await request(http).post('/api/v1/stop-all').send({ reason: '   ' }).expect(200);
+    expect(blank.body.reason).toBe('no reason given');
+    await request(http).post('/api/v1/resume').expect(200);
+  });
+});

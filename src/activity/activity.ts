@@ -26,6 +26,23 @@ export interface ActivityEntry extends Required<Omit<ActivityInput, 'data'>> {
   /** ISO-8601 UTC. */
   timestamp: string;
   data: Record<string, unknown> | null;
+  /** What happened, as one word (see activityAction); the activity service fills it in for every entry it hands out. */
+  action?: string;
+}
+
+/**
+ * The entry's action as one word, for clients that read `.action` (the original's bash CLI does in
+ * `status --verbose`): the `action` its recorder put in `data` (`activate`, `apply-preset`, `stop-all`...),
+ * a call's outcome as `activated` / `deactivated` / `activate-failed` / `activate-abandoned`, a gate's
+ * `blocked`, otherwise the category.
+ */
+export function activityAction(entry: Pick<ActivityEntry, 'category' | 'data'>): string {
+  const action = entry.data?.action;
+  if (typeof action !== 'string') return entry.category === 'gate' ? 'blocked' : entry.category;
+  if (entry.category !== 'action' || entry.data?.result === undefined) return action;
+  const result = entry.data.result;
+  if (result === 'success') return action === 'activate' ? 'activated' : 'deactivated';
+  return `${action}-${result === 'aborted' ? 'abandoned' : 'failed'}`;
 }
 
 /** How an event is written. */

@@ -1,12 +1,13 @@
 /** /api/v1/presets: list, show, apply, remove, create, import, export, delete. */
-import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiProduces, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { YAML_MEDIA_TYPES } from './body-parsing';
 import { ApiErrors, BEARER_SCHEME } from './openapi';
-import { PresetChangeDto, PresetDto, PresetListDto } from './dto/responses.dto';
+import { ActivePresetsDto, CreatedPresetDto, PresetChangeDto, PresetDto, PresetListDto } from './dto/responses.dto';
 import { PresetService } from '../state/preset.service';
 import { ControlService } from '../state/control.service';
 import { Actor } from './auth';
-import { ApplyPresetDto, CreatePresetDto, ImportPresetsDto } from './dto/preset.dto';
+import { ApplyPresetDto, CreatePresetDto, ImportPresetsDto, ImportPresetsQuery, importRequest } from './dto/preset.dto';
 import { BulkOptionsDto } from './dto/scenario.dto';
 
 @ApiTags('presets')
@@ -24,6 +25,14 @@ export class PresetsController {
   @ApiOkResponse({ type: PresetListDto })
   list() {
     return { presets: this.presets.list() };
+  }
+
+  /** Declared before `:id`, which would otherwise take "active" for a preset id. */
+  @Get('active')
+  @ApiOperation({ summary: 'The applied presets', description: "The presets in the applied set, as the original's Go CLI reads them." })
+  @ApiOkResponse({ type: ActivePresetsDto })
+  active() {
+    return { activePresets: this.presets.active() };
   }
 
   @Get(':id')
@@ -55,21 +64,34 @@ export class PresetsController {
     return this.control.removePreset(id, { actor, ...body });
   }
 
-  /** With a selector, saves it; without, saves the scenarios active now. */
+  /** With a selector (or states), saves it; without, saves the scenarios active now. */
   @Post()
-  @ApiOperation({ summary: 'Create a custom preset', description: 'With names, tags or exclude it saves a selector; without, the scenarios active now.' })
-  @ApiCreatedResponse({ type: PresetDto })
+  @ApiOperation({
+    summary: 'Create a custom preset',
+    description:
+      'One of: `selector: {names, tags, exclude}` (the Preset manifest\'s shape); `names`/`tags`/`exclude` at the top level; ' +
+      '`states: {id: bool}` (true ids selected, false ids excluded; `tags` may come with it); or nothing / `fromCurrentState: true` to save the scenarios active now.',
+  })
+  @ApiCreatedResponse({ type: CreatedPresetDto })
   @ApiErrors(400, 409)
   create(@Body() body: CreatePresetDto, @Actor() actor: string) {
     return this.presets.create(body, actor);
   }
 
+  /** `{document}`, or the manifest itself as the body: YAML (application/yaml) or JSON. */
   @Post('import')
-  @ApiOperation({ summary: 'Import presets from YAML or JSON' })
+  @ApiOperation({
+    summary: 'Import presets from YAML or JSON',
+    description: 'The body is `{document, source?, overwrite?}`, or the Preset manifests themselves: YAML with `Content-Type: application/yaml` (or application/x-yaml, text/yaml), or JSON. With a raw body, `?overwrite=true&source=` carry the options.',
+  })
+  @ApiConsumes('application/json', ...YAML_MEDIA_TYPES)
+  @ApiBody({ schema: { oneOf: [{ $ref: getSchemaPath(ImportPresetsDto) }, { type: 'string', description: 'Preset manifests as YAML text' }, { type: 'object', description: 'A Preset manifest as JSON' }] } })
+  @ApiExtraModels(ImportPresetsDto)
   @ApiCreatedResponse({ description: 'The imported presets.' })
   @ApiErrors(400, 409)
-  import(@Body() body: ImportPresetsDto, @Actor() actor: string) {
-    return this.presets.import(body.document, body.source ?? 'request body', body.overwrite ?? false, actor);
+  import(@Body() body: unknown, @Query() query: ImportPresetsQuery, @Actor() actor: string) {
+    const { document, source, overwrite } = importRequest(body, query);
+    return this.presets.import(document, source, overwrite, actor);
   }
 
   @Get(':id/export')

@@ -5,7 +5,8 @@ import { ApiErrors, BEARER_SCHEME } from './openapi';
 import { ScheduleListDto, ScheduleViewDto } from './dto/responses.dto';
 import { ScheduleService } from '../schedules/schedule.service';
 import { Actor } from './auth';
-import { ScheduleDto } from './dto/schedule.dto';
+import { ReplaceScheduleDto, ScheduleDto } from './dto/schedule.dto';
+import { DomainError } from '../common/domain-error';
 
 @ApiTags('schedules')
 @ApiBearerAuth(BEARER_SCHEME)
@@ -51,7 +52,8 @@ export class SchedulesController {
   @ApiOperation({ summary: 'Create or replace a schedule' })
   @ApiOkResponse({ type: ScheduleViewDto })
   @ApiErrors(400)
-  replace(@Param('name') name: string, @Body() body: ScheduleDto, @Actor() actor: string) {
+  replace(@Param('name') name: string, @Body() body: ReplaceScheduleDto, @Actor() actor: string) {
+    if (body.name !== undefined && body.name !== name) throw new DomainError('Invalid', `the body names schedule "${body.name}" but the URL "${name}"`);
     return this.schedules.save({ ...withDefaults(body), name }, actor, true);
   }
 
@@ -65,6 +67,6 @@ export class SchedulesController {
 }
 
 /** The optional fields' defaults: UTC and allow. */
-export function withDefaults(body: Partial<ScheduleDto>): Record<string, unknown> {
+export function withDefaults(body: Partial<ScheduleDto> | ReplaceScheduleDto): Record<string, unknown> {
   return { ...body, timeZone: body.timeZone ?? 'UTC', kind: body.kind ?? 'allow' };
 }

@@ -53,7 +53,7 @@ export class StateController {
   @Put('desired-state')
   @ApiOperation({ summary: 'Replace the declared state', description: 'Presets and overrides whole, as a MaintenanceState spec; dryRun plans only.' })
   @ApiOkResponse({ description: '{success, dryRun, plan, desiredState}' })
-  @ApiErrors(400, 404, 409, 428)
+  @ApiErrors(400, 409, 428)
   async setDesiredState(@Body() body: DesiredStateDto, @Actor() actor: string) {
     const plan = await this.state.setDesiredState(toStateSpec(body), { actor, confirm: body.confirm, dryRun: body.dryRun });
     return { success: true, dryRun: body.dryRun ?? false, plan, desiredState: this.state.view() };
@@ -64,7 +64,7 @@ export class StateController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Plan a declared state', description: 'What it would do; with an empty body, what the loop is doing now.' })
   @ApiOkResponse({ type: ChangePlanDto })
-  @ApiErrors(400, 404)
+  @ApiErrors(400)
   @ApiBody({ type: DesiredStateDto, required: false })
   plan(@Body() body: DesiredStateDto) {
     if (body.presets === undefined && body.overrides === undefined) return this.state.currentPlan();
@@ -83,9 +83,9 @@ export class StateController {
 
   @Post('stop-all')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Emergency stop', description: 'Clears overrides and applied presets, drives everything inactive and latches until resume.' })
+  @ApiOperation({ summary: 'Emergency stop', description: 'Clears overrides and applied presets, drives everything inactive and latches until resume. Never refused for want of a reason: without one, "no reason given" is recorded with the actor.' })
   @ApiOkResponse({ type: StopAllResultDto })
-  @ApiErrors(400)
+  @ApiBody({ type: StopAllDto, required: false })
   stopAll(@Body() body: StopAllDto, @Actor() actor: string) {
     return this.control.stopAll(body.reason, actor);
   }

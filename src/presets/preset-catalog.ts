@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
+import { unknownNameMessage } from './unknown-name';
 import { DomainError } from '../common/domain-error';
 import type { DocumentRepository } from '../store/store.port';
 import { API_VERSION, ManifestError, parseManifests, type RawManifest } from './manifest';
@@ -81,12 +82,21 @@ export class PresetCatalog {
     return this.byIdCache;
   }
 
-  /** The preset with this id or alias, or NotFound. */
-  get(idOrAlias: string): Preset {
+  /**
+   * The preset with this id or alias. Unknown: NotFound for an id in a URL; Invalid (400) for a name
+   * inside a body (`named: 'body'`), since there the request, not the resource, is wrong.
+   */
+  get(idOrAlias: string, named: 'url' | 'body' = 'url'): Preset {
     const id = this.aliases.get(idOrAlias) ?? idOrAlias;
     const preset = this.defaults.get(id) ?? this.custom.get(id);
-    if (!preset) throw new DomainError('NotFound', `preset "${idOrAlias}" does not exist (known: ${this.list().map((p) => p.id).join(', ')})`);
+    if (!preset) throw this.unknown(idOrAlias, named);
     return preset;
+  }
+
+  /** The error for a preset name that names nothing, with the closest match and the known ids. */
+  unknown(idOrAlias: string, named: 'url' | 'body' = 'url'): DomainError {
+    const message = unknownNameMessage('preset', idOrAlias, this.list().map((preset) => preset.id));
+    return new DomainError(named === 'url' ? 'NotFound' : 'Invalid', message, { unknownPreset: idOrAlias });
   }
 
   /** True when a preset with this id or alias exists. */

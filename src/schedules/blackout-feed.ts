@@ -6,9 +6,11 @@
  */
 import * as fs from 'node:fs/promises';
 import type { ActivitySink } from '../activity/activity';
-import { isHostAllowed } from '../discovery/endpoint';
+import type { Timers } from '../common/timers';
+import { fetchCalendarFeed } from './calendar-fetch';
 import { calendarWindowState, InstantReader, masterEvents, parseCalendar, startZoneParameter } from './calendar-feed';
 import type { WindowState } from './window';
+import { standaloneTimers } from './scheduler-timers';
 import { DAY_MS, isValidTimeZone } from './zone';
 
 type Event = ReturnType<typeof masterEvents>[number];
@@ -39,6 +41,8 @@ export const BLACKOUT_HORIZON_DAYS = 400;
 /** Occurrences expanded per event at most, so a minutely rule from years ago cannot stall a read. */
 const MAX_OCCURRENCES_PER_EVENT = 20_000;
 const MAX_FEED_BYTES = 5_000_000;
+/** The name of the refresh timer, as GET /api/v1/timers lists it. */
+export const BLACKOUT_TIMER = 'blackouts.refresh';
 
 /** Parses feed text into the blackouts that end after `now` and start within `horizonDays` of it. */
 export function parseBlackoutFeed(text: string, now: Date, horizonDays = BLACKOUT_HORIZON_DAYS, defaultTimeZone = 'UTC'): BlackoutFeedResult {
@@ -93,7 +97,6 @@ function eventBlackouts(event: Event, range: { from: number; to: number }, reade
 export class BlackoutFeed {
   private windows: BlackoutWindow[] = [];
   private listeners: (() => void)[] = [];
-  private timer: NodeJS.Timeout | null = null;
   /** What went wrong on the last read, or null. */
   lastError: string | null = null;
 
@@ -103,18 +106,18 @@ export class BlackoutFeed {
     private readonly activity: ActivitySink,
     private readonly refreshMs = 5 * 60_000,
     private readonly clock: () => number = Date.now,
+    private readonly timers: Timers = standaloneTimers(),
   ) {}
 
   /** Reads now, then every `refreshMs`. A failed read keeps the previous blackouts. */
   async start(): Promise<void> {
     await this.refresh();
-    this.timer = setInterval(() => void this.refresh(), this.refreshMs);
-    this.timer.unref();
+    this.timers.every(BLACKOUT_TIMER, this.refreshMs, () => void this.refresh());
   }
 
   /** Stops the periodic read. */
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.timers.cancel(BLACKOUT_TIMER);
   }
 
   /** Called after every successful read. */
@@ -143,11 +146,6 @@ export class BlackoutFeed {
 
   private async read(): Promise<string> {
     if (!/^https?:\/\//i.test(this.url)) return fs.readFile(this.url, 'utf8');
-    if (!isHostAllowed(this.url, this.allowedHosts)) throw new Error(`host of ${this.url} is not in ALLOWED_SCENARIO_HOSTS`);
-    const response = await fetch(this.url, { signal: AbortSignal.timeout(10_000), redirect: 'error' });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    const text = await response.text();
-    if (text.length > MAX_FEED_BYTES) throw new Error(`feed larger than ${MAX_FEED_BYTES} bytes`);
-    return text;
+    return fetchCalendarFeed(this.url, this.allowedHosts, { maxBytes: MAX_FEED_BYTES });
   }
 }

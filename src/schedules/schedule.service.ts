@@ -6,6 +6,7 @@
 import type { ActivitySink } from '../activity/activity';
 import { DomainError } from '../common/domain-error';
 import type { PresetCatalog } from '../presets/preset-catalog';
+import { unknownNameMessage } from '../presets/unknown-name';
 import type { OpenAllowWindow } from '../reconciler/desired';
 import type { OpenDenyWindow } from '../reconciler/gates';
 import type { WindowSource } from '../state/state.service';
@@ -48,13 +49,13 @@ export class ScheduleService implements WindowSource {
   private cache: { at: number; validUntil: number; windows: Evaluated[] } | null = null;
   private openNow = new Set<string>();
   private blackoutFeed: BlackoutFeed | null = null;
+  private readonly listeners = new Set<() => void>();
 
   constructor(
     private readonly repository: DocumentRepository,
     private readonly presets: PresetCatalog,
     private readonly activity: ActivitySink,
     private readonly calendar: CalendarService | null,
-    private readonly onChange: () => void,
     private readonly clock: () => number = Date.now,
   ) {
     calendar?.onRefresh(() => this.changed());
@@ -64,6 +65,12 @@ export class ScheduleService implements WindowSource {
   useBlackoutFeed(feed: BlackoutFeed): void {
     this.blackoutFeed = feed;
     feed.onRefresh(() => this.changed());
+  }
+
+  /** Subscribes to changes of the windows (a schedule saved or deleted, a calendar re-read); returns the unsubscribe function. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Loads stored schedules; an unreadable row is logged and skipped. */
@@ -82,8 +89,7 @@ export class ScheduleService implements WindowSource {
     if (!result.ok) throw new DomainError('Invalid', result.errors.join('; '), { problems: result.errors });
     const preset = result.schedule.preset;
     if (preset === undefined) return result.schedule;
-    if (!this.presets.has(preset)) throw new DomainError('Invalid', `preset "${preset}" does not exist`);
-    return { ...result.schedule, preset: this.presets.get(preset).id };
+    return { ...result.schedule, preset: this.presets.get(preset, 'body').id };
   }
 
   /** Creates a schedule (Conflict when the name is taken) or, with `replace`, replaces it. */
@@ -99,12 +105,17 @@ export class ScheduleService implements WindowSource {
 
   /** Deletes a schedule; NotFound when absent. */
   async delete(name: string, actor: string): Promise<{ success: true; name: string }> {
-    if (!this.schedules.has(name)) throw new DomainError('NotFound', `schedule "${name}" does not exist`);
+    if (!this.schedules.has(name)) throw this.unknown(name);
     await this.repository.delete(name);
     this.schedules.delete(name);
     this.activity.record({ category: 'schedule', actor, message: `schedule ${name} deleted` });
     this.changed();
     return { success: true, name };
+  }
+
+  /** NotFound for a schedule name, with the closest match and the known names. */
+  private unknown(name: string): DomainError {
+    return new DomainError('NotFound', unknownNameMessage('schedule', name, [...this.schedules.keys()].sort()));
   }
 
   /** Every schedule and calendar window with its state now. */
@@ -124,7 +135,7 @@ export class ScheduleService implements WindowSource {
   /** One stored schedule with its state. */
   view(name: string): ScheduleView {
     const entry = this.schedules.get(name);
-    if (!entry) throw new DomainError('NotFound', `schedule "${name}" does not exist`);
+    if (!entry) throw this.unknown(name);
     return toView(entry.spec, compiledWindowState(entry.compiled, this.clock()));
   }
 
@@ -180,7 +191,7 @@ export class ScheduleService implements WindowSource {
 
   private changed(): void {
     this.cache = null;
-    this.onChange();
+    for (const listener of this.listeners) listener();
   }
 }
 

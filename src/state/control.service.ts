@@ -6,9 +6,10 @@ import type { ActivityService } from '../activity/activity.service';
 import { DomainError } from '../common/domain-error';
 import type { ScenarioRegistry } from '../discovery/registry';
 import type { Reconciler } from '../reconciler/reconciler';
+import { effectiveState } from '../reconciler/planner';
 import type { ScenarioSpec } from '../discovery/scenario';
 import type { ChangePlan } from './change-plan';
-import type { StateService } from './state.service';
+import { NO_REASON, unknownScenario, type StateService } from './state.service';
 import { isGate, ScenarioViewCache, standingOf, type ScenarioStanding, type ScenarioView } from './views';
 
 /** How long an intent waits for scenarios to acknowledge before it answers with what it knows. */
@@ -104,7 +105,7 @@ export class ControlService {
   /** One scenario, or NotFound. */
   getScenario(id: string): ScenarioView {
     const spec = this.registry.get(id);
-    if (!spec) throw new DomainError('NotFound', `scenario "${id}" is not a discovered maintenance scenario`);
+    if (!spec) throw unknownScenario(id, this.registry.list());
     return this.viewOf(spec);
   }
 
@@ -137,25 +138,29 @@ export class ControlService {
 
   /** Applies (or adds) a preset and reports what was activated, deactivated, blocked and failed. */
   async applyPreset(id: string, options: { actor: string; add?: boolean; confirm?: boolean; dryRun?: boolean; waitMs?: number }): Promise<PresetChangeResult> {
+    const wereOn = this.activeOrActivating();
     const { preset, plan } = await this.state.applyPreset(id, options);
-    return this.outcome(preset, plan, options);
+    return this.outcome(preset, plan, options, wereOn);
   }
 
   /** Removes a preset from the applied set. */
   async removePreset(id: string, options: { actor: string; confirm?: boolean; dryRun?: boolean; waitMs?: number }): Promise<PresetChangeResult> {
+    const wereOn = this.activeOrActivating();
     const { preset, plan } = await this.state.removePreset(id, options);
-    return this.outcome(preset, plan, options);
+    return this.outcome(preset, plan, options, wereOn);
   }
 
   /**
    * Waits for every scenario the change touched (or that the plan acts on) to settle, then reports what
-   * really happened: activated and deactivated as observed, blocked by a gate, or failed.
+   * really happened: activated and deactivated as observed, blocked by a gate, or failed. With `wereOn`
+   * (the scenarios active or activating before the change), only those count as deactivated: one that was
+   * merely desired, and held by a gate, was never on.
    */
-  async outcome(preset: string, plan: ChangePlan, options: { dryRun?: boolean; waitMs?: number }): Promise<PresetChangeResult> {
+  async outcome(preset: string, plan: ChangePlan, options: { dryRun?: boolean; waitMs?: number }, wereOn?: ReadonlySet<string>): Promise<PresetChangeResult> {
     if (options.dryRun) return { success: true, preset, activated: plan.activate, deactivated: plan.deactivate, blocked: plan.blocked, failed: [], plan };
     const ids = [...new Set([...plan.touched, ...plan.activate, ...plan.deactivate])].sort();
     await this.reconciler.waitForSettled(ids, options.waitMs ?? DEFAULT_WAIT_MS);
-    for (const id of ids) if (!this.registry.get(id)) throw new DomainError('NotFound', `scenario "${id}" is not a discovered maintenance scenario`);
+    for (const id of ids) if (!this.registry.get(id)) throw unknownScenario(id, this.registry.list());
     const standings = ids.map((id) => ({ id, ...this.standing(id) }));
     const blocked = standings.filter((s) => s.desiredState === 'active' && s.blocked).map((s) => ({ scenario: s.id, reason: s.reason as string, message: s.message ?? '' }));
     const failed = standings
@@ -165,19 +170,40 @@ export class ControlService {
       success: failed.length === 0,
       preset,
       activated: standings.filter((s) => s.isActive && s.targetState === 'active').map((s) => s.id),
-      deactivated: standings.filter((s) => !s.isActive && s.desiredState === 'inactive').map((s) => s.id),
+      deactivated: standings.filter((s) => !s.isActive && s.desiredState === 'inactive' && (wereOn?.has(s.id) ?? true)).map((s) => s.id),
       blocked,
       failed,
       plan,
     };
   }
 
-  /** Stop-all, then a bounded wait for the deactivations. */
-  async stopAll(reason: string, actor: string, waitMs = DEFAULT_WAIT_MS) {
+  /** Stop-all (a missing reason is recorded as "no reason given"), then a bounded wait for the deactivations. */
+  async stopAll(reason: string | null | undefined, actor: string, waitMs = DEFAULT_WAIT_MS) {
+    const before = this.state.snapshot();
     const plan = this.state.stopAll(reason, actor);
     await this.reconciler.waitForSettled(plan.deactivate, waitMs);
     const stillActive = this.registry.list().filter((spec) => this.standing(spec.id).isActive).map((spec) => spec.id);
-    return { success: stillActive.length === 0, emergencyStop: true, reason, actor, deactivated: plan.deactivate.filter((id) => !stillActive.includes(id)), stillActive };
+    const recorded = this.state.snapshot().emergencyStop?.reason ?? NO_REASON;
+    return {
+      success: stillActive.length === 0,
+      emergencyStop: true,
+      reason: recorded,
+      actor,
+      deactivated: plan.deactivate.filter((id) => !stillActive.includes(id)),
+      stillActive,
+      // What the stop cleared, so a client can say so: none of it comes back on resume.
+      clearedPresets: before.presets,
+      clearedOverrides: Object.keys(before.overrides).sort(),
+    };
+  }
+
+  /** Ids observed active, or with an activation in flight. */
+  private activeOrActivating(): Set<string> {
+    const ids = new Set<string>();
+    this.reconciler.observed.forEach((record, id) => {
+      if (record.inFlight === 'activate' || effectiveState(record) === 'active') ids.add(id);
+    });
+    return ids;
   }
 
   /** How many scenarios are declared active (whatever the gates let through). */

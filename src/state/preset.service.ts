@@ -1,6 +1,5 @@
 /** Preset use cases over the catalog: views with what each selects, create (selector or snapshot), import, delete. */
 import type { ActivitySink } from '../activity/activity';
-import { DomainError } from '../common/domain-error';
 import type { ScenarioRegistry } from '../discovery/registry';
 import type { PresetCatalog } from '../presets/preset-catalog';
 import { presetToManifest } from '../presets/preset-catalog';
@@ -8,6 +7,7 @@ import type { Preset } from '../presets/schema';
 import { selectedIds } from '../presets/selector';
 import type { ControlService } from './control.service';
 import type { StateService } from './state.service';
+import { requestedSelector, type CreatePresetInput } from './preset-request';
 
 /** A preset as the API shows it (SPEC 6 shape plus details). */
 export interface PresetView {
@@ -23,14 +23,9 @@ export interface PresetView {
   scenarios: string[];
 }
 
-/** What a create request carries. */
-export interface CreatePresetInput {
-  name: string;
-  description?: string;
-  names?: string[];
-  tags?: string[];
-  exclude?: string[];
-  aliases?: string[];
+/** What POST /presets answers: the preset, and again under `preset` with `states` (the original's Go CLI reads that). */
+export interface CreatedPresetView extends PresetView {
+  preset: { id: string; name: string; description: string; states: Record<string, boolean> };
 }
 
 /** Preset use cases. */
@@ -51,28 +46,37 @@ export class PresetService {
     return this.toView(this.catalog.get(idOrAlias));
   }
 
-  /** A selector when any of names/tags/exclude is given; otherwise the scenarios active now (original README). */
-  async create(input: CreatePresetInput, actor: string): Promise<PresetView> {
-    const hasSelector = Boolean(input.names?.length || input.tags?.length);
-    const names = hasSelector ? input.names ?? [] : this.control.listScenarios({ state: 'active' }).scenarios.map((view) => view.id);
-    if (!hasSelector && input.exclude?.length) throw new DomainError('Invalid', 'exclude needs names or tags to exclude from');
+  /** Creates a custom preset from a selector, `states`, or the scenarios active now (see preset-request.ts). */
+  async create(input: CreatePresetInput, actor: string): Promise<CreatedPresetView> {
+    const activeNow = () => this.control.listScenarios({ state: 'active' }).scenarios.map((view) => view.id);
+    const wantsSnapshot = !input.selector && !input.states && !input.names?.length && !input.tags?.length && !input.exclude?.length;
+    const { kind, selector } = requestedSelector(input, wantsSnapshot ? activeNow() : [], this.registry.list().map((spec) => spec.id));
+    const names = selector.names;
     const preset: Preset = {
       id: input.name,
-      description: input.description ?? (hasSelector ? '' : `saved state: ${names.length ? names.join(', ') : 'nothing active'}`),
+      description: input.description || (kind === 'snapshot' ? `saved state: ${names.length ? names.join(', ') : 'nothing active'}` : ''),
       aliases: input.aliases ?? [],
-      selector: { names, tags: input.tags ?? [], exclude: input.exclude ?? [] },
+      selector,
       isDefault: false,
     };
     const created = await this.catalog.create(preset);
-    this.activity.record({ category: 'api', actor, preset: created.id, message: `preset ${created.id} created (${hasSelector ? 'selector' : `snapshot of ${names.length} active`})` });
-    return this.toView(created);
+    const how = kind === 'snapshot' ? `snapshot of ${names.length} active` : kind;
+    this.activity.record({ category: 'api', actor, preset: created.id, data: { action: 'create-preset' }, message: `preset ${created.id} created (${how})` });
+    const view = this.toView(created);
+    const states = Object.fromEntries(view.scenarios.map((id) => [id, true]));
+    return { ...view, preset: { id: view.id, name: view.name, description: view.description, states } };
+  }
+
+  /** The presets in the applied set (GET /presets/active). */
+  active(): PresetView[] {
+    return this.list().filter((preset) => preset.isActive);
   }
 
   /** Imports YAML or JSON, one or many documents; all or nothing. */
   async import(text: string, source: string, overwrite: boolean, actor: string): Promise<{ success: true; imported: PresetView[] }> {
     const parsed = this.catalog.parse(text, source);
     const imported = await this.catalog.createMany(parsed, overwrite);
-    this.activity.record({ category: 'api', actor, message: `imported presets ${imported.map((p) => p.id).join(', ')} from ${source}` });
+    this.activity.record({ category: 'api', actor, data: { action: 'import-presets' }, message: `imported presets ${imported.map((p) => p.id).join(', ')} from ${source}` });
     return { success: true, imported: imported.map((preset) => this.toView(preset)) };
   }
 
@@ -91,7 +95,7 @@ export class PresetService {
     const preset = this.catalog.get(idOrAlias);
     if (!preset.isDefault && this.state.snapshot().presets.includes(preset.id)) await this.state.removePreset(preset.id, { actor, confirm: true });
     await this.catalog.delete(preset.id);
-    this.activity.record({ category: 'api', actor, preset: preset.id, message: `preset ${preset.id} deleted` });
+    this.activity.record({ category: 'api', actor, preset: preset.id, data: { action: 'delete-preset' }, message: `preset ${preset.id} deleted` });
     return { success: true, preset: preset.id };
   }
 

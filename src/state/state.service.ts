@@ -1,43 +1,27 @@
 /**
- * The declared state and every intent that changes it: overrides, applied presets, stop-all and resume.
- * It is also the reconciler's InputsProvider: it assembles what a pass needs and expires TTLs on the way.
+ * Every intent that changes the declared state: overrides, applied presets, stop-all and resume. The state
+ * itself, and the inputs a pass reads from it, live in DeclaredState; the loop reads that, and this
+ * service drives the loop, so neither needs the other at construction.
  */
 import type { ActivitySink } from '../activity/activity';
 import { DomainError } from '../common/domain-error';
 import { formatDuration } from '../config/duration';
 import type { ScenarioSpec } from '../discovery/scenario';
 import type { PresetCatalog } from '../presets/preset-catalog';
-import type { MaintenanceStateSpec, Preset } from '../presets/schema';
-import { selectedIds } from '../presets/selector';
-import { emptyDesiredState, expiredOverrides, nextOverrideExpiry, resolveDesired, type DesiredStateModel, type OpenAllowWindow } from '../reconciler/desired';
-import type { OpenDenyWindow } from '../reconciler/gates';
-import type { HostLoadProbe } from '../reconciler/host-load';
+import type { MaintenanceStateSpec } from '../presets/schema';
+import { unknownNameMessage } from '../presets/unknown-name';
+import type { DesiredStateModel } from '../reconciler/desired';
 import { plan } from '../reconciler/planner';
 import type { DesiredEntry } from '../reconciler/types';
-import type { InputsProvider, ReconcileInputs, Reconciler } from '../reconciler/reconciler';
+import type { Reconciler } from '../reconciler/reconciler';
 import { summarizeChange, touchedScenarios, type ChangePlan } from './change-plan';
+import type { DeclaredState, ScenarioSource } from './declared-state';
 import type { PolicyService } from './policy.service';
 
-/** The scenarios discovery knows, Gone ones included until forgotten. */
-export interface ScenarioSource {
-  /** Sorted by id; the same array until something changes. */
-  list(): readonly ScenarioSpec[];
-  /** Ids of Gone scenarios. */
-  readonly gone: readonly string[];
-  get(id: string): ScenarioSpec | undefined;
-  isGone(id: string): boolean;
-  forget(id: string): void;
-}
+export { NO_WINDOWS, type ScenarioSource, type WindowSource } from './declared-state';
 
-/** Open maintenance windows, from schedules and calendars. */
-export interface WindowSource {
-  openWindows(now: number): { allow: OpenAllowWindow[]; deny: (OpenDenyWindow & { preset?: string })[] };
-  /** The next instant a window opens or closes. */
-  nextEdge(now: number): number | null;
-}
-
-/** No windows at all (before schedules are configured). */
-export const NO_WINDOWS: WindowSource = { openWindows: () => ({ allow: [], deny: [] }), nextEdge: () => null };
+/** What intents need of the loop: a pass now (whose actions they report), and what it observed and decided. */
+export type ReconcileLoop = Pick<Reconciler, 'observed' | 'verdicts' | 'runPass' | 'abandonActivations' | 'request'>;
 
 /** Options of one intent. */
 export interface IntentOptions {
@@ -46,30 +30,35 @@ export interface IntentOptions {
   dryRun?: boolean;
 }
 
-/** Owns the declared state. */
-export class StateService implements InputsProvider {
-  private model: DesiredStateModel = emptyDesiredState();
-  /**
-   * The last resolution of the current model. Every pass needs it and, while results stream in, nothing it
-   * depends on changes: re-resolving 10,000 scenarios per pass was most of a pass's garbage.
-   */
-  private desiredCache: { model: DesiredStateModel; overrides: number; list: readonly ScenarioSpec[]; presets: ReadonlyMap<string, Preset>; allow: string; desired: Map<string, DesiredEntry> } | null = null;
-  private reconciler: Reconciler | null = null;
+/** What an emergency stop records when its caller gave no reason. */
+export const NO_REASON = 'no reason given';
 
+/** The error for a scenario id that names nothing, with the closest match and some known ids. */
+export function unknownScenario(id: string, list: readonly ScenarioSpec[], named: 'url' | 'body' = 'url'): DomainError {
+  const message = unknownNameMessage('scenario', id, list.map((spec) => spec.id));
+  return new DomainError(named === 'url' ? 'NotFound' : 'Invalid', message, { unknownScenario: id });
+}
+
+/** Changes the declared state on behalf of people and clients. */
+export class StateService {
   constructor(
     private readonly scenarios: ScenarioSource,
     private readonly presets: PresetCatalog,
     private readonly policy: PolicyService,
-    private readonly windows: WindowSource,
-    private readonly host: HostLoadProbe,
+    private readonly declared: DeclaredState,
+    private readonly reconciler: ReconcileLoop,
     private readonly activity: ActivitySink,
     private readonly defaultTimeoutMs: number | null,
     private readonly clock: () => number = Date.now,
   ) {}
 
-  /** Connects the loop that acts on this state (they need each other; the loop is built second). */
-  attach(reconciler: Reconciler): void {
-    this.reconciler = reconciler;
+  /** The current model, held by DeclaredState (which the loop reads). */
+  private get model(): DesiredStateModel {
+    return this.declared.model;
+  }
+
+  private set model(model: DesiredStateModel) {
+    this.declared.model = model;
   }
 
   /** A copy of the declared state. */
@@ -102,28 +91,12 @@ export class StateService implements InputsProvider {
     return this.planFor(this.modelFromSpec(spec));
   }
 
-  /** InputsProvider: expires TTLs, then gathers what a pass needs. */
-  prepare(now: number): ReconcileInputs {
-    for (const id of expiredOverrides(this.model, now)) {
-      const override = this.model.overrides[id];
-      delete this.model.overrides[id];
-      this.desiredCache = null;
-      this.activity.record({ category: 'action', scenario: id, actor: 'system', message: `override ${override.state} expired after ${formatDuration(now - override.setAt)} (TTL); back to the declared state` });
-    }
-    return this.inputsFor(this.model, now);
-  }
-
-  /** InputsProvider: a Gone scenario was driven inactive and may leave the list. */
-  forget(id: string): void {
-    this.scenarios.forget(id);
-  }
-
   /** The plan a declared state would give, against what is observed now. */
   planFor(model: DesiredStateModel): ChangePlan {
     const now = this.clock();
     const before = this.inputsFor(this.model, now).desired;
     const inputs = this.inputsFor(model, now);
-    return summarizeChange(before, inputs.desired, plan({ now, ...inputs, observed: this.reconciler?.observed ?? new Map() }));
+    return summarizeChange(before, inputs.desired, plan({ now, ...inputs, observed: this.reconciler.observed }));
   }
 
   /** Sets an override for one scenario. Refused (nothing stored) under emergency stop. */
@@ -138,7 +111,7 @@ export class StateService implements InputsProvider {
     const next = this.snapshot();
     next.overrides[id] = { state, expiresAt: ttlMs ? now + ttlMs : null, reason: options.reason ?? null, actor: options.actor, setAt: now };
     const ttlText = ttlMs ? ` for ${formatDuration(ttlMs)}` : '';
-    return this.commit(next, options, { scenario: id, message: `${state === 'active' ? 'activate' : 'deactivate'} requested${ttlText}${options.reason ? ` (${options.reason})` : ''}` });
+    return this.commit(next, options, { action: state === 'active' ? 'activate' : 'deactivate', scenario: id, message: `${state === 'active' ? 'activate' : 'deactivate'} requested${ttlText}${options.reason ? ` (${options.reason})` : ''}` });
   }
 
   /** `preset apply`: the applied presets become exactly [id] and overrides clear; `add` keeps the others. */
@@ -151,7 +124,7 @@ export class StateService implements InputsProvider {
       next.presets = [preset.id];
       next.overrides = {};
     }
-    const change = await this.commit(next, options, { preset: preset.id, message: `preset ${preset.id} ${options.add ? 'added' : 'applied'}` });
+    const change = await this.commit(next, options, { action: options.add ? 'add-preset' : 'apply-preset', preset: preset.id, message: `preset ${preset.id} ${options.add ? 'added' : 'applied'}` });
     return { preset: preset.id, plan: change };
   }
 
@@ -160,46 +133,52 @@ export class StateService implements InputsProvider {
     const preset = this.presets.get(idOrAlias);
     const next = this.snapshot();
     next.presets = next.presets.filter((id) => id !== preset.id);
-    const change = await this.commit(next, options, { preset: preset.id, message: `preset ${preset.id} removed` });
+    const change = await this.commit(next, options, { action: 'remove-preset', preset: preset.id, message: `preset ${preset.id} removed` });
     return { preset: preset.id, plan: change };
   }
 
   /** `apply -f` with a MaintenanceState: replaces presets and overrides whole. */
   async setDesiredState(spec: MaintenanceStateSpec, options: IntentOptions): Promise<ChangePlan> {
-    for (const id of spec.presets) this.presets.get(id);
-    for (const id of Object.keys(spec.overrides)) this.requireScenario(id);
+    for (const id of spec.presets) this.presets.get(id, 'body');
+    for (const id of Object.keys(spec.overrides)) this.requireScenario(id, 'body');
     if (spec.presets.length || Object.values(spec.overrides).some((o) => o.state === 'active')) this.refuseUnderStop('apply a state with activations');
     const next = this.modelFromSpec(spec, options.actor);
-    return this.commit(next, options, { message: `desired state replaced: presets [${next.presets.join(', ')}], ${Object.keys(next.overrides).length} overrides` });
+    return this.commit(next, options, { action: 'set-desired-state', message: `desired state replaced: presets [${next.presets.join(', ')}], ${Object.keys(next.overrides).length} overrides` });
   }
 
   /**
    * Emergency stop: clears overrides and presets, latches, abandons queued activations, and plans at once.
    * Nothing is computed before the first deactivation goes out but that one pass.
    */
-  stopAll(reason: string, actor: string): ChangePlan {
-    if (!reason.trim()) throw new DomainError('Invalid', 'stop-all needs a reason');
+  stopAll(reason: string | null | undefined, actor: string): ChangePlan {
+    // Never refused for want of a reason: the original's clients send none (SPEC 6).
+    reason = reason?.trim() || NO_REASON;
     const now = this.clock();
     const before = this.desiredFor(this.model, now);
     this.model = { presets: [], overrides: {}, emergencyStop: { reason, actor, at: now } };
-    this.activity.record({ category: 'system', level: 'warn', actor, message: `EMERGENCY STOP by ${actor}: ${reason}` });
-    const actions = this.reconciler?.abandonActivations() ?? [];
-    return summarizeChange(before, this.desiredFor(this.model, now), { actions, verdicts: this.reconciler?.verdicts ?? new Map() });
+    this.activity.record({ category: 'system', level: 'warn', actor, message: `EMERGENCY STOP by ${actor}: ${reason}`, data: { action: 'stop-all' } });
+    const actions = this.reconciler.abandonActivations();
+    return summarizeChange(before, this.desiredFor(this.model, now), { actions, verdicts: this.reconciler.verdicts });
   }
 
   /** Lifts the latch only: nothing comes back on its own except open allow windows. */
   resume(actor: string): { wasStopped: boolean } {
     const wasStopped = this.model.emergencyStop !== null;
     this.model.emergencyStop = null;
-    this.activity.record({ category: 'system', actor, message: wasStopped ? `resumed by ${actor}: emergency stop lifted` : `resume by ${actor}: no emergency stop was active` });
-    this.reconciler?.request();
+    this.activity.record({ category: 'system', actor, message: wasStopped ? `resumed by ${actor}: emergency stop lifted` : `resume by ${actor}: no emergency stop was active`, data: { action: 'resume' } });
+    this.reconciler.request();
     return { wasStopped };
   }
 
-  /** The scenario with this id, or NotFound. */
-  requireScenario(id: string): ScenarioSpec {
+  /** Ids of the scenarios discovery knows, sorted. */
+  scenarioIds(): string[] {
+    return this.scenarios.list().map((spec) => spec.id);
+  }
+
+  /** The scenario with this id: NotFound for an id in a URL, Invalid (400) for one named inside a body. */
+  requireScenario(id: string, named: 'url' | 'body' = 'url'): ScenarioSpec {
     const scenario = this.scenarios.get(id);
-    if (!scenario) throw new DomainError('NotFound', `scenario "${id}" is not a discovered maintenance scenario`);
+    if (!scenario) throw unknownScenario(id, this.scenarios.list(), named);
     return scenario;
   }
 
@@ -207,7 +186,7 @@ export class StateService implements InputsProvider {
    * Applies a change: one resolution before and after (for confirmation), then the loop's own pass, whose
    * actions are the plan reported. A dry run plans in full instead.
    */
-  private async commit(next: DesiredStateModel, options: IntentOptions, entry: { scenario?: string; preset?: string; message: string }): Promise<ChangePlan> {
+  private async commit(next: DesiredStateModel, options: IntentOptions, entry: { action: string; scenario?: string; preset?: string; message: string }): Promise<ChangePlan> {
     if (options.dryRun) return this.planFor(next);
     const now = this.clock();
     const before = this.desiredFor(this.model, now);
@@ -216,31 +195,20 @@ export class StateService implements InputsProvider {
     if (touched.length > this.policy.current().bulkConfirmThreshold && !options.confirm) this.assertConfirmed(this.planFor(next), false);
     this.model = next;
     // The intent is logged before the pass it causes, so the log reads in the order things happened.
-    this.activity.record({ category: 'api', actor: options.actor, scenario: entry.scenario ?? null, preset: entry.preset ?? null, message: entry.message, data: { touched: touched.length } });
-    const actions = this.reconciler?.runPass() ?? [];
-    return summarizeChange(before, after, { actions, verdicts: this.reconciler?.verdicts ?? new Map() });
+    this.activity.record({ category: 'api', actor: options.actor, scenario: entry.scenario ?? null, preset: entry.preset ?? null, message: entry.message, data: { action: entry.action, touched: touched.length } });
+    const actions = this.reconciler.runPass();
+    return summarizeChange(before, after, { actions, verdicts: this.reconciler.verdicts });
   }
 
   /** The declared state of every scenario (before gates) for a model. */
   private desiredFor(model: DesiredStateModel, now: number): Map<string, DesiredEntry> {
-    return this.resolve(model, this.scenarios.list(), this.presets.byId(), this.windows.openWindows(now).allow, now);
-  }
-
-  /** resolveDesired, reused for the current model while scenarios, presets and open windows stay the same. */
-  private resolve(model: DesiredStateModel, list: readonly ScenarioSpec[], presets: ReadonlyMap<string, Preset>, allow: OpenAllowWindow[], now: number): Map<string, DesiredEntry> {
-    const allowKey = allow.map((window) => `${window.schedule}:${window.preset}`).join(',');
-    const cache = this.desiredCache;
-    const overrides = Object.keys(model.overrides).length;
-    if (cache && model === this.model && cache.model === model && cache.overrides === overrides && cache.list === list && cache.presets === presets && cache.allow === allowKey) return cache.desired;
-    const desired = resolveDesired(list, model, presets, allow, now);
-    if (model === this.model) this.desiredCache = { model, overrides, list, presets, allow: allowKey, desired };
-    return desired;
+    return this.declared.desiredFor(model, now);
   }
 
   private modelFromSpec(spec: MaintenanceStateSpec, actor = 'plan'): DesiredStateModel {
     const now = this.clock();
     const next = this.snapshot();
-    next.presets = spec.presets.map((id) => this.presets.get(id).id);
+    next.presets = spec.presets.map((id) => this.presets.get(id, 'body').id);
     next.overrides = {};
     for (const [id, override] of Object.entries(spec.overrides)) {
       const ttlMs = override.ttlMs ?? (override.state === 'active' ? this.defaultTimeout() : null);
@@ -267,24 +235,7 @@ export class StateService implements InputsProvider {
     return this.defaultTimeoutMs ?? (minutes ? minutes * 60_000 : null);
   }
 
-  private inputsFor(model: DesiredStateModel, now: number): ReconcileInputs {
-    const list = this.scenarios.list();
-    const windows = this.windows.openWindows(now);
-    const presetsById = this.presets.byId();
-    const deny = windows.deny.map((window) => {
-      const preset = window.preset ? presetsById.get(window.preset) : undefined;
-      return { ...window, appliesTo: preset ? new Set(selectedIds(preset.selector, list)) : null };
-    });
-    const edges = [nextOverrideExpiry(model), this.windows.nextEdge(now)].filter((at): at is number => at !== null);
-    return {
-      scenarios: list,
-      gone: new Set(this.scenarios.gone),
-      desired: this.resolve(model, list, presetsById, windows.allow, now),
-      policy: this.policy.current(),
-      emergencyStop: model.emergencyStop,
-      denyWindows: deny,
-      host: this.host.read(),
-      nextChangeAt: edges.length ? Math.min(...edges) : null,
-    };
+  private inputsFor(model: DesiredStateModel, now: number) {
+    return this.declared.inputsFor(model, now);
   }
 }

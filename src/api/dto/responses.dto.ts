@@ -85,6 +85,24 @@ export class PresetListDto {
   @ApiProperty({ type: [PresetDto] }) presets!: PresetDto[];
 }
 
+/** GET /presets/active. */
+export class ActivePresetsDto {
+  @ApiProperty({ type: [PresetDto], description: 'The presets in the applied set.' }) activePresets!: PresetDto[];
+}
+
+/** The created preset as the original's Go CLI reads it. */
+export class CreatedPresetSummaryDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() description!: string;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'boolean' }, description: 'The scenarios it selects now, each true.' }) states!: Record<string, boolean>;
+}
+
+/** POST /presets: the preset, and again under `preset`. */
+export class CreatedPresetDto extends PresetDto {
+  @ApiProperty({ type: CreatedPresetSummaryDto }) preset!: CreatedPresetSummaryDto;
+}
+
 /** A scenario a gate holds back. */
 export class BlockedScenarioDto {
   @ApiProperty() scenario!: string;
@@ -123,6 +141,7 @@ export class ActivityEntryDto {
   @ApiProperty({ format: 'date-time' }) timestamp!: string;
   @ApiProperty({ enum: ACTIVITY_CATEGORIES }) category!: string;
   @ApiProperty({ enum: ['info', 'warn', 'error'] }) level!: string;
+  @ApiProperty({ example: 'activated', description: 'What happened, as one word: activate, deactivate, activated, deactivated, activate-failed, apply-preset, stop-all, resume, blocked, or the category.' }) action!: string;
   @ApiProperty() message!: string;
   @ApiProperty(NULLABLE_STRING) scenario!: string | null;
   @ApiProperty(NULLABLE_STRING) preset!: string | null;
@@ -194,4 +213,6 @@ export class StopAllResultDto {
   @ApiProperty() actor!: string;
   @ApiProperty({ type: [String] }) deactivated!: string[];
   @ApiProperty({ type: [String] }) stillActive!: string[];
+  @ApiProperty({ type: [String], description: 'Applied presets the stop cleared (not restored by resume).' }) clearedPresets!: string[];
+  @ApiProperty({ type: [String], description: 'Scenarios whose overrides the stop cleared (not restored by resume).' }) clearedOverrides!: string[];
 }

@@ -1,6 +1,6 @@
-/** Body of POST /schedules and PUT /schedules/{name}; the schedule module checks cron, at, dates, zone and duration. */
+/** Bodies of POST /schedules and PUT /schedules/{name}; the schedule module checks cron, at, dates, zone and duration. */
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 
 export class ScheduleDto {
   @IsString()
@@ -75,4 +75,13 @@ export class ScheduleDto {
   @MaxLength(500)
   @ApiPropertyOptional({ maxLength: 500 })
   description?: string;
+}
+
+/** Body of PUT /schedules/{name}: the URL names the schedule; a `name` in the body, if any, must agree. */
+export class ReplaceScheduleDto extends OmitType(ScheduleDto, ['name'] as const) {
+  @IsOptional()
+  @IsString()
+  @MaxLength(63)
+  @ApiPropertyOptional({ maxLength: 63, description: 'The name in the URL; may be left out.' })
+  name?: string;
 }

@@ -1,5 +1,5 @@
 /** Request shapes of the declared-state routes. */
-import { IsArray, IsObject, IsOptional, IsString, MaxLength, MinLength, ArrayMaxSize } from 'class-validator';
+import { IsArray, IsObject, IsOptional, IsString, MaxLength, ArrayMaxSize } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { BulkOptionsDto } from './scenario.dto';
 
@@ -14,7 +14,7 @@ export class DesiredStateDto extends BulkOptionsDto {
 
   @IsOptional()
   @IsObject()
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'object', properties: { state: { type: 'string', enum: ['active', 'inactive'] }, ttl: { type: 'string' }, reason: { type: 'string' } } }, description: '{id: {state, ttl?, reason?}}' })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'object', properties: { state: { type: 'string', enum: ['active', 'inactive'] }, ttl: { oneOf: [{ type: 'string', example: '2h' }, { type: 'number', description: 'seconds' }] }, reason: { type: 'string' } } }, description: '{id: {state, ttl?, reason?}}' })
   overrides?: Record<string, unknown>;
 }
 
@@ -32,13 +32,13 @@ export class ApplyManifestsDto extends BulkOptionsDto {
   source?: string;
 }
 
-/** Body of POST /stop-all. */
+/** Body of POST /stop-all: optional, since an emergency stop is never refused for want of a reason. */
 export class StopAllDto {
+  @IsOptional()
   @IsString()
-  @MinLength(1, { message: 'reason must say why (it is recorded with the actor)' })
   @MaxLength(500)
-  @ApiProperty({ minLength: 1, maxLength: 500, description: 'Recorded with the actor.' })
-  reason!: string;
+  @ApiPropertyOptional({ maxLength: 500, description: 'Recorded with the actor; "no reason given" when absent or blank.' })
+  reason?: string;
 }
 
 /** Body of PUT /policy: the spec of a Policy manifest (checked by the manifest schema). */
