@@ -89,5 +89,7 @@ describe('blackouts from BLACKOUT_CALENDAR_URL', () => {
       ['ics-year-end-freeze (Year-end change freeze)', 'blackout', 'blackout-feed', true],
       ['ics-later (Later)', 'blackout', 'blackout-feed', false],
     ]);
+    const timers = (await request(http).get('/api/v1/timers').expect(200)).body.timers as { name: string; kind: string }[];
+    expect(timers).toContainEqual(expect.objectContaining({ name: 'blackouts.refresh', kind: 'interval' }));
   });
 });
