@@ -123,6 +123,32 @@ describe('BlackoutFeed (reads a file or an allowed http URL)', () => {
     expect(refused.lastError).toMatch(/not in ALLOWED_SCENARIO_HOSTS/);
     expect(refused.windowsByEvent(Date.now())).toEqual([]);
   });
+
+  it('fetches through the hardened calendar fetch: a redirect off the allowed hosts is refused, the other host never asked, the last blackouts kept', async () => {
+    // 127.0.0.2 is loopback too, but not on the list: it stands for any other host.
+    const elsewhereHits: string[] = [];
+    const elsewhere = createServer((req, res) => {
+      elsewhereHits.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'text/calendar' }).end(ics());
+    });
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.2', resolve));
+    const elsewhereUrl = `http://127.0.0.2:${(elsewhere.address() as AddressInfo).port}/feed.ics`;
+    let redirect = false;
+    const moving = createServer((_req, res) => (redirect ? res.writeHead(302, { location: elsewhereUrl }).end() : res.writeHead(200, { 'content-type': 'text/calendar' }).end(FEED)));
+    await new Promise<void>((resolve) => moving.listen(0, '127.0.0.1', resolve));
+    try {
+      const feed = new BlackoutFeed(`http://127.0.0.1:${(moving.address() as AddressInfo).port}/feed.ics`, ['127.0.0.1'], new RecordingActivity(), 60_000, () => Date.parse('2026-03-01T00:00:00Z'));
+      await feed.refresh();
+      expect(feed.windowsByEvent(Date.parse('2026-03-01T00:00:00Z')).length).toBe(5);
+      redirect = true;
+      await feed.refresh();
+      expect(feed.lastError).toBe(`redirect to ${elsewhereUrl} refused: its host is not in ALLOWED_SCENARIO_HOSTS`);
+      expect(elsewhereHits).toEqual([]);
+      expect(feed.windowsByEvent(Date.parse('2026-03-01T00:00:00Z')).length).toBe(5);
+    } finally {
+      await Promise.all([moving, elsewhere].map((server) => new Promise((resolve) => server.close(resolve))));
+    }
+  });
 });
 
 describe('BLACKOUT_CALENDAR_URL', () => {
