@@ -1,5 +1,5 @@
 import type { ActivityEntry, ChangePlan, PresetChangeResult, Scenario, ScenarioChangeResult, Status, StopAllResult } from './api-types';
-import { activityLine, appliedDocumentLines, blockedLine, emptyListText, stopAllLines, planLines, presetChangeLines, reasonText, scenarioChangeLine, scenarioTable, shortDuration, statusLines, table, ttlLeft, defaultScheduleName, scheduleTable } from './format';
+import { activityLine, appliedDocumentLines, blockedLine, emptyListText, stopAllLines, planLines, presetChangeLines, reasonText, scenarioChangeLine, scenarioTable, shortDuration, statusLines, table, ttlLeft, defaultScheduleName, scheduleDetail, scheduleTable } from './format';
 
 const NOW = Date.parse('2026-01-01T12:00:00Z');
 
@@ -191,5 +191,22 @@ describe('schedules', () => {
     ]);
     expect(text).toContain('OPEN until 2026-11-29 04:00 CET (03:00Z)');
     expect(text).toContain('opens 2026-11-29 02:00 CET (01:00Z), closes 2026-11-29 04:00 CET (03:00Z)');
+  });
+
+  it('shows blackouts as covering every scenario, one-off windows by their at, cron with its offset and dates', () => {
+    const closed = { readOnly: false, source: 'store' as const, open: false, openedAt: null, closesAt: null, nextOpen: null, nextClose: null, nextOpenLocal: null, nextCloseLocal: null };
+    const rows = [
+      { ...closed, name: 'holiday-freeze', kind: 'blackout' as const, at: '2026-12-24T00:00', duration: '3d', timeZone: 'Europe/Berlin' },
+      { ...closed, name: 'patch', kind: 'allow' as const, preset: 'security', cron: '0 2 8-14 * 2', offsetDays: 2, validFrom: '2026-01-01', validUntil: '2026-12-31', duration: '3h', timeZone: 'UTC' },
+      { ...closed, name: 'ics-xmas (Christmas)', kind: 'blackout' as const, source: 'blackout-feed' as const, readOnly: true, summary: 'Christmas' },
+    ];
+    const text = scheduleTable(rows);
+    expect(text).toMatch(/holiday-freeze\s+blackout\s+\(every scenario\)\s+once at 2026-12-24T00:00 Europe\/Berlin for 3d/);
+    expect(text).toContain('0 2 8-14 * 2 +2 days UTC for 3h from 2026-01-01 until 2026-12-31');
+    expect(text).toContain('blackout feed (read-only): Christmas');
+    const detail = scheduleDetail(rows[0]);
+    expect(detail).toContain('kind:        blackout (blocks activations of every scenario while open)');
+    expect(detail).toContain('at:          2026-12-24T00:00 in Europe/Berlin, for 3d (once)');
+    expect(detail).not.toContain('preset:');
   });
 });

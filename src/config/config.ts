@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { parseDuration } from './duration';
+import { isHostAllowed } from '../discovery/endpoint';
 
 /** The validated configuration of one orchestrator process. */
 export interface Config {
@@ -19,6 +20,8 @@ export interface Config {
   calendarUrl: string | null;
   /** How often the calendar feed is re-read. */
   calendarRefreshMs: number;
+  /** iCalendar feed (file path or http URL on an allowed host) whose events are blackouts, or null. */
+  blackoutCalendarUrl: string | null;
   dataDir: string;
   databaseUrl: string | null;
   portResolver: string | null;
@@ -94,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     enableCalendar: readBoolean(read, 'ENABLE_CALENDAR', false),
     calendarUrl: read('CALENDAR_URL') ?? null,
     calendarRefreshMs: readDuration(read, 'CALENDAR_REFRESH', '5m', 's', 1_000),
+    blackoutCalendarUrl: readBlackoutCalendarUrl(read, readList(read, 'ALLOWED_SCENARIO_HOSTS', ['127.0.0.1', 'localhost', '::1'])),
     dataDir: path.resolve(read('DATA_DIR') ?? 'data'),
     databaseUrl: readDatabaseUrl(read),
     portResolver: read('PORT_RESOLVER') ?? null,
@@ -192,4 +196,22 @@ function readTokens(read: Reader): Map<string, string> {
     tokens.set(pair.slice(separator + 1), pair.slice(0, separator));
   }
   return tokens;
+}
+
+/** BLACKOUT_CALENDAR_URL: an http(s) URL on an allowed host, or a readable file (made absolute). */
+function readBlackoutCalendarUrl(read: Reader, allowedHosts: readonly string[]): string | null {
+  const raw = read('BLACKOUT_CALENDAR_URL');
+  if (raw === undefined) return null;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
+    if (!/^https?:\/\//i.test(raw)) throw new ConfigError('BLACKOUT_CALENDAR_URL', `"${raw}" must be an http(s) URL or a file path`);
+    if (!isHostAllowed(raw, allowedHosts)) throw new ConfigError('BLACKOUT_CALENDAR_URL', `host of "${raw}" is not in ALLOWED_SCENARIO_HOSTS (${allowedHosts.join(', ')})`);
+    return raw;
+  }
+  const file = path.resolve(raw);
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+  } catch {
+    throw new ConfigError('BLACKOUT_CALENDAR_URL', `file "${file}" does not exist or cannot be read`);
+  }
+  return file;
 }

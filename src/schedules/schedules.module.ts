@@ -1,6 +1,6 @@
 /**
- * The schedules module: stored schedules and the optional calendar feed, which together are the loop's
- * window source. The calendar is read at bootstrap and refreshed on a named timer.
+ * The schedules module: stored schedules, the optional calendar feed and the optional blackout feed, which
+ * together are the loop's window source. Both feeds are read at bootstrap and refreshed on named timers.
  */
 import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { ActivityModule } from '../activity/activity.module';
@@ -13,11 +13,14 @@ import { PresetsModule } from '../presets/presets.module';
 import type { WindowSource } from '../state/declared-state';
 import { STORE, StoreModule } from '../store/store.module';
 import type { Store } from '../store/store.port';
+import { BlackoutFeed } from './blackout-feed';
 import { CalendarService } from './calendar.service';
 import { ScheduleService } from './schedule.service';
 
 /** The calendar feed (ENABLE_CALENDAR with CALENDAR_URL), or null. */
 export const CALENDAR = Symbol('CALENDAR');
+/** The blackout feed (BLACKOUT_CALENDAR_URL), or null. */
+export const BLACKOUT_FEED = Symbol('BLACKOUT_FEED');
 /** Open windows as the loop reads them: the schedules, unless an edge replaced them. */
 export const WINDOW_SOURCE = Symbol('WINDOW_SOURCE');
 
@@ -34,27 +37,40 @@ export const WINDOW_SOURCE = Symbol('WINDOW_SOURCE');
       inject: [CONFIG, PresetCatalog, ActivityService, CLOCK, TIMERS],
     },
     {
+      provide: BLACKOUT_FEED,
+      useFactory: (config: Config, activity: ActivityService, clock: () => number, timers: Timers): BlackoutFeed | null =>
+        config.blackoutCalendarUrl ? new BlackoutFeed(config.blackoutCalendarUrl, config.allowedHosts, activity, config.calendarRefreshMs, clock, timers) : null,
+      inject: [CONFIG, ActivityService, CLOCK, TIMERS],
+    },
+    {
       provide: ScheduleService,
-      useFactory: async (store: Store, presets: PresetCatalog, activity: ActivityService, calendar: CalendarService | null, clock: () => number) => {
+      useFactory: async (store: Store, presets: PresetCatalog, activity: ActivityService, calendar: CalendarService | null, blackouts: BlackoutFeed | null, clock: () => number) => {
         const schedules = new ScheduleService(store.schedules, presets, activity, calendar, clock);
+        if (blackouts) schedules.useBlackoutFeed(blackouts);
         await schedules.load();
         return schedules;
       },
-      inject: [STORE, PresetCatalog, ActivityService, CALENDAR, CLOCK],
+      inject: [STORE, PresetCatalog, ActivityService, CALENDAR, BLACKOUT_FEED, CLOCK],
     },
     { provide: WINDOW_SOURCE, useFactory: (schedules: ScheduleService, edges: EdgeOverrides): WindowSource => edges.windows ?? schedules, inject: [ScheduleService, EDGES] },
   ],
   exports: [ScheduleService, WINDOW_SOURCE],
 })
 export class SchedulesModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  constructor(@Inject(CALENDAR) private readonly calendar: CalendarService | null) {}
+  constructor(
+    @Inject(CALENDAR) private readonly calendar: CalendarService | null,
+    @Inject(BLACKOUT_FEED) private readonly blackouts: BlackoutFeed | null,
+  ) {}
 
-  /** Reads the calendar once before the loop's first pass, then on its timer. */
+  /** Reads the calendar and the blackout feed once before the loop's first pass (a deeper module's hook), then on their timers. */
   async onApplicationBootstrap(): Promise<void> {
     await this.calendar?.start();
+    await this.blackouts?.start();
   }
 
+  /** Stops both refresh timers. */
   beforeApplicationShutdown(): void {
     this.calendar?.stop();
+    this.blackouts?.stop();
   }
 }
