@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { ActivitySink } from '../activity/activity';
 import { DiscoveryLog, type RegistryChange } from './discovery-log';
 import { DEFAULT_ALLOWED_HOSTS, type PortResolverRunner } from './endpoint';
+import { PortResolverCache } from './port-resolver';
 import { applyRegistration, changesSpec, isExpired, validateRegistration, type Registration, type RegistrationInput } from './registration';
 import { DEFAULT_SELF_ID, scanScenariosDir, type ScanResult } from './scanner';
 import { isBrokenFile } from './service-file';
@@ -33,7 +34,7 @@ export interface ScenarioRegistryOptions {
   allowedHosts?: readonly string[];
   portResolver?: string | null;
   now?: () => number;
-  /** Replaces the real resolver process (tests). */
+  /** Replaces the real resolver process (tests); its answers are cached like the real one's. */
   runResolver?: PortResolverRunner;
   /** Set false to rely on the periodic rescan only. */
   watch?: boolean;
@@ -65,6 +66,8 @@ export class ScenarioRegistry {
   private timers: NodeJS.Timeout[] = [];
   private watcher: ScenarioWatcher | null = null;
   private scannedOk = false;
+  /** Resolver answers per scenario (60 s, failures 5 s) on the registry's clock, so rescans do not respawn it. */
+  private readonly resolverCache: PortResolverCache;
 
   constructor(
     private readonly options: ScenarioRegistryOptions,
@@ -74,6 +77,7 @@ export class ScenarioRegistry {
     this.now = options.now ?? Date.now;
     this.selfId = options.selfId ?? DEFAULT_SELF_ID;
     this.allowedHosts = options.allowedHosts ?? DEFAULT_ALLOWED_HOSTS;
+    this.resolverCache = new PortResolverCache({ run: options.runResolver, now: this.now });
   }
 
   /**
@@ -204,7 +208,7 @@ export class ScenarioRegistry {
         selfId: this.selfId,
         allowedHosts: this.allowedHosts,
         portResolver: this.options.portResolver,
-        runResolver: this.options.runResolver,
+        runResolver: this.resolverCache.run,
         registeredIds: new Set(this.registrations.keys()),
       });
     } catch (error: unknown) {
