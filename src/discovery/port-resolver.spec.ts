@@ -63,7 +63,7 @@ describe('runPortResolver against a stand-in vrooli', () => {
     standIn.set('fail');
     await expect(runPortResolver(standIn.template, 'alpha')).resolves.toEqual({
       ok: false,
-      reason: 'exited with code 2: Error: scenario alpha is not running',
+      reason: 'exited with code 2: Error: scenario alpha is not running hint: vrooli scenario start alpha',
     });
   });
 
@@ -97,7 +97,7 @@ describe('PortResolverCache', () => {
     expect(standIn.calls()).toHaveLength(1);
 
     now += 1;
-    await expect(ask()).resolves.toMatchObject({ ok: false, reason: 'exited with code 2: Error: scenario alpha is not running' });
+    await expect(ask()).resolves.toMatchObject({ ok: false, reason: 'exited with code 2: Error: scenario alpha is not running hint: vrooli scenario start alpha' });
     standIn.set('junk');
     now += 5_000;
     await expect(ask()).resolves.toMatchObject({ ok: false, reason: expect.stringContaining('printed "<html>jjj') });

@@ -13,7 +13,7 @@ echo "start $3 $$" >> "$dir/calls"
 case "$(cat "$dir/mode")" in
   slow) sleep 30 & echo $! > "$dir/child.pid"; wait ;;
   orphan) echo 4321; sleep 30 & echo $! > "$dir/child.pid"; exit 0 ;;
-  fail) printf '  \\n  Error: scenario %s is not running\\n\\n' "$3" >&2; exit 2 ;;
+  fail) printf '  \\n  Error: scenario %s is not running\\n\\thint: vrooli scenario start %s\\n\\n' "$3" "$3" >&2; exit 2 ;;
   noisy) head -c 5000 /dev/zero | tr '\\0' 'e' >&2; exit 1 ;;
   junk) echo "<html>$(head -c 500 /dev/zero | tr '\\0' 'j')</html>" ;;
   works) cat "$dir/port" ;;
