@@ -10,6 +10,7 @@ import type { Timers } from '../common/timers';
 import { standaloneTimers } from '../schedules/scheduler-timers';
 import { DiscoveryLog, type RegistryChange } from './discovery-log';
 import { DEFAULT_ALLOWED_HOSTS, type PortResolverRunner } from './endpoint';
+import { PortResolverCache } from './port-resolver';
 import { applyRegistration, changesSpec, isExpired, validateRegistration, type Registration, type RegistrationInput } from './registration';
 import { DEFAULT_SELF_ID, scanScenariosDir, type ScanResult } from './scanner';
 import { isBrokenFile } from './service-file';
@@ -35,7 +36,7 @@ export interface ScenarioRegistryOptions {
   allowedHosts?: readonly string[];
   portResolver?: string | null;
   now?: () => number;
-  /** Replaces the real resolver process (tests). */
+  /** Replaces the real resolver process (tests); its answers are cached like the real one's. */
   runResolver?: PortResolverRunner;
   /** Set false to rely on the periodic rescan only. */
   watch?: boolean;
@@ -72,6 +73,8 @@ export class ScenarioRegistry {
   private readonly timers: Timers;
   private watcher: ScenarioWatcher | null = null;
   private scannedOk = false;
+  /** Resolver answers per scenario (60 s, failures 5 s) on the registry's clock, so rescans do not respawn it. */
+  private readonly resolverCache: PortResolverCache;
 
   constructor(
     private readonly options: ScenarioRegistryOptions,
@@ -82,6 +85,7 @@ export class ScenarioRegistry {
     this.selfId = options.selfId ?? DEFAULT_SELF_ID;
     this.allowedHosts = options.allowedHosts ?? DEFAULT_ALLOWED_HOSTS;
     this.timers = options.timers ?? standaloneTimers();
+    this.resolverCache = new PortResolverCache({ run: options.runResolver, now: this.now });
   }
 
   /**
@@ -209,7 +213,7 @@ export class ScenarioRegistry {
         selfId: this.selfId,
         allowedHosts: this.allowedHosts,
         portResolver: this.options.portResolver,
-        runResolver: this.options.runResolver,
+        runResolver: this.resolverCache.run,
         registeredIds: new Set(this.registrations.keys()),
       });
     } catch (error: unknown) {
