@@ -6,6 +6,8 @@ describe('the server V8 flags', () => {
   it('are the ones `npm start` gives node, before the script', () => {
     const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     expect(manifest.scripts.start).toBe(`node ${SERVER_NODE_FLAGS.join(' ')} dist/src/launch.js --demo`);
+    // `npm run serve` is what Vrooli's lifecycle (.vrooli/service.json) starts: the same flags, no demo fleet.
+    expect(manifest.scripts.serve).toBe(`node ${SERVER_NODE_FLAGS.join(' ')} dist/src/launch.js`);
   });
 
   it.each([
