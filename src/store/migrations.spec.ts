@@ -76,7 +76,7 @@ describe('migrations', () => {
 
   it('rolls back a failing step, leaving the file at the last complete version', () => {
     const db = new Database(file);
-    const broken = [...MIGRATIONS.slice(0, 1), { version: 2, description: 'broken', up: 'CREATE INDEX x ON activity (timestamp); SELECT * FROM nowhere;' }];
+    const broken = [...MIGRATIONS.slice(0, 1), { version: 2, description: 'broken', sqlite: 'CREATE INDEX x ON activity (timestamp); SELECT * FROM nowhere;', postgres: '' }];
     expect(() => migrate(db, broken)).toThrow(/nowhere/);
     expect(schemaVersion(db)).toBe(1);
     expect(indexNames(db)).toEqual([]);
