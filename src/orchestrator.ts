@@ -22,7 +22,7 @@ import { ControlService } from './state/control.service';
 import { HistoryService } from './state/history.service';
 import { PolicyService } from './state/policy.service';
 import { StateService, type WindowSource } from './state/state.service';
-import { openSqliteStore } from './store/open-store';
+import { openStore } from './store/open-store';
 import type { Store } from './store/store.port';
 
 /** Edges a test or an embedding may replace. */
@@ -69,7 +69,7 @@ export interface Orchestrator {
 /** Builds an orchestrator; nothing runs until `start()`. */
 export async function createOrchestrator(config: Config, overrides: OrchestratorOverrides = {}): Promise<Orchestrator> {
   const clock = overrides.clock ?? Date.now;
-  const store = overrides.store ?? (await openSqliteStore(config.dataDir));
+  const store = overrides.store ?? (await openStore(config));
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
   const metrics = new PrometheusMetrics();
   const toLog = activityLogger(logger);

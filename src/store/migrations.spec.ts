@@ -25,6 +25,12 @@ describe('migrations', () => {
     expect(SCHEMA_VERSION).toBeGreaterThanOrEqual(2);
   });
 
+  it('gives every version its SQL in both dialects, so SQLite and PostgreSQL share one version sequence', () => {
+    for (const migration of MIGRATIONS) {
+      expect([migration.version, migration.sqlite.trim().length > 0, migration.postgres.trim().length > 0]).toEqual([migration.version, true, true]);
+    }
+  });
+
   it('builds the whole schema on an empty file', async () => {
     const store = await openSqliteStore(dir);
     await store.close();

@@ -38,11 +38,16 @@ export function redactUrl(url: string): string {
   }
 }
 
-/** A readable message, also for Node's AggregateError (both ::1 and 127.0.0.1 refused), whose own message is empty. */
+/**
+ * A readable message, also for Node's AggregateError (both ::1 and 127.0.0.1 refused), whose own message is
+ * empty. Duck-typed: errors from Node's net module may come from another realm than this code (jest's vm).
+ */
 export function messageOf(error: unknown): string {
-  if (error instanceof AggregateError && error.errors.length > 0) return error.errors.map(messageOf).join('; ');
-  if (error instanceof Error) return error.message || String((error as { code?: unknown }).code ?? error.name);
-  return String(error);
+  if (typeof error !== 'object' || error === null) return String(error);
+  const { message, errors, code } = error as { message?: unknown; errors?: unknown; code?: unknown };
+  if (Array.isArray(errors) && errors.length > 0) return errors.map(messageOf).join('; ');
+  if (typeof message === 'string' && message !== '') return message;
+  return typeof code === 'string' ? code : String(error);
 }
 
 /** The pool and whether the store was closed: every repository queries through it, so every error comes out typed. */

@@ -21,6 +21,8 @@ export interface PostgresServer {
   url: string;
   /** Where it came from: PG_TEST_URL, the shared server, or a cluster this process started. */
   source: 'env' | 'shared' | 'own';
+  /** The cluster, when this process started one. */
+  cluster?: PostgresCluster;
   /** Stops the server if this process started it; otherwise nothing. */
   release(): Promise<void>;
 }
@@ -31,7 +33,7 @@ export async function acquirePostgresServer(env: NodeJS.ProcessEnv = process.env
   const shared = env.PG_SHARED_URL || DEFAULT_SHARED_URL;
   if (await answers(shared)) return { url: shared, source: 'shared', release: async () => undefined };
   const cluster = await startPostgresCluster();
-  return { url: cluster.url, source: 'own', release: () => cluster.stop({ remove: true }) };
+  return { url: cluster.url, source: 'own', cluster, release: () => cluster.stop({ remove: true }) };
 }
 
 /** A database made for one test; `drop` removes it (and any connection still on it). */
@@ -92,8 +94,13 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
   let pid = 0;
   const start = async () => {
-    removeStaleLock(dataDir);
-    run('pg_ctl', ['start', '-D', dataDir, '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o', options]);
+    removeStaleLocks(dir, dataDir, port);
+    try {
+      run('pg_ctl', ['start', '-D', dataDir, '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o', options]);
+    } catch (error) {
+      const log = existsSync(join(dir, 'server.log')) ? readFileSync(join(dir, 'server.log'), 'utf8').split('\n').slice(-8).join('\n') : '';
+      throw new Error(`${(error as Error).message}\nlast lines of ${join(dir, 'server.log')}:\n${log}`);
+    }
     pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
     runningClusters.add(pid);
   };
@@ -167,18 +174,19 @@ function childrenOf(pid: number): number[] {
 }
 
 /**
- * A killed postmaster leaves postmaster.pid behind. PostgreSQL ignores it once that PID is gone, but here a
+ * A killed postmaster leaves postmaster.pid and its socket's lock file behind. PostgreSQL ignores it once that PID is gone, but here a
  * dead postmaster can stay a zombie for a while (PID 1 reaps late), and to PostgreSQL a zombie looks alive.
  */
-function removeStaleLock(dataDir: string): void {
+function removeStaleLocks(dir: string, dataDir: string, port: number): void {
   const lock = join(dataDir, 'postmaster.pid');
   if (!existsSync(lock)) return;
   const owner = Number(readFileSync(lock, 'utf8').split('\n')[0]);
-  if (!isAlive(owner)) rmSync(lock, { force: true });
+  if (isAlive(owner)) return;
+  for (const file of [lock, join(dir, `.s.PGSQL.${port}.lock`), join(dir, `.s.PGSQL.${port}`)]) rmSync(file, { force: true });
 }
 
 /** Alive means present and not a zombie (a dead child our container's init has not reaped yet). */
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   if (!existsSync(`/proc/${pid}/stat`)) return false;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
