@@ -43,10 +43,20 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** Creates `mo_test_<random>` on `serverUrl`. */
+/**
+ * Creates `mo_test_<random>` on `serverUrl`. Like most production databases (en_US.UTF-8), it orders text
+ * linguistically (ICU en-US: `b, full, FULL`), so a query that needs byte order has to ask for it; the
+ * server's own default here (C.UTF-8) would hide that. Plain defaults when the server lacks ICU.
+ */
 export async function createTestDatabase(serverUrl: string): Promise<TestDatabase> {
   const name = `mo_test_${randomBytes(6).toString('hex')}`;
-  await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
+  await withClient(serverUrl, async (client) => {
+    try {
+      await client.query(`CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'`);
+    } catch {
+      await client.query(`CREATE DATABASE ${name}`);
+    }
+  });
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
