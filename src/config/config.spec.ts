@@ -48,6 +48,11 @@ describe('loadConfig', () => {
     }
   });
 
+  it('takes a postgres:// or postgresql:// DATABASE_URL as the choice of the PostgreSQL store', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://orchestrator@db.internal:5432/maintenance' }).databaseUrl).toBe('postgres://orchestrator@db.internal:5432/maintenance');
+    expect(loadConfig({ DATABASE_URL: 'postgresql://127.0.0.1/test' }).databaseUrl).toBe('postgresql://127.0.0.1/test');
+  });
+
   it('derives the scenarios dir from VROOLI_ROOT', () => {
     expect(loadConfig({ VROOLI_ROOT: '/opt/vrooli' }).scenariosDir).toBe('/opt/vrooli/scenarios');
   });
@@ -57,7 +62,6 @@ describe('loadConfig', () => {
     [{ DISCOVERY_INTERVAL: 'soon' }, /^DISCOVERY_INTERVAL: "soon" is not a duration/],
     [{ ENABLE_CALENDAR: 'maybe' }, /^ENABLE_CALENDAR: "maybe" must be true or false/],
     [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL: .* must start with postgres/],
-    [{ DATABASE_URL: 'postgres://127.0.0.1/test' }, /^DATABASE_URL: a shared PostgreSQL store is not available/],
     [{ MAINTENANCE_TOKENS: 'nocolon' }, /^MAINTENANCE_TOKENS: "nocolon" must be name:secret/],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: "loud" must be one of/],
   ])('names the variable of a bad value %j', (env, pattern) => {

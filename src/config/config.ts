@@ -173,14 +173,15 @@ function readList(read: Reader, name: string, fallback: string[]): string[] {
 }
 
 /**
- * Only the embedded SQLite store exists in this version. A DATABASE_URL is refused rather than ignored, so
- * nobody believes two orchestrators share state when they do not.
+ * DATABASE_URL selects the PostgreSQL store (src/store/open-store.ts `openStore`); unset, the embedded SQLite
+ * store in DATA_DIR. Any other scheme is refused rather than ignored, so nobody believes two orchestrators
+ * share state when they do not. Whether the database answers is checked when the store opens.
  */
 function readDatabaseUrl(read: Reader): string | null {
   const raw = read('DATABASE_URL');
   if (raw === undefined) return null;
   if (!/^(postgres|postgresql):\/\//.test(raw)) throw new ConfigError('DATABASE_URL', `"${raw}" must start with postgres:// or postgresql://`);
-  throw new ConfigError('DATABASE_URL', 'a shared PostgreSQL store is not available in this version; unset it to use the embedded SQLite store in DATA_DIR');
+  return raw;
 }
 
 /** `MAINTENANCE_TOKENS=alice:s3cret,ci:t0ken`: the name is the actor recorded for that token. */

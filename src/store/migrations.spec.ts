@@ -25,6 +25,12 @@ describe('migrations', () => {
     expect(SCHEMA_VERSION).toBeGreaterThanOrEqual(2);
   });
 
+  it('gives every version its SQL in both dialects, so SQLite and PostgreSQL share one version sequence', () => {
+    for (const migration of MIGRATIONS) {
+      expect([migration.version, migration.sqlite.trim().length > 0, migration.postgres.trim().length > 0]).toEqual([migration.version, true, true]);
+    }
+  });
+
   it('builds the whole schema on an empty file', async () => {
     const store = await openSqliteStore(dir);
     await store.close();
@@ -76,7 +82,7 @@ describe('migrations', () => {
 
   it('rolls back a failing step, leaving the file at the last complete version', () => {
     const db = new Database(file);
-    const broken = [...MIGRATIONS.slice(0, 1), { version: 2, description: 'broken', up: 'CREATE INDEX x ON activity (timestamp); SELECT * FROM nowhere;' }];
+    const broken = [...MIGRATIONS.slice(0, 1), { version: 2, description: 'broken', sqlite: 'CREATE INDEX x ON activity (timestamp); SELECT * FROM nowhere;', postgres: '' }];
     expect(() => migrate(db, broken)).toThrow(/nowhere/);
     expect(schemaVersion(db)).toBe(1);
     expect(indexNames(db)).toEqual([]);

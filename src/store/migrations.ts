@@ -1,16 +1,21 @@
 /**
- * Versioned SQLite schema, kept as data so that every released schema stays reproducible and a file
- * written by an older build is upgraded in place. `PRAGMA user_version` records the last version applied.
+ * Versioned schema of both stores, kept as data so that every released schema stays reproducible and a
+ * database written by an older build is upgraded in place. One table holds both dialects side by side, so
+ * SQLite and PostgreSQL cannot drift apart in versions. SQLite records the last version applied in
+ * `PRAGMA user_version`; PostgreSQL in the `orchestrator_migrations` table (postgres.migrations.ts).
  * Never edit a shipped migration: append a new one.
  */
 import type { Database } from 'better-sqlite3';
 import { StoreError } from './store.port';
 
-/** One schema step: `up` runs once, inside its own transaction, to move from `version - 1` to `version`. */
+/** One schema step: its SQL runs once, inside its own transaction, to move from `version - 1` to `version`. */
 export interface Migration {
   readonly version: number;
   readonly description: string;
-  readonly up: string;
+  /** The step in SQLite's dialect. */
+  readonly sqlite: string;
+  /** The same step in PostgreSQL's dialect. */
+  readonly postgres: string;
 }
 
 /** Every schema version this build knows, in order. */
@@ -18,7 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     description: 'documents, settings and the activity log',
-    up: `
+    sqlite: `
       CREATE TABLE documents (
         collection TEXT NOT NULL,
         id         TEXT NOT NULL,
@@ -44,11 +49,43 @@ export const MIGRATIONS: readonly Migration[] = [
         data      TEXT
       );
     `,
+    // COLLATE "C" compares and orders ids byte by byte like SQLite's BINARY, whatever the database's locale.
+    // json (not jsonb) keeps a document's text as written, key order included. bigserial never reuses an id.
+    postgres: `
+      CREATE TABLE documents (
+        collection text COLLATE "C" NOT NULL,
+        id         text COLLATE "C" NOT NULL,
+        body       json NOT NULL,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL,
+        PRIMARY KEY (collection, id)
+      );
+      CREATE TABLE settings (
+        key   text COLLATE "C" PRIMARY KEY,
+        value json NOT NULL
+      );
+      CREATE TABLE activity (
+        id        bigserial PRIMARY KEY,
+        timestamp timestamptz NOT NULL,
+        category  text NOT NULL,
+        level     text NOT NULL,
+        scenario  text COLLATE "C",
+        preset    text COLLATE "C",
+        actor     text,
+        message   text NOT NULL,
+        data      json
+      );
+    `,
   },
   {
     version: 2,
     description: 'indexes for activity queries (since/prune by age, category and scenario pages)',
-    up: `
+    sqlite: `
+      CREATE INDEX activity_by_timestamp ON activity (timestamp);
+      CREATE INDEX activity_by_category ON activity (category, id);
+      CREATE INDEX activity_by_scenario ON activity (scenario, id);
+    `,
+    postgres: `
       CREATE INDEX activity_by_timestamp ON activity (timestamp);
       CREATE INDEX activity_by_category ON activity (category, id);
       CREATE INDEX activity_by_scenario ON activity (scenario, id);
@@ -82,7 +119,7 @@ export function migrate(db: Database, migrations: readonly Migration[] = MIGRATI
   for (const migration of migrations) {
     if (migration.version <= from) continue;
     const step = db.transaction(() => {
-      db.exec(migration.up);
+      db.exec(migration.sqlite);
       // user_version lives in the file header page, so it commits or rolls back with the step.
       db.pragma(`user_version = ${migration.version}`);
     });
@@ -105,7 +142,7 @@ export function assertSupported(db: Database, target: number = SCHEMA_VERSION): 
 }
 
 /** Versions must run 1, 2, 3...: a gap or a reorder is a programming error caught at start-up. */
-function assertOrdered(migrations: readonly Migration[]): void {
+export function assertOrdered(migrations: readonly Migration[]): void {
   migrations.forEach((migration, index) => {
     if (migration.version !== index + 1) {
       throw new Error(`migration #${index} has version ${migration.version}; expected ${index + 1}`);

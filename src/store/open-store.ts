@@ -1,11 +1,65 @@
-/** Opens the SQLite store under DATA_DIR: the only code here that touches the filesystem. */
+/** Opens the store the configuration asks for: SQLite under DATA_DIR, or PostgreSQL at DATABASE_URL. */
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { Pool } from 'pg';
+import type { Config } from '../config/config';
 import { assertSupported, migrate } from './migrations';
+import { migratePostgres } from './postgres.migrations';
+import { PostgresStore, type PostgresStoreOptions } from './postgres.store';
+import { messageOf, redactUrl, toPostgresStoreError } from './postgres.support';
 import { SqliteStore, type SqliteStoreOptions } from './sqlite.store';
 import { toStoreError } from './sqlite.support';
-import { StoreError } from './store.port';
+import { StoreError, type Store } from './store.port';
+
+/** The one place the composition chooses a store: DATABASE_URL means PostgreSQL, otherwise SQLite in DATA_DIR. */
+export async function openStore(config: Pick<Config, 'dataDir' | 'databaseUrl'>): Promise<Store> {
+  if (config.databaseUrl === null) return openSqliteStore(config.dataDir);
+  try {
+    return await openPostgresStore(config.databaseUrl);
+  } catch (error) {
+    // The operator set DATABASE_URL: say so, since the message ends up as the one line of a failed start.
+    if (error instanceof StoreError) throw new StoreError(error.code, `DATABASE_URL: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Timeouts of the PostgreSQL pool, on top of the store's own options. */
+export interface PostgresOpenOptions extends PostgresStoreOptions {
+  /** How long to wait for a new connection before the operation fails Unavailable (default 5 s). */
+  connectTimeoutMs?: number;
+  /** How long one statement may wait for its answer, e.g. from a paused server (default 10 s). */
+  queryTimeoutMs?: number;
+}
+
+/**
+ * Connects to `url`, applies the migrations and returns the store. An unreachable server rejects with
+ * StoreError 'Unavailable' naming the URL (password hidden), within `connectTimeoutMs`.
+ */
+export async function openPostgresStore(url: string, options: PostgresOpenOptions = {}): Promise<PostgresStore> {
+  const where = redactUrl(url);
+  const pool = new Pool({
+    connectionString: url,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    query_timeout: options.queryTimeoutMs ?? 10_000,
+    application_name: 'maintenance-orchestrator',
+  });
+  // An idle pooled connection that the server drops (restart, failover) emits 'error' on the pool; unheard,
+  // Node would end the process. The pool discards that connection and the next query opens a fresh one.
+  pool.on('error', () => undefined);
+  try {
+    await migratePostgres(pool, where);
+    return new PostgresStore(pool, options);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    const typed = toPostgresStoreError(error, false);
+    if (typed instanceof StoreError) {
+      const what = typed.code === 'Unavailable' ? `cannot use the PostgreSQL database at ${where}` : where;
+      throw new StoreError(typed.code, typed.message.includes(where) ? typed.message : `${what}: ${messageOf(typed)}`);
+    }
+    throw typed;
+  }
+}
 
 /** File name of the store inside DATA_DIR. */
 export const SQLITE_FILE_NAME = 'orchestrator.sqlite';
@@ -64,8 +118,4 @@ function ensureWritableDir(dataDir: string): void {
   } catch (error) {
     throw new StoreError('Unavailable', `data directory ${dataDir} is not writable: ${messageOf(error)}`);
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

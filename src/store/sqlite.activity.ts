@@ -3,6 +3,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { ActivityEntry, ActivityInput, ActivityLevel } from '../activity/activity';
 import type { ActivityQuery, ActivityRepository } from './store.port';
 import { parseJson, settle, toJson } from './sqlite.support';
+import { toUtcIso } from './timestamps';
 
 interface ActivityRow {
   id: number;
@@ -57,8 +58,7 @@ export class SqliteActivity implements ActivityRepository {
   }
 
   private insertOne(input: ActivityInput, timestamp: string): ActivityEntry {
-    // Every timestamp the ActivityService makes is already in that format: parsing it again would only copy it.
-    const at = CANONICAL_ISO.test(timestamp) ? timestamp : toUtcIso(timestamp, 'timestamp');
+    const at = toUtcIso(timestamp, 'timestamp');
     const level = input.level ?? 'info';
     const scenario = input.scenario ?? null;
     const preset = input.preset ?? null;
@@ -104,17 +104,4 @@ export class SqliteActivity implements ActivityRepository {
 function toEntry(row: ActivityRow): ActivityEntry {
   const data = row.data === null ? null : (parseJson(row.data, `activity #${row.id}`) as Record<string, unknown>);
   return { ...row, data };
-}
-
-/** The shape `toISOString()` produces, with fields in range (anything else goes through Date and may be refused). */
-const CANONICAL_ISO = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
-
-/**
- * Timestamps are compared as text, which only orders correctly in one format: `...00Z` sorts after
- * `...00.500Z`. Normalising every stored and compared instant to `toISOString()` makes text order time order.
- */
-function toUtcIso(value: string, field: string): string {
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new RangeError(`${field} is not an ISO-8601 instant: '${value}'`);
-  return date.toISOString();
 }

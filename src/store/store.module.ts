@@ -2,7 +2,7 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { Config } from '../config/config';
 import { CONFIG, EDGES, type EdgeOverrides } from '../config/config.module';
-import { openSqliteStore } from './open-store';
+import { openStore } from './open-store';
 import type { Store } from './store.port';
 
 /** The Store port: the SQLite adapter under DATA_DIR unless an edge replaced it. */
@@ -10,7 +10,7 @@ export const STORE = Symbol('STORE');
 
 /** Provides STORE (an async factory: modules that read it are built after it opened). */
 @Module({
-  providers: [{ provide: STORE, useFactory: async (config: Config, edges: EdgeOverrides): Promise<Store> => edges.store ?? openSqliteStore(config.dataDir), inject: [CONFIG, EDGES] }],
+  providers: [{ provide: STORE, useFactory: async (config: Config, edges: EdgeOverrides): Promise<Store> => edges.store ?? openStore(config), inject: [CONFIG, EDGES] }],
   exports: [STORE],
 })
 export class StoreModule implements OnApplicationShutdown {
