@@ -27,6 +27,7 @@ import { StateService } from './state/state.service';
 import { HistoryService } from './state/history.service';
 import { httpLoggingOptions, NestPinoLogger } from './logging/http-logging';
 import { PrometheusMetrics } from './metrics/prometheus-metrics';
+import { SecurityModule } from './api/security.module'; // security (SPEC 8)
 
 @Module({})
 export class AppModule {
@@ -34,7 +35,9 @@ export class AppModule {
   static forOrchestrator(orchestrator: Orchestrator, extra: { presets: PresetService; applier: ManifestApplier }): DynamicModule {
     return {
       module: AppModule,
-      imports: [LoggerModule.forRoot({ pinoHttp: httpLoggingOptions(orchestrator.logger), forRoutes: [] }), TerminusModule.forRoot({ errorLogStyle: 'json' })],
+      imports: [LoggerModule.forRoot({ pinoHttp: httpLoggingOptions(orchestrator.logger), forRoutes: [] }), TerminusModule.forRoot({ errorLogStyle: 'json' }),
+        SecurityModule.forOrchestrator(orchestrator), // security (SPEC 8): rate limiter, /whoami, anonymous flag
+      ],
       controllers: [
         ScenariosController,
         PresetsController,

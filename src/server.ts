@@ -9,7 +9,7 @@ import { PrototypedExpressAdapter } from './api/express-adapter';
 import { requestLogging } from './logging/http-logging';
 import { NestPinoLogger } from './logging/http-logging';
 import { bodyParserLimit } from './api/exception.filter';
-import { bearerAuth } from './api/auth';
+import { accessControl } from './api/access'; // security (SPEC 8)
 import { requestBodies } from './api/body-parsing';
 import * as fs from 'node:fs';
 import express, { type Request, type Response } from 'express';
@@ -43,12 +43,14 @@ export async function createApp(orchestrator: Orchestrator): Promise<NestExpress
   // API answers change with every pass; hashing each body for an ETag costs more than it ever saves.
   app.set('etag', false);
   app.disable('x-powered-by');
-  // One Express layer for all four: each layer costs every request a step through the router.
+  // One Express layer for all of them: each layer costs every request a step through the router.
+  const access = accessControl(app, orchestrator.config); // security (SPEC 8): Host/type/Origin guards; tokens and roles
   app.use(
     inSequence([
       requestLogging(orchestrator.logger),
-      ...(orchestrator.config.tokens.size > 0 ? [bearerAuth(orchestrator.config.tokens)] : []),
+      ...access.beforeBody, // security: before the body is read
       jsonBodies(),
+      ...access.afterBody, // security: the checks that depend on the body
       dashboardFiles(),
     ]),
   );
