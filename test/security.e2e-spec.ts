@@ -200,3 +200,27 @@ describe('anonymous exposure', () => {
     expect(output).toMatch(/MAINTENANCE_TOKENS/);
   }, 30_000);
 });
+
+describe('TOKENS_FILE with hashes from `token hash`', () => {
+  it('accepts the secret whose hash the CLI printed, with its role, and nothing else', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const secretHash = execFileSync(process.execPath, [join(__dirname, '..', 'bin', 'run.js'), 'token', 'hash'], { input: 'file-viewer-secret\n' }).toString().trim();
+    expect(secretHash).toMatch(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
+    const file = join(mkdtempSync(join(tmpdir(), 'mo-tokens-')), 'tokens.yaml');
+    writeFileSync(file, `- name: filer\n  role: viewer\n  secretHash: "${secretHash}"\n`);
+    const system = await startTestSystem({ specs: [{ id: 'alpha' }], env: { TOKENS_FILE: file } });
+    try {
+      const bearer = { authorization: 'Bearer file-viewer-secret' };
+      expect((await send(system.url, 'GET', '/api/v1/whoami', bearer)).body).toEqual({ actor: 'filer', role: 'viewer', anonymous: false });
+      expect((await send(system.url, 'GET', '/api/v1/status', bearer)).status).toBe(200);
+      expect((await send(system.url, 'POST', '/api/v1/stop-all', bearer)).body).toMatchObject({ statusCode: 403, requiredRole: 'operator' });
+      expect((await send(system.url, 'GET', '/api/v1/status', { authorization: 'Bearer file-viewer-secreT' })).status).toBe(401);
+    } finally {
+      await system.stop();
+    }
+    writeFileSync(file, '- name: broken\n  role: viewer\n  secretHash: "plain-text"\n');
+    expect(() => loadConfig({ TOKENS_FILE: file })).toThrow(/^TOKENS_FILE: .*secretHash/);
+  }, 30_000);
+});
