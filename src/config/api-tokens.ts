@@ -46,7 +46,9 @@ export function parseTokenList(raw: string): ApiToken[] {
     const parts = entry.split(':');
     const [name, role, secret] = parts.length >= 3 && isRole(parts[1]) ? [parts[0], parts[1], parts.slice(2).join(':')] : [parts[0], 'admin', parts.slice(1).join(':')];
     const where = `"${name}:..."`;
-    if (parts.length < 2 || !secret) throw new TokenConfigProblem('MAINTENANCE_TOKENS', `${where} must be name:role:secret or name:secret`);
+    // Without a colon the entry holds no secret, so it can be shown whole; otherwise only its name is.
+    if (parts.length < 2) throw new TokenConfigProblem('MAINTENANCE_TOKENS', `"${entry}" must be name:secret or name:role:secret`);
+    if (!secret) throw new TokenConfigProblem('MAINTENANCE_TOKENS', `${where} must be name:secret or name:role:secret`);
     checkName(name, 'MAINTENANCE_TOKENS');
     if (secret.length < MIN_SECRET_LENGTH) throw new TokenConfigProblem('MAINTENANCE_TOKENS', `${where}: the secret must be at least ${MIN_SECRET_LENGTH} characters`);
     tokens.push({ name, role: role as TokenRole, digest: secretDigest(secret), secretHash: null });
