@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import * as http from 'node:http';
 import { join } from 'node:path';
 import { AnonymousExposureRefused, loadConfig } from '../src/config/config';
+import { startChild } from './support/child';
 import { startTestSystem, type TestSystem } from './support/system';
 
 const TOKENS = 'boss:admin:admin-secret-1,ops:operator:operator-secret-1,eye:viewer:viewer-secret-1,alpha:scenario:scenario-secret-1,ops2:operator:operator-secret-2';
@@ -187,6 +188,21 @@ describe('anonymous exposure', () => {
     expect(() => loadConfig({ MAINTENANCE_TOKENS: 'boss:root:admin-secret-1:x' })).not.toThrow();
     expect(() => loadConfig({ MAINTENANCE_TOKENS: 'x' })).toThrow(/MAINTENANCE_TOKENS/);
   });
+
+  it('serves 0.0.0.0 anonymously with ALLOW_ANONYMOUS=true, warning at start and saying so in /status', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'mo-anon-'));
+    const child = await startChild({ MAINTENANCE_HOST: '0.0.0.0', ALLOW_ANONYMOUS: 'true', LOG_LEVEL: 'info', SCENARIOS_DIR: dir, DATA_DIR: dir });
+    try {
+      const port = new URL(child.url).port;
+      const status = await send(`http://127.0.0.1:${port}`, 'GET', '/api/v1/status');
+      expect(status.body.anonymous).toBe(true);
+      expect(child.output()).toMatch(/ALLOW_ANONYMOUS=true: serving 0\.0\.0\.0 without tokens/);
+    } finally {
+      child.process.kill('SIGTERM');
+    }
+  }, 30_000);
 
   it('exits 1 from the built server when asked to serve 0.0.0.0 anonymously', async () => {
     const child = spawn(process.execPath, [join(__dirname, '..', 'dist', 'src', 'launch.js')], {
