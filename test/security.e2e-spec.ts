@@ -8,7 +8,7 @@ import * as http from 'node:http';
 import { join } from 'node:path';
 import { AnonymousExposureRefused, loadConfig } from '../src/config/config';
 import { startChild } from './support/child';
-import { startTestSystem, type TestSystem } from './support/system';
+import { eventually, startTestSystem, type TestSystem } from './support/system';
 
 const TOKENS = 'boss:admin:admin-secret-1,ops:operator:operator-secret-1,eye:viewer:viewer-secret-1,alpha:scenario:scenario-secret-1,ops2:operator:operator-secret-2';
 const BEARER = { admin: 'admin-secret-1', operator: 'operator-secret-1', viewer: 'viewer-secret-1', scenario: 'scenario-secret-1', fresh: 'operator-secret-2' };
@@ -173,6 +173,21 @@ describe('browser attacks on an anonymous loopback orchestrator', () => {
     expect((await send(system.url, 'POST', '/api/v1/presets/import', { 'content-type': 'application/yaml' }, yaml)).status).not.toBe(415);
     expect((await send(system.url, 'POST', '/api/v1/apply', { 'content-type': 'application/yaml' }, yaml)).status).toBe(415);
   });
+
+  it('drops an /events client that stops reading once 1 MB is waiting for it', async () => {
+    const activity = system.server.orchestrator.activity;
+    const before = activity.listenerCount('entry');
+    const req = http.get(new URL('/api/v1/events?activityOnly=true', system.url));
+    const response = await new Promise<http.IncomingMessage>((resolve) => req.on('response', resolve));
+    response.pause(); // a client that never reads
+    req.on('error', () => undefined);
+    await eventually(() => activity.listenerCount('entry') === before + 1, 'the stream to subscribe');
+    // Real entries, through the real log and SQLite: 16 MB, far beyond what the kernel's socket buffers hold.
+    for (let i = 0; i < 4_000; i++) activity.record({ category: 'system', message: `flood ${i} ${'x'.repeat(4_000)}` }, { batch: true });
+    await activity.flush();
+    await eventually(() => activity.listenerCount('entry') === before, 'the slow client to be dropped', 20_000);
+    req.destroy();
+  }, 60_000);
 
   it('says anonymous in /status', async () => {
     expect((await send(system.url, 'GET', '/api/v1/status')).body.anonymous).toBe(true);
