@@ -39,6 +39,7 @@ const SPEC_ROLES: Record<string, RouteRole> = {
   'PUT /api/v1/schedules/:name': 'operator',
   'DELETE /api/v1/schedules/:name': 'operator',
   'GET /api/v1/status': 'viewer',
+  'GET /api/v1/timers': 'viewer',
   'GET /api/v1/history': 'viewer',
   'GET /api/v1/desired-state': 'viewer',
   'PUT /api/v1/desired-state': 'operator',
