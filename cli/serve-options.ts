@@ -28,11 +28,17 @@ export const SERVE_FLAG_ENV = {
   'activity-retention-entries': 'ACTIVITY_RETENTION_ENTRIES',
   'log-level': 'LOG_LEVEL',
   'self-id': 'SELF_ID',
+  'tokens-file': 'TOKENS_FILE',
+  'allowed-hostnames': 'ALLOWED_HOSTNAMES',
+  'rate-limit': 'RATE_LIMIT',
+  'max-event-clients': 'MAX_EVENT_CLIENTS',
+  'max-registrations': 'MAX_REGISTRATIONS',
 } as const;
 
 /** Boolean serve flags and their variables (`--enable-calendar` / `--no-enable-calendar`). */
 export const SERVE_BOOLEAN_FLAG_ENV = {
   'enable-calendar': 'ENABLE_CALENDAR',
+  'allow-anonymous': 'ALLOW_ANONYMOUS',
 } as const;
 
 /** A string-valued serve flag name. */

@@ -12,7 +12,7 @@ import { PrototypedExpressAdapter } from './api/express-adapter';
 import { requestLogging } from './logging/http-logging';
 import { NestPinoLogger } from './logging/http-logging';
 import { bodyParserLimit } from './api/exception.filter';
-import { bearerAuth } from './api/auth';
+import { accessControl } from './api/access'; // security (SPEC 8)
 import { requestBodies } from './api/body-parsing';
 import * as fs from 'node:fs';
 import express, { type Request, type Response } from 'express';
@@ -55,12 +55,14 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   // API answers change with every pass; hashing each body for an ETag costs more than it ever saves.
   app.set('etag', false);
   app.disable('x-powered-by');
-  // One Express layer for all four: each layer costs every request a step through the router.
+  // One Express layer for all of them: each layer costs every request a step through the router.
+  const access = accessControl(app, config); // security (SPEC 8): Host/type/Origin guards; tokens and roles
   app.use(
     inSequence([
       requestLogging(logger),
-      ...(config.tokens.size > 0 ? [bearerAuth(config.tokens)] : []),
+      ...access.beforeBody, // security: before the body is read
       jsonBodies(),
+      ...access.afterBody, // security: the checks that depend on the body
       dashboardFiles(),
     ]),
   );

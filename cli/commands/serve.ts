@@ -26,6 +26,11 @@ const SUMMARIES: Record<ServeStringFlag, string> = {
   'activity-retention-entries': 'How many activity entries are kept (default 100000).',
   'log-level': 'debug, info, warn, error or silent (default info).',
   'self-id': "The orchestrator's own scenario id, never controlled (default maintenance-orchestrator).",
+  'tokens-file': 'YAML list of {name, role, secretHash} API tokens (hashes from `token hash`); see SECURITY.md.',
+  'allowed-hostnames': 'Comma-separated Host names accepted besides loopback and the bind address (a reverse proxy).',
+  'rate-limit': 'Changes per actor on mutating routes, e.g. 120/min (default); stop-all and resume are never limited.',
+  'max-event-clients': 'Live /events streams at once (default 200).',
+  'max-registrations': 'Live scenario registrations at once (default 1000).',
 };
 
 function stringFlags() {
@@ -50,6 +55,7 @@ Scenarios are driven inactive at start, whatever they report. --demo also serves
   static override flags = {
     ...stringFlags(),
     'enable-calendar': Flags.boolean({ summary: 'Enable calendar integration.', description: `Overrides ${SERVE_BOOLEAN_FLAG_ENV['enable-calendar']}.`, allowNo: true }),
+    'allow-anonymous': Flags.boolean({ summary: 'Serve a non-loopback address without tokens (logs a warning; see SECURITY.md).', description: `Overrides ${SERVE_BOOLEAN_FLAG_ENV['allow-anonymous']}.`, allowNo: true }),
     demo: Flags.boolean({ summary: 'Also serve the demo fleet (examples/fleet, ports 3261-3271) in this process.', default: false }),
   };
 

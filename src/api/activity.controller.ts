@@ -1,5 +1,9 @@
 /** /api/v1/activity (the stored log, filtered and paged) and /api/v1/events (Server-Sent Events, live). */
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Requires } from './roles';
+import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import type { Config } from '../config/config';
+import { CONFIG } from './tokens';
+import { refuse } from './request-guards';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, BEARER_SCHEME } from './openapi';
 import { ActivityPageDto } from './dto/responses.dto';
@@ -14,6 +18,8 @@ import { DomainError } from '../common/domain-error';
 /** State-change events are coalesced to at most one per this interval: enough for a live screen, no storm. */
 const STATE_EVENT_INTERVAL_MS = 200;
 const HEARTBEAT_MS = 15_000;
+/** A client that lets this much unsent data pile up is not reading; it is dropped (SPEC 8). */
+export const MAX_UNSENT_BYTES = 1024 * 1024;
 
 @ApiTags('activity')
 @ApiBearerAuth(BEARER_SCHEME)
@@ -23,10 +29,15 @@ export class ActivityController {
   constructor(
     private readonly activity: ActivityService,
     private readonly reconciler: Reconciler,
+    @Inject(CONFIG) private readonly config: Config,
   ) {}
+
+  /** Streams open now, against MAX_EVENT_CLIENTS. */
+  private clients = 0;
 
   /** Newest first; `before` pages back by id. */
   @Get('activity')
+  @Requires('viewer')
   @ApiOperation({ summary: 'The activity log', description: 'Newest first; filter by category, scenario and since; page back with before.' })
   @ApiOkResponse({ type: ActivityPageDto })
   @ApiErrors(400)
@@ -39,13 +50,23 @@ export class ActivityController {
 
   /** `event: activity` per new entry (filtered like /activity) and `event: state` when scenarios change. */
   @Get('events')
+  @Requires('viewer')
   @ApiOperation({ summary: 'Live events (Server-Sent Events)', description: '`event: activity` per new entry and `event: state` when scenarios change.' })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'An event stream.', schema: { type: 'string' } })
   events(@Query() query: EventsQueryDto, @Res() response: Response): void {
+    if (this.clients >= this.config.maxEventClients) {
+      return refuse(response, 503, `too many live event clients (MAX_EVENT_CLIENTS ${this.config.maxEventClients}); retry later`);
+    }
+    this.clients++;
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     response.write(': connected\n\n');
-    const send = (event: string, data: unknown) => response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const write = (text: string) => {
+      response.write(text);
+      // Backpressure: a client that does not read would grow our memory without bound.
+      if (response.writableLength > MAX_UNSENT_BYTES) response.destroy();
+    };
+    const send = (event: string, data: unknown) => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     const onEntry = (entry: ActivityEntry) => {
       if (query.category && entry.category !== query.category) return;
       if (query.scenario && entry.scenario !== query.scenario) return;
@@ -58,13 +79,14 @@ export class ActivityController {
         send('state', { at: new Date().toISOString() });
       }, STATE_EVENT_INTERVAL_MS);
     };
-    const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    const heartbeat = setInterval(() => write(': keep-alive\n\n'), HEARTBEAT_MS);
     this.activity.on('entry', onEntry);
     if (!query.activityOnly) {
       this.reconciler.on('pass', onChange);
       this.reconciler.on('outcome', onChange);
     }
     response.on('close', () => {
+      this.clients--;
       clearInterval(heartbeat);
       if (stateTimer) clearTimeout(stateTimer);
       this.activity.off('entry', onEntry);

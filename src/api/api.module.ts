@@ -28,6 +28,7 @@ import { ProbesController } from './probes.controller';
 import { RegistrationsController } from './registrations.controller';
 import { ScenariosController } from './scenarios.controller';
 import { SchedulesController } from './schedules.controller';
+import { SecurityModule } from './security.module';
 import { StateController } from './state.controller';
 import { TimersController } from './timers.controller';
 
@@ -44,6 +45,7 @@ import { TimersController } from './timers.controller';
     DeclaredStateModule,
     ReconcilerModule,
     StateModule,
+    SecurityModule, // security (SPEC 8): rate limiter, /whoami, anonymous flag
   ],
   controllers: [
     ScenariosController,

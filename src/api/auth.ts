@@ -1,15 +1,20 @@
 /**
- * Who is calling. With MAINTENANCE_TOKENS set, every /api/v1 request needs `Authorization: Bearer <secret>`
- * and the token's name is the actor recorded in the activity log. Without tokens (loopback use) the actor is
- * `local`, or `local:<name>` when the request says who sent it in `X-Maintenance-Actor` (the CLI sends the
- * OS user name, the dashboard the name its user gave once).
+ * Who is calling (SPEC 8). With tokens configured, a request names its token in `Authorization: Bearer
+ * <secret>` (or `?token=` on `GET /api/v1/events` only: EventSource cannot send headers, and a token in any
+ * other URL ends up in logs and browser history); the token's name is the actor and its role what it may
+ * do (src/api/roles.ts decides that). Without tokens (loopback use) the actor is `local`, or `local:<name>`
+ * when the request says who sent it in `X-Maintenance-Actor` (the CLI sends the OS user name, the dashboard
+ * the name its user gave once).
  *
  * A middleware in front of the router, not a Nest guard: a global guard put an execution context and an
  * asynchronous step on every request, a tenth of what a `GET /status` costs, and without tokens there is
  * nothing to check at all, so then nothing is installed.
  */
-import { createParamDecorator, ExecutionContext, UnauthorizedException } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { timingSafeEqual } from 'node:crypto';
+import type { Request } from 'express';
+import { secretDigest, type ApiToken, type TokenRole } from '../config/api-tokens';
+import { verifySecret } from '../config/secret-hash';
 
 /** The header a client names its user in, in anonymous loopback mode only. */
 export const ACTOR_HEADER = 'x-maintenance-actor';
@@ -21,26 +26,76 @@ export const ACTOR_HEADER = 'x-maintenance-actor';
  */
 export const ACTOR_NAME = /^[A-Za-z0-9_][A-Za-z0-9._@+-]{0,63}$/;
 
-type WithActor = Request & { actor?: string; tokensRequired?: boolean };
+/** A request as the access middlewares leave it. */
+export type WithActor = Request & { actor?: string; role?: TokenRole; tokensRequired?: boolean };
 
-/** Checks the bearer token (or `?token=`, for EventSource clients) on /api/v1 and sets `req.actor` to its name. */
-export function bearerAuth(tokens: ReadonlyMap<string, string>): (request: Request, response: Response, next: NextFunction) => void {
-  return (request, _response, next) => {
-    // With tokens the token decides who is calling, on every path: a header must never stand in for it.
-    (request as WithActor).tokensRequired = true;
-    // Probes, /health and /metrics sit outside /api/v1 so kubelets and Prometheus can call them without a secret.
-    if (!isApiPath(request.path)) return next();
-    const header = request.headers.authorization ?? '';
-    const secret = header.startsWith('Bearer ') ? header.slice(7).trim() : String(request.query.token ?? '');
-    const name = tokens.get(secret);
-    if (!name) return next(new UnauthorizedException('a valid token is required: pass --token or MAINTENANCE_TOKEN (Authorization: Bearer ...)'));
-    (request as WithActor).actor = name;
-    next();
-  };
+/** At most this many scrypt checks at once: each takes ~50 ms and 32 MiB on libuv's small thread pool. */
+const MAX_SCRYPT_CHECKS = 4;
+
+/**
+ * Finds the token a secret belongs to. Every comparison is `timingSafeEqual` over SHA-256 digests (fixed
+ * length), run against every token without stopping at a match, so the time says nothing about the secret.
+ * A TOKENS_FILE token is checked with scrypt until it matches once; then its digest joins the fast list, so
+ * a busy client pays scrypt once per process, not per request.
+ */
+export class TokenVerifier {
+  private readonly known: Array<{ token: ApiToken; digest: Buffer }>;
+  private readonly unverified: ApiToken[];
+  private scryptChecks = 0;
+
+  constructor(tokens: readonly ApiToken[]) {
+    this.known = tokens.flatMap((token) => (token.digest ? [{ token, digest: token.digest }] : []));
+    this.unverified = tokens.filter((token) => token.secretHash !== null);
+  }
+
+  /** The token among those already known by digest, or undefined. Synchronous: the path of every request. */
+  findKnown(secret: string): ApiToken | undefined {
+    const digest = secretDigest(secret);
+    let found: ApiToken | undefined;
+    for (const entry of this.known) if (timingSafeEqual(digest, entry.digest) && !found) found = entry.token;
+    return found;
+  }
+
+  /** True when some hashed token has not been seen yet, so a miss in `findKnown` must try scrypt. */
+  get hasUnverified(): boolean {
+    return this.unverified.length > 0;
+  }
+
+  /** Tries the hashed tokens not yet seen; `'busy'` when too many checks are running already. */
+  async findHashed(secret: string): Promise<ApiToken | undefined | 'busy'> {
+    if (this.scryptChecks >= MAX_SCRYPT_CHECKS) return 'busy';
+    this.scryptChecks++;
+    try {
+      for (const token of [...this.unverified]) {
+        if (!token.secretHash || !(await verifySecret(secret, token.secretHash))) continue;
+        this.unverified.splice(this.unverified.indexOf(token), 1);
+        this.known.push({ token, digest: secretDigest(secret) });
+        return token;
+      }
+      return undefined;
+    } finally {
+      this.scryptChecks--;
+    }
+  }
 }
 
-/** True for the routes tokens protect: /api/v1 and below. */
-function isApiPath(path: string): boolean {
+/** The secret a request presents: the bearer header, or `?token=` where it is allowed. */
+export function presentedSecret(request: Request): { secret: string | null; queryRefused: boolean } {
+  const header = request.headers.authorization;
+  if (header !== undefined) return { secret: /^Bearer /i.test(header) ? header.slice(7).trim() || null : null, queryRefused: false };
+  const query = request.query.token;
+  if (query === undefined) return { secret: null, queryRefused: false };
+  if (isEventsPath(request)) return { secret: typeof query === 'string' && query !== '' ? query : null, queryRefused: false };
+  return { secret: null, queryRefused: true };
+}
+
+/** `GET /api/v1/events`: the one route that takes `?token=`. */
+function isEventsPath(request: Request): boolean {
+  return (request.method === 'GET' || request.method === 'HEAD') && /^\/api\/v1\/events\/?$/i.test(request.path);
+}
+
+/** True for the routes tokens protect by default: /api/v1 and below. */
+export function isApiPath(path: string): boolean {
   return path === '/api/v1' || path.startsWith('/api/v1/');
 }
 

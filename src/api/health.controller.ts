@@ -1,4 +1,5 @@
 /** GET /health: liveness with the essentials, outside /api/v1 and without a token. */
+import { Requires } from './roles';
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthDto } from './dto/responses.dto';
@@ -10,6 +11,7 @@ export class HealthController {
   constructor(private readonly control: ControlService) {}
 
   @Get('health')
+  @Requires('public')
   @ApiOperation({ summary: 'Health with the essentials', description: 'Status, fleet size, uptime and the last reconcile pass.' })
   @ApiOkResponse({ type: HealthDto })
   health() {

@@ -1,4 +1,5 @@
 /** GET /metrics: the Prometheus exposition of this orchestrator (its own registry), outside /api/v1 and without a token. */
+import { Requires } from './roles';
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -11,6 +12,7 @@ export class MetricsController {
 
   /** Renders the exposition; per-scenario gauges are read from one snapshot of the fleet. */
   @Get('metrics')
+  @Requires('public')
   @ApiOperation({ summary: 'Prometheus metrics', description: 'Text exposition format 0.0.4: reconciler, scenarios, actions, gates, windows, discovery, plus process and Node.js metrics.' })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'The exposition.', schema: { type: 'string', example: 'maintenance_scenario_active{scenario="backup"} 1' } })

@@ -1,4 +1,5 @@
 /** /api/v1/presets: list, show, apply, remove, create, import, export, delete. */
+import { Requires } from './roles';
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiProduces, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { YAML_MEDIA_TYPES } from './body-parsing';
@@ -21,6 +22,7 @@ export class PresetsController {
   ) {}
 
   @Get()
+  @Requires('viewer')
   @ApiOperation({ summary: 'List presets' })
   @ApiOkResponse({ type: PresetListDto })
   list() {
@@ -29,6 +31,7 @@ export class PresetsController {
 
   /** Declared before `:id`, which would otherwise take "active" for a preset id. */
   @Get('active')
+  @Requires('viewer')
   @ApiOperation({ summary: 'The applied presets', description: "The presets in the applied set, as the original's Go CLI reads them." })
   @ApiOkResponse({ type: ActivePresetsDto })
   active() {
@@ -36,6 +39,7 @@ export class PresetsController {
   }
 
   @Get(':id')
+  @Requires('viewer')
   @ApiOperation({ summary: 'Show one preset', description: 'By id or alias.' })
   @ApiOkResponse({ type: PresetDto })
   @ApiErrors(404)
@@ -45,6 +49,7 @@ export class PresetsController {
 
   /** Applies exactly this preset (or adds it with `add`); 428 with the plan when confirmation is needed. */
   @Post(':id/apply')
+  @Requires('operator')
   @HttpCode(200)
   @ApiOperation({ summary: 'Apply a preset', description: 'The applied presets become exactly [id] and overrides clear; with add, it joins the applied set.' })
   @ApiOkResponse({ type: PresetChangeDto })
@@ -55,6 +60,7 @@ export class PresetsController {
   }
 
   @Post(':id/remove')
+  @Requires('operator')
   @HttpCode(200)
   @ApiOperation({ summary: 'Remove a preset from the applied set' })
   @ApiOkResponse({ type: PresetChangeDto })
@@ -66,6 +72,7 @@ export class PresetsController {
 
   /** With a selector (or states), saves it; without, saves the scenarios active now. */
   @Post()
+  @Requires('admin')
   @ApiOperation({
     summary: 'Create a custom preset',
     description:
@@ -80,6 +87,7 @@ export class PresetsController {
 
   /** `{document}`, or the manifest itself as the body: YAML (application/yaml) or JSON. */
   @Post('import')
+  @Requires('admin')
   @ApiOperation({
     summary: 'Import presets from YAML or JSON',
     description: 'The body is `{document, source?, overwrite?}`, or the Preset manifests themselves: YAML with `Content-Type: application/yaml` (or application/x-yaml, text/yaml), or JSON. With a raw body, `?overwrite=true&source=` carry the options.',
@@ -95,6 +103,7 @@ export class PresetsController {
   }
 
   @Get(':id/export')
+  @Requires('viewer')
   @ApiOperation({ summary: 'Export a preset as a YAML manifest' })
   @ApiProduces('application/yaml')
   @ApiOkResponse({ description: 'A Preset manifest.', schema: { type: 'string' } })
@@ -105,6 +114,7 @@ export class PresetsController {
   }
 
   @Delete(':id')
+  @Requires('admin')
   @ApiOperation({ summary: 'Delete a custom preset', description: 'Defaults cannot be deleted.' })
   @ApiOkResponse({ description: 'Deleted.' })
   @ApiErrors(404, 409)

@@ -3,6 +3,7 @@
  * once discovery has scanned, the store answers and the loop has run its first pass). Outside /api/v1 and
  * without a token, so a kubelet or a load balancer can call them.
  */
+import { Requires } from './roles';
 import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult, type HealthIndicatorResult } from '@nestjs/terminus';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -28,6 +29,7 @@ export class ProbesController {
 
   /** Liveness stays trivial: a slow fleet or a failing store must never get the process restarted. */
   @Get('healthz')
+  @Requires('public')
   @HealthCheck()
   @ApiOperation({ summary: 'Liveness probe', description: '200 while the process serves requests.' })
   liveness(): Promise<HealthCheckResult> {
@@ -36,6 +38,7 @@ export class ProbesController {
 
   /** Readiness: 503 with the failing parts until discovery, the store and the loop are up. */
   @Get('readyz')
+  @Requires('public')
   @HealthCheck()
   @ApiOperation({ summary: 'Readiness probe', description: '200 once discovery has scanned, the store answers and the reconciler has run; 503 with the failing parts otherwise.' })
   async readiness(@Res({ passthrough: true }) response: Response): Promise<HealthCheckResult> {

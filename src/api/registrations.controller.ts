@@ -1,5 +1,9 @@
 /** /api/v1/registrations: scenarios announce their endpoint and renew it by heartbeat (SPEC 2). */
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Requires, registrationIdInPath, registrationIdInBody } from './roles';
+import { Body, Controller, Delete, Get, HttpCode, HttpException, Inject, Param, Post } from '@nestjs/common';
+import { DomainError } from '../common/domain-error';
+import type { Config } from '../config/config';
+import { CONFIG } from './tokens';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, BEARER_SCHEME } from './openapi';
 import { ScenarioRegistry } from '../discovery/registry';
@@ -10,9 +14,13 @@ import { RegistrationDto } from './dto/registration.dto';
 @ApiErrors(401)
 @Controller('api/v1/registrations')
 export class RegistrationsController {
-  constructor(private readonly registry: ScenarioRegistry) {}
+  constructor(
+    private readonly registry: ScenarioRegistry,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
 
   @Get()
+  @Requires('viewer')
   @ApiOperation({ summary: 'List live registrations' })
   @ApiOkResponse({ description: '{registrations: [...]}' })
   list() {
@@ -21,19 +29,34 @@ export class RegistrationsController {
 
   /** Registers or renews; the endpoint must be on an allowed host. */
   @Post()
+  @Requires('admin', { scenarioOwns: registrationIdInBody })
   @HttpCode(200)
   @ApiOperation({ summary: 'Register or renew (heartbeat)', description: 'A scenario announces its endpoint; it expires after ttlSeconds without renewal.' })
   @ApiOkResponse({ description: '{success, registration}' })
-  @ApiErrors(400)
+  @ApiErrors(400, 403, 409, 429)
   register(@Body() body: RegistrationDto) {
+    this.admit(body.id.trim());
     return { success: true, registration: toView(this.registry.register(body)) };
   }
 
   @Delete(':id')
+  @Requires('admin', { scenarioOwns: registrationIdInPath })
   @ApiOperation({ summary: 'Unregister' })
   @ApiOkResponse({ description: '{success, id}' })
   unregister(@Param('id') id: string) {
     return { success: this.registry.unregister(id), id };
+  }
+
+  /**
+   * SPEC 8: a registration cannot take over a scenario discovered from a file (409), and a new id beyond
+   * MAX_REGISTRATIONS is 429 (retry later; renewing a live registration is never refused).
+   */
+  private admit(id: string): void {
+    if (this.registry.get(id)?.sourceFile) throw new DomainError('Conflict', `scenario ${id} is discovered from a file; a registration cannot take it over`);
+    const live = this.registry.listRegistrations();
+    if (live.length >= this.config.maxRegistrations && !live.some((registration) => registration.id === id)) {
+      throw new HttpException({ message: `registrations are at MAX_REGISTRATIONS (${this.config.maxRegistrations}); retry when one expires` }, 429);
+    }
   }
 }
 

@@ -1,4 +1,5 @@
 /** /api/v1/scenarios: the list, one scenario, and the activate/deactivate overrides. */
+import { Requires } from './roles';
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, BEARER_SCHEME, JSON_CONTENT_TYPE } from './openapi';
@@ -17,6 +18,7 @@ export class ScenariosController {
 
   /** Every scenario sorted by id; `?state=&tag=&q=&offset=&limit=` filter and page. */
   @Get()
+  @Requires('viewer')
   @ApiOperation({ summary: 'List scenarios', description: 'Every maintenance scenario sorted by id, with observed and desired state and why it is not converged.' })
   @ApiOkResponse({ type: ScenarioListDto })
   @ApiErrors(400)
@@ -25,6 +27,7 @@ export class ScenariosController {
   }
 
   @Get(':id')
+  @Requires('viewer')
   @ApiOperation({ summary: 'Show one scenario' })
   @ApiOkResponse({ type: ScenarioDto })
   @ApiErrors(404)
@@ -35,6 +38,7 @@ export class ScenariosController {
 
   /** Answers once the scenario acknowledged, failed, or was blocked (bounded wait). */
   @Post(':id/activate')
+  @Requires('operator')
   @HttpCode(200)
   @ApiOperation({ summary: 'Activate a scenario', description: 'Sets an override (optionally with a TTL) and answers once the scenario acknowledged, failed, or was blocked.' })
   @ApiOkResponse({ type: ScenarioChangeDto })
@@ -45,6 +49,7 @@ export class ScenariosController {
   }
 
   @Post(':id/deactivate')
+  @Requires('operator')
   @HttpCode(200)
   @ApiOperation({ summary: 'Deactivate a scenario', description: 'Deactivation is never blocked by a gate.' })
   @ApiOkResponse({ type: ScenarioChangeDto })

@@ -1,4 +1,5 @@
 /** /api/v1/schedules: maintenance windows, their next openings, and the iCalendar export. */
+import { Requires } from './roles';
 import { Body, Controller, Delete, Get, Header, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, BEARER_SCHEME } from './openapi';
@@ -16,6 +17,7 @@ export class SchedulesController {
   constructor(private readonly schedules: ScheduleService) {}
 
   @Get('schedules')
+  @Requires('viewer')
   @ApiOperation({ summary: 'List schedules and calendar windows', description: 'Each with whether it is open and its next opening.' })
   @ApiOkResponse({ type: ScheduleListDto })
   list() {
@@ -24,6 +26,7 @@ export class SchedulesController {
 
   /** RFC 5545 feed of every stored window, for calendar applications to subscribe to. */
   @Get('schedules.ics')
+  @Requires('viewer')
   @ApiOperation({ summary: 'Export the windows as iCalendar' })
   @ApiProduces('text/calendar')
   @ApiOkResponse({ description: 'An RFC 5545 feed.', schema: { type: 'string' } })
@@ -33,6 +36,7 @@ export class SchedulesController {
   }
 
   @Get('schedules/:name')
+  @Requires('viewer')
   @ApiOperation({ summary: 'Show one schedule' })
   @ApiOkResponse({ type: ScheduleViewDto })
   @ApiErrors(404)
@@ -41,6 +45,7 @@ export class SchedulesController {
   }
 
   @Post('schedules')
+  @Requires('operator')
   @ApiOperation({ summary: 'Create a schedule', description: 'Invalid cron or zone is refused.' })
   @ApiCreatedResponse({ type: ScheduleViewDto })
   @ApiErrors(400, 409)
@@ -49,6 +54,7 @@ export class SchedulesController {
   }
 
   @Put('schedules/:name')
+  @Requires('operator')
   @ApiOperation({ summary: 'Create or replace a schedule' })
   @ApiOkResponse({ type: ScheduleViewDto })
   @ApiErrors(400)
@@ -58,6 +64,7 @@ export class SchedulesController {
   }
 
   @Delete('schedules/:name')
+  @Requires('operator')
   @ApiOperation({ summary: 'Delete a schedule' })
   @ApiOkResponse({ description: '{success, name}' })
   @ApiErrors(404)

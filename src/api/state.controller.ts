@@ -1,4 +1,6 @@
 /** /api/v1 status, declared state, plan, apply, stop-all, resume and policy. */
+import { Requires, adminForPolicyOrPresetManifests } from './roles';
+import { SkipThrottle } from '@nestjs/throttler';
 import { Body, Controller, Get, Header, HttpCode, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, BEARER_SCHEME, JSON_CONTENT_TYPE } from './openapi';
@@ -27,6 +29,7 @@ export class StateController {
   ) {}
 
   @Get('status')
+  @Requires('viewer')
   @ApiOperation({ summary: 'Fleet status', description: 'Health, maintenance state, counts, recent activity and uptime.' })
   @ApiOkResponse({ type: StatusDto })
   @Header('Content-Type', JSON_CONTENT_TYPE)
@@ -36,6 +39,7 @@ export class StateController {
 
   /** Samples of host load and fleet counts over the last hour (dashboard graphs). */
   @Get('history')
+  @Requires('viewer')
   @ApiOperation({ summary: 'Host load and fleet counts over the last hour' })
   @ApiOkResponse({ description: '{intervalSeconds, samples: [...]}' })
   historySamples() {
@@ -43,6 +47,7 @@ export class StateController {
   }
 
   @Get('desired-state')
+  @Requires('viewer')
   @ApiOperation({ summary: 'The declared state', description: 'Applied presets, overrides and the emergency stop latch.' })
   @ApiOkResponse({ description: '{presets, overrides, emergencyStop}' })
   desiredState() {
@@ -51,6 +56,7 @@ export class StateController {
 
   /** Replaces presets and overrides whole (a MaintenanceState spec); `dryRun` plans only. */
   @Put('desired-state')
+  @Requires('operator')
   @ApiOperation({ summary: 'Replace the declared state', description: 'Presets and overrides whole, as a MaintenanceState spec; dryRun plans only.' })
   @ApiOkResponse({ description: '{success, dryRun, plan, desiredState}' })
   @ApiErrors(400, 409, 428)
@@ -61,6 +67,7 @@ export class StateController {
 
   /** What a declared state would do (or, with an empty body, what the loop is doing now). */
   @Post('plan')
+  @Requires('viewer', { rateLimited: true })
   @HttpCode(200)
   @ApiOperation({ summary: 'Plan a declared state', description: 'What it would do; with an empty body, what the loop is doing now.' })
   @ApiOkResponse({ type: ChangePlanDto })
@@ -73,6 +80,7 @@ export class StateController {
 
   /** `apply -f`: manifests of any kind, validated whole before anything changes. */
   @Post('apply')
+  @Requires('operator', { escalate: adminForPolicyOrPresetManifests })
   @HttpCode(200)
   @ApiOperation({ summary: 'Apply manifests (apply -f)', description: 'Any kinds, validated whole before anything changes.' })
   @ApiOkResponse({ description: 'What each manifest changed.' })
@@ -82,6 +90,8 @@ export class StateController {
   }
 
   @Post('stop-all')
+  @Requires('operator')
+  @SkipThrottle() // an emergency stop and its lifting are never rate limited
   @HttpCode(200)
   @ApiOperation({ summary: 'Emergency stop', description: 'Clears overrides and applied presets, drives everything inactive and latches until resume. Never refused for want of a reason: without one, "no reason given" is recorded with the actor.' })
   @ApiOkResponse({ type: StopAllResultDto })
@@ -91,6 +101,8 @@ export class StateController {
   }
 
   @Post('resume')
+  @Requires('operator')
+  @SkipThrottle() // an emergency stop and its lifting are never rate limited
   @HttpCode(200)
   @ApiOperation({ summary: 'Lift the emergency stop', description: 'Nothing comes back on its own except open allow windows.' })
   @ApiOkResponse({ description: '{success, emergencyStop: false, wasStopped}' })
@@ -99,6 +111,7 @@ export class StateController {
   }
 
   @Get('policy')
+  @Requires('viewer')
   @ApiOperation({ summary: 'The gate policy in force' })
   @ApiOkResponse({ description: '{policy, source}' })
   getPolicy() {
@@ -106,6 +119,7 @@ export class StateController {
   }
 
   @Put('policy')
+  @Requires('admin')
   @ApiOperation({ summary: 'Replace the gate policy' })
   @ApiOkResponse({ description: '{success, policy}' })
   @ApiErrors(400)

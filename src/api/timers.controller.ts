@@ -4,6 +4,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { TIMERS, type Timers } from '../common/timers';
 import { TimerListDto } from './dto/timers.dto';
 import { ApiErrors, BEARER_SCHEME } from './openapi';
+import { Requires } from './roles';
 
 @ApiTags('state')
 @ApiBearerAuth(BEARER_SCHEME)
@@ -13,6 +14,7 @@ export class TimersController {
   constructor(@Inject(TIMERS) private readonly timers: Timers) {}
 
   @Get('timers')
+  @Requires('viewer')
   @ApiOperation({ summary: 'Named timers', description: 'Every pending timer of the server (rescans, resyncs, the wake timer for TTLs and window edges, retention, sampling, calendar refresh), soonest first.' })
   @ApiOkResponse({ type: TimerListDto })
   list(): TimerListDto {

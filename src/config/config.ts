@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { parseDuration } from './duration';
+import { checkUnique, parseTokenList, readTokensFile, TokenConfigProblem, type ApiToken } from './api-tokens';
 import { isHostAllowed } from '../discovery/endpoint';
 
 /** The validated configuration of one orchestrator process. */
@@ -37,8 +38,18 @@ export interface Config {
   /** Activity retention: age and count. */
   activityRetentionMs: number;
   activityRetentionEntries: number;
-  /** API tokens by secret -> name; empty means no authentication (loopback use). */
-  tokens: Map<string, string>;
+  /** API tokens with their roles (SPEC 8); empty means anonymous (loopback, or ALLOW_ANONYMOUS). */
+  tokens: ApiToken[];
+  /** ALLOW_ANONYMOUS: serve without tokens on a non-loopback address, knowingly. */
+  allowAnonymous: boolean;
+  /** ALLOWED_HOSTNAMES: Host header values accepted besides loopback and the bind address (`name` or `name:port`). */
+  allowedHostnames: string[];
+  /** RATE_LIMIT: changes per actor per window on mutating routes. */
+  rateLimit: { limit: number; windowMs: number };
+  /** MAX_EVENT_CLIENTS: live /events streams at once. */
+  maxEventClients: number;
+  /** MAX_REGISTRATIONS: live registrations at once. */
+  maxRegistrations: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** The orchestrator's own scenario id, never listed or controlled. */
   selfId: string;
@@ -108,7 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     maxInFlight: readInteger(read, 'MAX_IN_FLIGHT', 256, 1, 100_000),
     activityRetentionMs: readDuration(read, 'ACTIVITY_RETENTION', '30d', 's', 60_000),
     activityRetentionEntries: readInteger(read, 'ACTIVITY_RETENTION_ENTRIES', 100_000, 100, 100_000_000),
-    tokens: readTokens(read),
+    ...readAccess(read),
     logLevel: readEnum(read, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info'),
     selfId: read('SELF_ID') ?? 'maintenance-orchestrator',
   };
@@ -184,19 +195,60 @@ function readDatabaseUrl(read: Reader): string | null {
   return raw;
 }
 
-/** `MAINTENANCE_TOKENS=alice:s3cret,ci:t0ken`: the name is the actor recorded for that token. */
-function readTokens(read: Reader): Map<string, string> {
-  const raw = read('MAINTENANCE_TOKENS');
-  const tokens = new Map<string, string>();
-  if (raw === undefined) return tokens;
-  for (const pair of raw.split(',').map((item) => item.trim()).filter(Boolean)) {
-    const separator = pair.indexOf(':');
-    if (separator <= 0 || separator === pair.length - 1) {
-      throw new ConfigError('MAINTENANCE_TOKENS', `"${pair}" must be name:secret`);
-    }
-    tokens.set(pair.slice(separator + 1), pair.slice(0, separator));
+/** Refusal to serve anonymously off loopback (SPEC 8): not a bad value, so it exits 1 rather than 2. */
+export class AnonymousExposureRefused extends Error {
+  constructor(host: string) {
+    super(
+      `MAINTENANCE_HOST=${host} is not a loopback address and no MAINTENANCE_TOKENS (or TOKENS_FILE) is set: anyone who can reach ` +
+        'the port could stop-all, resume or register. Set MAINTENANCE_TOKENS, bind 127.0.0.1, or set ALLOW_ANONYMOUS=true to accept it.',
+    );
+    this.name = 'AnonymousExposureRefused';
   }
-  return tokens;
+}
+
+/** True for addresses only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
+}
+
+/** Tokens, anonymous mode, Host names, rate limit and caps: the security settings of SPEC 8. */
+function readAccess(read: Reader): Pick<Config, 'tokens' | 'allowAnonymous' | 'allowedHostnames' | 'rateLimit' | 'maxEventClients' | 'maxRegistrations'> {
+  let tokens: ApiToken[];
+  try {
+    const file = read('TOKENS_FILE');
+    tokens = [...parseTokenList(read('MAINTENANCE_TOKENS') ?? ''), ...(file ? readTokensFile(path.resolve(file)) : [])];
+    checkUnique(tokens);
+  } catch (error) {
+    if (error instanceof TokenConfigProblem) throw new ConfigError(error.variable, error.message);
+    throw error;
+  }
+  const allowAnonymous = readBoolean(read, 'ALLOW_ANONYMOUS', false);
+  const host = read('MAINTENANCE_HOST') ?? '127.0.0.1';
+  if (tokens.length === 0 && !allowAnonymous && !isLoopbackHost(host)) throw new AnonymousExposureRefused(host);
+  const hostnames = read('ALLOWED_HOSTNAMES') === undefined ? [] : readList(read, 'ALLOWED_HOSTNAMES', []);
+  return {
+    tokens,
+    allowAnonymous,
+    allowedHostnames: hostnames.map((name) => name.toLowerCase()),
+    rateLimit: readRate(read, 'RATE_LIMIT', '120/min'),
+    maxEventClients: readInteger(read, 'MAX_EVENT_CLIENTS', 200, 1, 100_000),
+    maxRegistrations: readInteger(read, 'MAX_REGISTRATIONS', 1_000, 1, 1_000_000),
+  };
+}
+
+const RATE_UNITS: Record<string, number> = { s: 1_000, sec: 1_000, second: 1_000, m: 60_000, min: 60_000, minute: 60_000, h: 3_600_000, hour: 3_600_000 };
+
+/** `120/min`, `10/s`, `5000/h`, or a plain number (per minute). */
+function readRate(read: Reader, name: string, fallback: string): { limit: number; windowMs: number } {
+  const raw = read(name) ?? fallback;
+  const match = /^(\d+)\s*(?:\/\s*([a-z]+))?$/i.exec(raw.trim());
+  const windowMs = match ? RATE_UNITS[(match[2] ?? 'min').toLowerCase()] : undefined;
+  const limit = match ? Number(match[1]) : NaN;
+  if (!windowMs || !Number.isInteger(limit) || limit < 1 || limit > 1_000_000) {
+    throw new ConfigError(name, `"${raw}" must be a count per s, min or h, such as 120/min (1 to 1000000)`);
+  }
+  return { limit, windowMs };
 }
 
 /** BLACKOUT_CALENDAR_URL: an http(s) URL on an allowed host, or a readable file (made absolute). */

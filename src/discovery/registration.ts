@@ -54,8 +54,8 @@ export interface RegistrationContext {
 
 /** Ids are folder names in Vrooli; the same shape keeps them safe in URLs and logs. */
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-/** A heartbeat TTL beyond a week is a mistake, and would keep a dead scenario listed for too long. */
-const MAX_TTL_SECONDS = 7 * 24 * 3600;
+/** A heartbeat TTL beyond a day keeps a dead scenario (or junk) listed and planned every pass for too long (SPEC 8). */
+export const MAX_TTL_SECONDS = 24 * 3600;
 
 /** Validates a registration; throws DiscoveryError (`InvalidRegistration` or `HostNotAllowed`). */
 export function validateRegistration(input: RegistrationInput, context: RegistrationContext): Registration {
@@ -64,6 +64,9 @@ export function validateRegistration(input: RegistrationInput, context: Registra
   if (id === context.selfId) invalid(`id ${id} is the orchestrator itself and cannot be registered`);
   const endpoint = toBaseUrl(input.endpoint);
   if (endpoint === null) invalid(`endpoint ${JSON.stringify(input.endpoint)} must be an http(s) base URL without credentials, query or fragment`);
+  // Origin only (SPEC 8): the state and action paths are the protocol's, so a registration cannot aim the
+  // orchestrator's calls at another service's paths on an allowed host.
+  if (new URL(endpoint).pathname !== '/') invalid(`endpoint ${JSON.stringify(input.endpoint)} must be an origin only (scheme://host:port), without a path`);
   if (!isHostAllowed(endpoint, context.allowedHosts)) {
     const host = new URL(endpoint).hostname;
     throw new DiscoveryError('HostNotAllowed', `endpoint host ${host} is not in ALLOWED_SCENARIO_HOSTS (${context.allowedHosts.join(', ')})`);

@@ -213,10 +213,13 @@ export class ControlService {
     return count;
   }
 
+  /** True when the API takes no token (SPEC 8: shown in /status); set by src/api/security.module.ts at start. */
+  anonymous = false;
+
   /** The status object of SPEC 6. */
   status() {
     this.cachedStatus ??= this.buildStatus();
-    return { ...this.cachedStatus, uptime: Math.round((this.clock() - this.startedAt) / 1000) };
+    return { ...this.cachedStatus, anonymous: this.anonymous, uptime: Math.round((this.clock() - this.startedAt) / 1000) };
   }
 
   /** `status()` as JSON text, serialized once per change and per second of uptime. */

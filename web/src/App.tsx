@@ -1,5 +1,6 @@
 /** The page: top bar, banners, then scenarios and presets beside the live panels (stacked on a phone). */
-import { ApiError } from './api/client';
+import { ApiError, hasToken } from './api/client';
+import { TokenPrompt } from './components/TokenPrompt';
 import { ActivityPanel } from './components/ActivityPanel';
 import { ActorPrompt } from './components/ActorPrompt';
 import { ConnectionBanner, EmergencyBanner, Notices } from './components/Banners';
@@ -11,15 +12,6 @@ import { ScenarioPanel } from './components/ScenarioPanel';
 import { SchedulesPanel } from './components/SchedulesPanel';
 import { useDashboard } from './live/dashboard';
 import { useResource } from './live/resource';
-
-/** A server with MAINTENANCE_TOKENS answers 401 to everything; say how to get in instead of showing empty panels. */
-function TokenRequired() {
-  return (
-    <div class="banner banner-danger" role="alert">
-      <strong>This orchestrator requires an API token.</strong> Open the dashboard as <code>/?token=YOUR_TOKEN</code>; the token is kept for this tab only.
-    </div>
-  );
-}
 
 /** The whole dashboard. */
 export function App() {
@@ -38,7 +30,7 @@ export function App() {
       <div class="banners">
         <ConnectionBanner />
         <EmergencyBanner />
-        {unauthorized && <TokenRequired />}
+        {unauthorized && <TokenPrompt rejected={hasToken} />}
         <ActorPrompt />
       </div>
       <main class="layout">

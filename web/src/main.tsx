@@ -2,6 +2,7 @@
 import { render } from 'preact';
 import { App } from './App';
 import { createDashboard, DashboardContext } from './live/dashboard';
+import { loadAccess } from './live/access';
 import './styles.css';
 
 const dashboard = createDashboard();
@@ -15,4 +16,5 @@ if (root) {
     root,
   );
   dashboard.start();
+  loadAccess();
 }

@@ -16,8 +16,8 @@ export class RegistrationDto {
 
   @IsInt()
   @Min(1)
-  @Max(7 * 24 * 3600)
-  @ApiProperty({ type: 'integer', minimum: 1, maximum: 604800, description: 'Renew by posting again before this passes.' })
+  @Max(24 * 3600)
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 86400, description: 'Renew by posting again before this passes.' })
   ttlSeconds!: number;
 
   @IsOptional()

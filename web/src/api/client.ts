@@ -40,6 +40,11 @@ function readToken(): string | null {
 
 const token = readToken();
 
+/** Keeps a token typed into the dashboard's prompt, for this tab only (sessionStorage). */
+export function storeToken(value: string): void {
+  sessionStorage.setItem(TOKEN_KEY, value);
+}
+
 /** Whether this tab calls with a token (then the token's name is the actor and no name is asked for). */
 export const hasToken = token !== null;
 
@@ -100,6 +105,7 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, 
 /** Typed calls, one per route the dashboard uses. */
 export const api = {
   scenarios: () => request<ScenarioList>('GET', '/scenarios'),
+  whoami: () => request<{ actor: string; role: 'viewer' | 'operator' | 'admin' | 'scenario'; anonymous: boolean }>('GET', '/whoami'),
   status: () => request<Status>('GET', '/status'),
   presets: () => request<{ presets: Preset[] }>('GET', '/presets').then((body) => body.presets),
   history: () => request<History>('GET', '/history'),

@@ -1,5 +1,6 @@
 /** Banners that change what the screen means: a lost connection (data may be stale) and an emergency stop. */
 import { useEffect, useState } from 'preact/hooks';
+import { roleHint, useCan } from '../live/access';
 import { api, errorMessage } from '../api/client';
 import { useDashboard, type Notice } from '../live/dashboard';
 import { useCell, useResource } from '../live/resource';
@@ -19,6 +20,8 @@ export function ConnectionBanner() {
 
 /** Resumes after an emergency stop; lifts the latch only, nothing comes back on its own. */
 export function ResumeButton({ compact = false }: { compact?: boolean }) {
+  // What the token's role may not do is disabled, not left to fail with 403 (SPEC 8).
+  const canOperate = useCan('operator');
   const dashboard = useDashboard();
   const [busy, setBusy] = useState(false);
   const resume = async () => {
@@ -34,7 +37,7 @@ export function ResumeButton({ compact = false }: { compact?: boolean }) {
     }
   };
   return (
-    <button type="button" class={`button ${compact ? '' : 'primary'}`} onClick={resume} disabled={busy}>
+    <button type="button" class={`button ${compact ? '' : 'primary'}`} onClick={resume} disabled={busy || !canOperate} title={canOperate ? undefined : roleHint('operator')}>
       {busy ? 'Resuming…' : 'Resume'}
     </button>
   );

@@ -1,5 +1,6 @@
 /** The sticky top bar: what state maintenance is in, and STOP ALL, always in reach. */
 import { useState } from 'preact/hooks';
+import { roleHint, useCan } from '../live/access';
 import { hasToken } from '../api/client';
 import { useDashboard } from '../live/dashboard';
 import { useCell, useResource } from '../live/resource';
@@ -33,6 +34,8 @@ function ActorButton() {
 
 /** Title, overall state, counts, who is acting, STOP ALL and (when stopped) RESUME. */
 export function Header() {
+  // What the token's role may not do is disabled, not left to fail with 403 (SPEC 8).
+  const canOperate = useCan('operator');
   const status = useResource(useDashboard().status).data;
   const [stopping, setStopping] = useState(false);
   return (
@@ -54,7 +57,7 @@ export function Header() {
       <div class="topbar-actions">
         <ActorButton />
         {status?.emergencyStop && <ResumeButton compact />}
-        <button type="button" class="button danger stop-all" onClick={() => setStopping(true)}>
+        <button type="button" class="button danger stop-all" onClick={() => setStopping(true)} disabled={!canOperate} title={canOperate ? undefined : roleHint('operator')}>
           STOP ALL
         </button>
       </div>

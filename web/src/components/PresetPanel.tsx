@@ -1,5 +1,6 @@
 /** One-click presets: a click asks the server for a dry run and opens the confirmation with its plan. */
 import { useState } from 'preact/hooks';
+import { roleHint, useCan } from '../live/access';
 import { api, errorMessage } from '../api/client';
 import type { ChangePlan, Preset } from '../api/types';
 import { useDashboard } from '../live/dashboard';
@@ -9,6 +10,8 @@ import { PresetDialog } from './PresetDialog';
 
 /** The preset buttons and, while confirming, the dialog. */
 export function PresetPanel() {
+  // What the token's role may not do is disabled, not left to fail with 403 (SPEC 8).
+  const canOperate = useCan('operator');
   const dashboard = useDashboard();
   const state = useResource(dashboard.presets);
   // The status is what follows the server live (refetched on every intent, stop and resume); a preset's own
@@ -39,7 +42,7 @@ export function PresetPanel() {
                 const isApplied = applied.has(preset.id);
                 return (
                   <li key={preset.id} class={`preset ${isApplied ? 'preset-applied' : ''}`} data-preset={preset.id}>
-                    <button type="button" class="button preset-button" onClick={() => plan(preset)} aria-busy={planning === preset.id} aria-describedby={`preset-${preset.id}-desc`}>
+                    <button type="button" class="button preset-button" onClick={() => plan(preset)} disabled={!canOperate} title={canOperate ? undefined : roleHint('operator')} aria-busy={planning === preset.id} aria-describedby={`preset-${preset.id}-desc`}>
                       {planning === preset.id ? 'Planning…' : `Apply ${preset.name}`}
                     </button>
                     <span id={`preset-${preset.id}-desc`} class="preset-desc">

@@ -1,5 +1,6 @@
 /** One scenario: status, desired vs observed, why it is blocked, TTL left, tags, and the toggle. */
 import { useEffect, useState } from 'preact/hooks';
+import { useCan } from '../live/access';
 import { api, ApiError, errorMessage } from '../api/client';
 import type { Scenario } from '../api/types';
 import { useDashboard } from '../live/dashboard';
@@ -58,6 +59,8 @@ function ProblemLine({ problem, scenario, onClear }: { problem: CardProblem; sce
 
 /** The card. The switch shows and sets the declared state; the badge shows what the scenario reports. */
 export function ScenarioCard({ scenario }: { scenario: Scenario }) {
+  // What the token's role may not do is disabled, not left to fail with 403 (SPEC 8).
+  const canOperate = useCan('operator');
   const dashboard = useDashboard();
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<CardProblem | null>(null);
@@ -88,7 +91,7 @@ export function ScenarioCard({ scenario }: { scenario: Scenario }) {
           <h3 id={titleId}>{scenario.displayName}</h3>
           {scenario.displayName !== scenario.id && <code class="card-id">{scenario.id}</code>}
         </div>
-        <Switch label={`Activate ${scenario.displayName}`} checked={wantsActive} busy={busy} disabled={scenario.gone} onToggle={toggle} />
+        <Switch label={`Activate ${scenario.displayName}`} checked={wantsActive} busy={busy} disabled={scenario.gone || !canOperate} onToggle={toggle} />
       </div>
       <div class="card-status">
         <StatusBadge kind={kind} />

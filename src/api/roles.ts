@@ -1,0 +1,213 @@
+/**
+ * Roles (SPEC 8): every handler declares who may call it with `@Requires(...)`, next to the route; one
+ * middleware pair enforces it for every route. `viewer` reads, `operator` changes the declared state,
+ * `admin` does everything, `scenario` registers only its own id.
+ *
+ * The decisions are read once from Nest's own controller metadata into a table of (method, path pattern);
+ * the middleware matches a request against it before the router does. That keeps the check out of Nest's
+ * per-request guard machinery (see src/api/auth.ts on what that costs a GET /status) and lets the tests
+ * generate the role matrix from the same table. A route that declares nothing fails closed (admin only).
+ */
+import { applyDecorators, RequestMethod, SetMetadata, UseGuards } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { ModulesContainer } from '@nestjs/core';
+import type { INestApplication } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import type { TokenRole } from '../config/api-tokens';
+import { parseManifests } from '../presets/manifest';
+import { isApiPath, presentedSecret, TokenVerifier, type WithActor } from './auth';
+import { ActorThrottlerGuard } from './rate-limit';
+import { refuse } from './request-guards';
+
+/** Who may call a route: nobody needs a token (`public`), any valid token (`authenticated`), or a rung of the ladder. */
+export type RouteRole = 'public' | 'authenticated' | 'viewer' | 'operator' | 'admin';
+
+/** A route's access decision, as `@Requires` records it. */
+export interface AccessDecision {
+  role: RouteRole;
+  /** A `scenario` token may call the route when this returns its own name (the registration id touched). */
+  scenarioOwns?: (request: Request, params: Record<string, string>) => string | undefined;
+  /** A stricter role for some bodies (apply of Policy or Preset manifests needs admin). */
+  escalate?: (request: Request) => RouteRole | null;
+  /** Counted against RATE_LIMIT (default: every route above viewer). */
+  rateLimited: boolean;
+}
+
+/** Metadata key of the decision. */
+export const ACCESS_KEY = 'maintenance:access';
+
+/** Declares who may call this handler; a route without it fails closed and fails the role-matrix test. */
+export function Requires(role: RouteRole, options: Partial<Omit<AccessDecision, 'role'>> = {}): MethodDecorator {
+  const decision: AccessDecision = { role, ...options, rateLimited: options.rateLimited ?? (role === 'operator' || role === 'admin') };
+  const decorators: Array<MethodDecorator & ClassDecorator> = [SetMetadata(ACCESS_KEY, decision)];
+  // The limiter is a Nest guard on the limited routes only, so reads never pay for it.
+  if (decision.rateLimited) decorators.push(UseGuards(ActorThrottlerGuard));
+  return applyDecorators(...decorators);
+}
+
+/** `scenarioOwns` for POST /registrations: the id in the body. */
+export function registrationIdInBody(request: Request): string | undefined {
+  const id = (request.body as { id?: unknown } | undefined)?.id;
+  return typeof id === 'string' ? id.trim() : undefined;
+}
+
+/** `scenarioOwns` for DELETE /registrations/:id. */
+export function registrationIdInPath(_request: Request, params: Record<string, string>): string | undefined {
+  return params.id;
+}
+
+/** Kinds an operator may apply; any other kind (Policy, Preset, or one unknown) needs admin. */
+const OPERATOR_KINDS = new Set(['MaintenanceState', 'Schedule']);
+
+/** `escalate` for POST /apply: admin when the manifests hold a kind other than MaintenanceState and Schedule. */
+export function adminForPolicyOrPresetManifests(request: Request): RouteRole | null {
+  const text = (request.body as { manifests?: unknown } | undefined)?.manifests;
+  if (typeof text !== 'string') return null;
+  try {
+    return parseManifests(text, 'request body').every((manifest) => OPERATOR_KINDS.has(String(manifest.kind))) ? null : 'admin';
+  } catch {
+    // Manifests that do not parse change nothing; the handler answers 400 with the problems.
+    return null;
+  }
+}
+
+const LADDER: Record<TokenRole, number> = { scenario: 0, viewer: 1, operator: 2, admin: 3 };
+const NEEDED: Record<RouteRole, number> = { public: 0, authenticated: 0, viewer: 1, operator: 2, admin: 3 };
+
+/** One route of the table: where it is and what it requires (null: nothing declared). */
+export interface RouteAccess {
+  method: string;
+  path: string;
+  decision: AccessDecision | null;
+  pattern: RegExp;
+  params: string[];
+}
+
+/** Every route Nest registered, with its decision, in registration order. */
+export function routeTable(app: INestApplication): RouteAccess[] {
+  const routes: RouteAccess[] = [];
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) {
+      const type = wrapper.metatype as (new (...args: never[]) => object) | null;
+      if (!type) continue;
+      const prefixes = asList(Reflect.getMetadata(PATH_METADATA, type));
+      for (const name of Object.getOwnPropertyNames(type.prototype)) {
+        const handler = (type.prototype as Record<string, unknown>)[name];
+        if (name === 'constructor' || typeof handler !== 'function') continue;
+        const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+        if (method === undefined) continue;
+        const decision = (Reflect.getMetadata(ACCESS_KEY, handler) as AccessDecision | undefined) ?? null;
+        for (const prefix of prefixes) for (const tail of asList(Reflect.getMetadata(PATH_METADATA, handler))) routes.push(compile(RequestMethod[method], join(prefix, tail), decision));
+      }
+    }
+  }
+  return routes;
+}
+
+function asList(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(String) : [value === undefined ? '' : String(value)];
+}
+
+function join(prefix: string, tail: string): string {
+  return `/${[prefix, tail].map((part) => part.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
+}
+
+function compile(method: string, path: string, decision: AccessDecision | null): RouteAccess {
+  const params: string[] = [];
+  const source = path
+    .split('/')
+    .map((segment) => (segment.startsWith(':') ? (params.push(segment.slice(1)), '([^/]+)') : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return { method, path, decision, pattern: new RegExp(`^${source}/?$`, 'i'), params };
+}
+
+/** What a request matched: the strictest decision among the routes that match (identical paths, other methods aside). */
+function lookup(table: RouteAccess[], request: Request): { decision: AccessDecision | null; params: Record<string, string> } | null {
+  const method = request.method === 'HEAD' ? 'GET' : request.method;
+  let found: { decision: AccessDecision | null; params: Record<string, string> } | null = null;
+  for (const route of table) {
+    if (route.method !== method && route.method !== 'ALL') continue;
+    const match = route.pattern.exec(request.path);
+    if (!match) continue;
+    const params = Object.fromEntries(route.params.map((name, index) => [name, safeDecode(match[index + 1])]));
+    if (!found || strictness(route.decision) > strictness(found.decision)) found = { decision: route.decision, params };
+  }
+  return found;
+}
+
+function strictness(decision: AccessDecision | null): number {
+  return decision ? NEEDED[decision.role] : NEEDED.admin + 1;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Fails closed: a route with no decision is admin-only (and the role-matrix test names it). */
+const UNDECIDED: AccessDecision = { role: 'admin', rateLimited: false };
+/** An /api/v1 path no route matches: a valid token gets the router's 404, no token a 401. */
+const UNKNOWN_API_PATH: AccessDecision = { role: 'authenticated', rateLimited: false };
+
+type Middleware = (request: Request, response: Response, next: NextFunction) => void;
+type Checked = WithActor & { access?: { decision: AccessDecision; params: Record<string, string> } };
+
+/**
+ * The two halves of the check, installed only when tokens are configured: `beforeBody` resolves the token
+ * (401) and refuses what the route alone decides (403) before a byte of the body is read; `afterBody`
+ * decides what depends on the body (a scenario's own id, the kinds of an apply).
+ */
+export function roleChecks(app: INestApplication, verifier: TokenVerifier): { beforeBody: Middleware; afterBody: Middleware } {
+  let table: RouteAccess[] | null = null;
+  const beforeBody: Middleware = (request: Checked, response, next) => {
+    // With tokens the token decides who is calling, on every path: a header must never stand in for it.
+    request.tokensRequired = true;
+    table ??= routeTable(app);
+    const found = lookup(table, request);
+    const decision = found ? (found.decision ?? UNDECIDED) : isApiPath(request.path) ? UNKNOWN_API_PATH : null;
+    if (!decision || decision.role === 'public') return next();
+    request.access = { decision, params: found?.params ?? {} };
+    const { secret, queryRefused } = presentedSecret(request);
+    const unauthorized = () =>
+      refuse(response, 401, queryRefused ? '?token= is accepted on GET /api/v1/events only: send Authorization: Bearer <token>' : 'a valid token is required: pass --token or MAINTENANCE_TOKEN (Authorization: Bearer ...)');
+    if (secret === null) return unauthorized();
+    const proceed = (token: { name: string; role: TokenRole } | undefined) => {
+      if (!token) return unauthorized();
+      request.actor = token.name;
+      request.role = token.role;
+      if (!decision.scenarioOwns && !decision.escalate) return decide(request, response, next);
+      next();
+    };
+    const known = verifier.findKnown(secret);
+    if (known || !verifier.hasUnverified) return proceed(known);
+    verifier.findHashed(secret).then(
+      (token) => (token === 'busy' ? refuse(response, 503, 'too many token checks at once; retry in a moment') : proceed(token)),
+      (error: unknown) => next(error),
+    );
+  };
+  const afterBody: Middleware = (request: Checked, response, next) => {
+    const decision = request.access?.decision;
+    if (!decision || (!decision.scenarioOwns && !decision.escalate)) return next();
+    decide(request, response, next);
+  };
+  return { beforeBody, afterBody };
+}
+
+/** Lets the request through or answers 403 naming the role it needed. */
+function decide(request: Checked, response: Response, next: NextFunction): void {
+  const { decision, params } = request.access as NonNullable<Checked['access']>;
+  const role = request.role as TokenRole;
+  const needed = decision.escalate?.(request) ?? decision.role;
+  if (role === 'scenario') {
+    if (decision.role === 'authenticated') return next();
+    const owned = decision.scenarioOwns?.(request, params);
+    if (owned !== undefined && owned === request.actor) return next();
+    const own = decision.scenarioOwns ? `a scenario token may only use its own id (${request.actor}); ` : '';
+    return refuse(response, 403, `${own}this needs the ${needed} role (token "${request.actor}" has scenario)`, { requiredRole: needed });
+  }
+  if (LADDER[role] >= NEEDED[needed]) return next();
+  refuse(response, 403, `this needs the ${needed} role (token "${request.actor}" has ${role})`, { requiredRole: needed });
+}
