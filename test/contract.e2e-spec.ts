@@ -90,7 +90,7 @@ describe('the API contract', () => {
   let system: TestSystem;
   let http: Server;
   beforeAll(async () => {
-    system = await startTestSystem({ specs: [{ id: 'alpha', tags: ['db'] }, { id: 'beta' }] });
+    system = await startTestSystem({ specs: [{ id: 'alpha', service: { tags: ['db'] } }, { id: 'beta' }] });
     http = system.server.app.getHttpServer();
   });
   afterAll(() => system.stop());
