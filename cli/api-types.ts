@@ -50,6 +50,12 @@ export type Schedule = Schemas['ScheduleViewDto'];
 /** Body of POST /schedules. */
 export type CreateScheduleInput = Schemas['ScheduleDto'];
 
+/** POST /resume. */
+export type ResumeResult = Schemas['ResumeResultDto'];
+/** GET /policy. */
+export type PolicyView = Schemas['PolicyViewDto'];
+/** GET /desired-state. */
+export type DesiredState = Schemas['DesiredStateViewDto'];
 /** Every error body: `{statusCode, error, message, code?}`, with the details some errors add. */
 export type ApiErrorBody = Schemas['ErrorResponseDto'] & {
   /** The gate that refused (409). */
@@ -84,24 +90,4 @@ export interface ApplyResult {
   success: boolean;
   dryRun: boolean;
   documents: AppliedDocument[];
-}
-
-/** POST /resume. */
-export interface ResumeResult {
-  success: boolean;
-  emergencyStop: boolean;
-  wasStopped: boolean;
-}
-
-/** GET /policy. */
-export interface PolicyView {
-  policy: Record<string, unknown>;
-  source: string;
-}
-
-/** GET /desired-state. */
-export interface DesiredState {
-  presets: string[];
-  overrides: Status['overrides'];
-  emergencyStop: EmergencyStop | null;
 }

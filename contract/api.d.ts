@@ -899,6 +899,31 @@ export interface components {
             /** @description The last reconcile pass, or null before the first. */
             reconciler: components["schemas"]["ReconcilerPassDto"] | null;
         };
+        HistorySampleDto: {
+            /** Format: date-time */
+            at: string;
+            cpuLoadPercent: number;
+            memoryPercent: number;
+            /** @description Which reading cpuLoadPercent is (see HostLoad). */
+            cpuSignal?: string;
+            /** @description Which reading memoryPercent is (see HostLoad). */
+            memorySignal?: string;
+            active: number;
+            desiredActive: number;
+            blocked: number;
+        };
+        HistoryDto: {
+            intervalSeconds: number;
+            samples: components["schemas"]["HistorySampleDto"][];
+        };
+        DesiredStateViewDto: {
+            presets: string[];
+            /** @description By scenario id. */
+            overrides: {
+                [key: string]: components["schemas"]["OverrideViewDto"];
+            };
+            emergencyStop: components["schemas"]["EmergencyStopDto"] | null;
+        };
         DesiredStateDto: {
             /** @description Required when the change touches more scenarios than bulkConfirmThreshold. */
             confirm?: boolean;
@@ -940,6 +965,21 @@ export interface components {
             clearedPresets: string[];
             /** @description Scenarios whose overrides the stop cleared (not restored by resume). */
             clearedOverrides: string[];
+        };
+        ResumeResultDto: {
+            success: boolean;
+            /** @enum {boolean} */
+            emergencyStop: false;
+            /** @description Whether an emergency stop was active. */
+            wasStopped: boolean;
+        };
+        PolicyViewDto: {
+            /** @description The Policy spec (limits, conflicts, cooldown, ...). */
+            policy: {
+                [key: string]: unknown;
+            };
+            /** @example default */
+            source: string;
         };
         PolicyDto: {
             /** @description The spec of a Policy manifest. */
@@ -1825,12 +1865,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {intervalSeconds, samples: [...]} */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HistoryDto"];
+                };
             };
             /** @description A token is required (MAINTENANCE_TOKENS is set). */
             401: {
@@ -1852,12 +1894,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {presets, overrides, emergencyStop} */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DesiredStateViewDto"];
+                };
             };
             /** @description A token is required (MAINTENANCE_TOKENS is set). */
             401: {
@@ -2079,12 +2123,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {success, emergencyStop: false, wasStopped} */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ResumeResultDto"];
+                };
             };
             /** @description A token is required (MAINTENANCE_TOKENS is set). */
             401: {
@@ -2106,12 +2152,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {policy, source} */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PolicyViewDto"];
+                };
             };
             /** @description A token is required (MAINTENANCE_TOKENS is set). */
             401: {

@@ -111,6 +111,7 @@ describe('the API contract', () => {
       ['get', '/api/v1/scenarios', '/api/v1/scenarios', 200],
       ['get', '/api/v1/scenarios/{id}', '/api/v1/scenarios/alpha', 200],
       ['post', '/api/v1/scenarios/{id}/activate', '/api/v1/scenarios/alpha/activate', 200, { ttl: '1h', reason: 'contract' }],
+      ['get', '/api/v1/desired-state', '/api/v1/desired-state', 200],
       ['get', '/api/v1/status', '/api/v1/status', 200],
       ['get', '/api/v1/presets', '/api/v1/presets', 200],
       ['get', '/api/v1/presets/active', '/api/v1/presets/active', 200],
@@ -126,6 +127,10 @@ describe('the API contract', () => {
       ['get', '/health', '/health', 200],
       ['post', '/api/v1/stop-all', '/api/v1/stop-all', 200, { reason: 'contract' }],
       ['get', '/api/v1/status', '/api/v1/status', 200],
+      ['get', '/api/v1/desired-state', '/api/v1/desired-state', 200],
+      ['post', '/api/v1/resume', '/api/v1/resume', 200, {}],
+      ['get', '/api/v1/history', '/api/v1/history', 200],
+      ['get', '/api/v1/policy', '/api/v1/policy', 200],
     ];
     for (const [method, path, url, status, body] of calls) {
       const call = method === 'get' ? request(http).get(url) : request(http).post(url).send(body ?? {});

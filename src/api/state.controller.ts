@@ -3,6 +3,7 @@ import { Body, Controller, Get, Header, HttpCode, Post, Put } from '@nestjs/comm
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, BEARER_SCHEME, JSON_CONTENT_TYPE } from './openapi';
 import { ChangePlanDto, StatusDto, StopAllResultDto } from './dto/responses.dto';
+import { DesiredStateViewDto, HistoryDto, PolicyViewDto, ResumeResultDto } from './dto/state-views.dto';
 import { API_VERSION, parseManifests } from '../presets/manifest';
 import { maintenanceStateFromManifest } from '../presets/schema';
 import { ControlService } from '../state/control.service';
@@ -37,14 +38,14 @@ export class StateController {
   /** Samples of host load and fleet counts over the last hour (dashboard graphs). */
   @Get('history')
   @ApiOperation({ summary: 'Host load and fleet counts over the last hour' })
-  @ApiOkResponse({ description: '{intervalSeconds, samples: [...]}' })
+  @ApiOkResponse({ type: HistoryDto })
   historySamples() {
     return { intervalSeconds: 10, samples: this.history.list() };
   }
 
   @Get('desired-state')
   @ApiOperation({ summary: 'The declared state', description: 'Applied presets, overrides and the emergency stop latch.' })
-  @ApiOkResponse({ description: '{presets, overrides, emergencyStop}' })
+  @ApiOkResponse({ type: DesiredStateViewDto })
   desiredState() {
     return this.state.view();
   }
@@ -93,14 +94,14 @@ export class StateController {
   @Post('resume')
   @HttpCode(200)
   @ApiOperation({ summary: 'Lift the emergency stop', description: 'Nothing comes back on its own except open allow windows.' })
-  @ApiOkResponse({ description: '{success, emergencyStop: false, wasStopped}' })
+  @ApiOkResponse({ type: ResumeResultDto })
   resume(@Actor() actor: string) {
     return { success: true, emergencyStop: false, ...this.state.resume(actor) };
   }
 
   @Get('policy')
   @ApiOperation({ summary: 'The gate policy in force' })
-  @ApiOkResponse({ description: '{policy, source}' })
+  @ApiOkResponse({ type: PolicyViewDto })
   getPolicy() {
     return { policy: this.policy.current(), source: this.policy.origin() };
   }

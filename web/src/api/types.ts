@@ -36,20 +36,7 @@ export type CategoriesListed = Exhaustive<Exclude<ActivityCategory, (typeof ACTI
 /** GET /schedules, or the honest answer of a server that has no such route yet. */
 export type ScheduleList = { available: true; schedules: Schedule[] } | { available: false };
 
-// GET /history answers without a response schema in the document yet (no response DTO): stated here until it has one.
-
 /** One sample of GET /history. */
-export interface HistorySample {
-  at: string;
-  cpuLoadPercent: number;
-  memoryPercent: number;
-  active: number;
-  desiredActive: number;
-  blocked: number;
-}
-
+export type HistorySample = Schemas['HistorySampleDto'];
 /** GET /history. */
-export interface History {
-  intervalSeconds: number;
-  samples: HistorySample[];
-}
+export type History = Schemas['HistoryDto'];
