@@ -66,28 +66,9 @@ export type ApiErrorBody = Schemas['ErrorResponseDto'] & {
   [key: string]: unknown;
 };
 
-// The routes below answer without a response schema in the document yet (no response DTO): their shapes
-// are still stated here, until the controllers declare one.
-
 /** POST /presets/import. */
-export interface ImportResult {
-  success: boolean;
-  imported: Preset[];
-}
-
+export type ImportResult = Schemas['ImportResultDto'];
 /** One document's outcome in POST /apply. */
-export interface AppliedDocument {
-  kind: string;
-  name: string | null;
-  result: string;
-  plan?: ChangePlan;
-  /** MaintenanceState: scenarios whose call failed or did not acknowledge in time. */
-  failed?: { scenario: string; message: string }[];
-}
-
+export type AppliedDocument = Schemas['AppliedDocumentDto'];
 /** POST /apply. */
-export interface ApplyResult {
-  success: boolean;
-  dryRun: boolean;
-  documents: AppliedDocument[];
-}
+export type ApplyResult = Schemas['ApplyResultDto'];

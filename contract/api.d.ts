@@ -833,6 +833,10 @@ export interface components {
             /** @description Replace custom presets with the same id (never defaults). */
             overwrite?: boolean;
         };
+        ImportResultDto: {
+            success: boolean;
+            imported: components["schemas"]["PresetDto"][];
+        };
         OverrideViewDto: {
             /** @enum {string} */
             state: "active" | "inactive";
@@ -949,6 +953,28 @@ export interface components {
             manifests: string;
             /** @description Name of the file it came from, for error messages. */
             source?: string;
+        };
+        AppliedDocumentDto: {
+            /**
+             * @description The manifest kind (Preset, Policy, MaintenanceState, Schedule, ...).
+             * @example Preset
+             */
+            kind: string;
+            name: string | null;
+            /**
+             * @description What it did (or would do, with dryRun).
+             * @example created
+             */
+            result: string;
+            /** @description MaintenanceState: the plan. */
+            plan?: components["schemas"]["ChangePlanDto"];
+            /** @description MaintenanceState: scenarios whose call failed or did not acknowledge in time. */
+            failed?: components["schemas"]["FailedScenarioDto"][];
+        };
+        ApplyResultDto: {
+            success: boolean;
+            dryRun: boolean;
+            documents: components["schemas"]["AppliedDocumentDto"][];
         };
         StopAllDto: {
             /** @description Recorded with the actor; "no reason given" when absent or blank. */
@@ -1756,7 +1782,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ImportResultDto"];
+                };
             };
             /** @description Bad input: the message names the field. */
             400: {
@@ -2032,7 +2060,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ApplyResultDto"];
+                };
             };
             /** @description Bad input: the message names the field. */
             400: {

@@ -131,6 +131,8 @@ describe('the API contract', () => {
       ['post', '/api/v1/resume', '/api/v1/resume', 200, {}],
       ['get', '/api/v1/history', '/api/v1/history', 200],
       ['get', '/api/v1/policy', '/api/v1/policy', 200],
+      ['post', '/api/v1/apply', '/api/v1/apply', 200, { dryRun: true, manifests: 'apiVersion: maintenance/v1\nkind: Preset\nmetadata: {name: contract-applied}\nspec: {selector: {names: [beta]}}\n' }],
+      ['post', '/api/v1/presets/import', '/api/v1/presets/import', 201, { document: 'apiVersion: maintenance/v1\nkind: Preset\nmetadata: {name: contract-imported}\nspec: {selector: {tags: [db]}}\n' }],
     ];
     for (const [method, path, url, status, body] of calls) {
       const call = method === 'get' ? request(http).get(url) : request(http).post(url).send(body ?? {});

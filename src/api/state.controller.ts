@@ -3,7 +3,7 @@ import { Body, Controller, Get, Header, HttpCode, Post, Put } from '@nestjs/comm
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, BEARER_SCHEME, JSON_CONTENT_TYPE } from './openapi';
 import { ChangePlanDto, StatusDto, StopAllResultDto } from './dto/responses.dto';
-import { DesiredStateViewDto, HistoryDto, PolicyViewDto, ResumeResultDto } from './dto/state-views.dto';
+import { ApplyResultDto, DesiredStateViewDto, HistoryDto, PolicyViewDto, ResumeResultDto } from './dto/state-views.dto';
 import { API_VERSION, parseManifests } from '../presets/manifest';
 import { maintenanceStateFromManifest } from '../presets/schema';
 import { ControlService } from '../state/control.service';
@@ -76,7 +76,7 @@ export class StateController {
   @Post('apply')
   @HttpCode(200)
   @ApiOperation({ summary: 'Apply manifests (apply -f)', description: 'Any kinds, validated whole before anything changes.' })
-  @ApiOkResponse({ description: 'What each manifest changed.' })
+  @ApiOkResponse({ type: ApplyResultDto, description: 'What each manifest changed.' })
   @ApiErrors(400, 404, 409, 428)
   apply(@Body() body: ApplyManifestsDto, @Actor() actor: string) {
     return this.applier.apply(body.manifests, body.source ?? 'request body', { actor, dryRun: body.dryRun, confirm: body.confirm });
