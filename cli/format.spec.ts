@@ -121,11 +121,11 @@ describe('presetChangeLines', () => {
 
 describe('stopAllLines', () => {
   it('says who stopped and why, what was deactivated, and that presets and overrides were cleared', () => {
-    const result: StopAllResult = { success: true, emergencyStop: true, reason: 'no reason given', actor: 'local:alice', deactivated: ['a', 'b'], stillActive: [], clearedPresets: [], clearedOverrides: [] };
+    const result: StopAllResult = { success: true, emergencyStop: true, reason: 'no reason given', actor: 'local:alice', deactivated: ['a', 'b'], stillActive: [], clearedPresets: ['nightly'], clearedOverrides: [] };
     expect(stopAllLines(result)).toEqual([
       'emergency stop by local:alice: no reason given',
       'deactivated: a, b',
-      'applied presets and overrides cleared',
+      'applied presets and overrides cleared (presets: nightly; overrides: none)',
       "nothing activates until 'maintenance-orchestrator resume'; after it only open allow windows come back on their own",
     ]);
   });
