@@ -902,6 +902,8 @@ export interface components {
             };
             /** @description The last reconcile pass, or null before the first. */
             reconciler: components["schemas"]["ReconcilerPassDto"] | null;
+            /** @description True when the server accepts requests without a token (no MAINTENANCE_TOKENS): the dashboard warns. */
+            anonymous?: boolean;
         };
         HistorySampleDto: {
             /** Format: date-time */

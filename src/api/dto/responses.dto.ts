@@ -201,6 +201,7 @@ export class StatusDto {
   @ApiProperty({ type: [String] }) appliedPresets!: string[];
   @ApiProperty({ type: 'object', additionalProperties: { $ref: getSchemaPath(OverrideViewDto) }, description: 'Per-scenario overrides, by scenario id.' }) overrides!: Record<string, OverrideViewDto>;
   @ApiProperty({ type: ReconcilerPassDto, nullable: true, description: 'The last reconcile pass, or null before the first.' }) reconciler!: ReconcilerPassDto | null;
+  @ApiPropertyOptional({ description: 'True when the server accepts requests without a token (no MAINTENANCE_TOKENS): the dashboard warns.' }) anonymous?: boolean;
 }
 
 /** GET /health. */
