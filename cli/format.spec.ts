@@ -6,7 +6,8 @@ const NOW = Date.parse('2026-01-01T12:00:00Z');
 function scenario(id: string, patch: Partial<Scenario> = {}): Scenario {
   return {
     id, name: id, displayName: id, description: '', tags: [], weight: 'light', endpoint: 'http://127.0.0.1:1', isActive: false,
-    desiredState: 'inactive', observedState: 'inactive', reason: null, message: null, conditions: [], activeUntil: null, lastActive: null, ...patch,
+    desiredState: 'inactive', targetState: 'inactive', observedState: 'inactive', desiredSource: 'default (inactive)', reason: null, message: null, conditions: [], activeUntil: null, lastActive: null,
+    endpointSource: 'maintenance.endpoint', canDeactivate: true, conflictsWith: [], inFlight: null, failures: 0, gone: false, ...patch,
   };
 }
 
@@ -120,11 +121,11 @@ describe('presetChangeLines', () => {
 
 describe('stopAllLines', () => {
   it('says who stopped and why, what was deactivated, and that presets and overrides were cleared', () => {
-    const result: StopAllResult = { success: true, emergencyStop: true, reason: 'no reason given', actor: 'local:alice', deactivated: ['a', 'b'], stillActive: [] };
+    const result: StopAllResult = { success: true, emergencyStop: true, reason: 'no reason given', actor: 'local:alice', deactivated: ['a', 'b'], stillActive: [], clearedPresets: ['nightly'], clearedOverrides: [] };
     expect(stopAllLines(result)).toEqual([
       'emergency stop by local:alice: no reason given',
       'deactivated: a, b',
-      'applied presets and overrides cleared',
+      'applied presets and overrides cleared (presets: nightly; overrides: none)',
       "nothing activates until 'maintenance-orchestrator resume'; after it only open allow windows come back on their own",
     ]);
   });
@@ -157,7 +158,7 @@ describe('appliedDocumentLines', () => {
 });
 
 describe('activityLine and statusLines', () => {
-  const entry: ActivityEntry = { id: 1, timestamp: '2026-01-01T12:00:00.000Z', category: 'api', level: 'info', scenario: 'code-smell', preset: null, actor: 'alice', message: 'activate requested', data: null };
+  const entry: ActivityEntry = { id: 1, timestamp: '2026-01-01T12:00:00.000Z', category: 'api', level: 'info', scenario: 'code-smell', preset: null, actor: 'alice', message: 'activate requested', data: null, action: 'api' };
 
   it('prints timestamp category scenario actor message', () => {
     expect(activityLine(entry)).toBe('2026-01-01T12:00:00.000Z api code-smell alice activate requested');
@@ -167,7 +168,7 @@ describe('activityLine and statusLines', () => {
   it('summarizes the status, the emergency stop included', () => {
     const status: Status = {
       health: 'healthy', maintenanceState: 'stopped', totalScenarios: 11, activeScenarios: 0, inactiveScenarios: 11, recentActivity: [entry], uptime: 65,
-      blockedScenarios: 1, emergencyStop: { reason: 'incident 42', actor: 'alice', at: '2026-01-01T11:00:00Z' }, appliedPresets: [], overrides: {},
+      blockedScenarios: 1, emergencyStop: { reason: 'incident 42', actor: 'alice', at: '2026-01-01T11:00:00Z' }, appliedPresets: [], overrides: {}, unreachableScenarios: 0, reconciler: null,
     };
     const text = statusLines(status).join('\n');
     expect(text).toMatch(/maintenance:\s+stopped \(0 of 11 active, 1 blocked\)/);

@@ -17,7 +17,7 @@ const DEMO_FLEET = join(__dirname, '..', 'examples', 'fleet');
 describe('dashboard status indicator (pure)', () => {
   const condition = (type: Condition['type'], status: boolean, reason = 'Idle'): Condition => ({ type, status: status ? 'True' : 'False', reason, message: '' });
   const scenario = (patch: Partial<Scenario>, flags: { progressing?: boolean; blocked?: boolean; stalled?: boolean } = {}): Scenario => ({
-    id: 'x', name: 'x', displayName: 'X', description: '', tags: ['maintenance', 'db'], weight: 'light', endpoint: null, isActive: false,
+    id: 'x', name: 'x', displayName: 'X', description: '', tags: ['maintenance', 'db'], weight: 'light', endpoint: null, endpointSource: null, canDeactivate: true, conflictsWith: [], isActive: false,
     desiredState: 'inactive', targetState: 'inactive', observedState: 'inactive', desiredSource: 'default (inactive)', reason: null, message: null,
     activeUntil: null, lastActive: null, inFlight: null, failures: 0, gone: false,
     conditions: [condition('Ready', true), condition('Progressing', !!flags.progressing), condition('Blocked', !!flags.blocked), condition('Stalled', !!flags.stalled)],
@@ -42,7 +42,7 @@ describe('dashboard status indicator (pure)', () => {
   });
 
   it('merges live and fetched activity newest first, without duplicates, in the chosen category, bounded', () => {
-    const entry = (id: number, category: ActivityEntry['category'] = 'action'): ActivityEntry => ({ id, timestamp: '', category, level: 'info', scenario: null, preset: null, actor: 'system', message: `#${id}` });
+    const entry = (id: number, category: ActivityEntry['category'] = 'action'): ActivityEntry => ({ id, timestamp: '', category, level: 'info', scenario: null, preset: null, actor: 'system', message: `#${id}`, action: category, data: null });
     expect(mergeEntries([entry(3), entry(1)], [entry(2), entry(3)], null).map((e) => e.id)).toEqual([3, 2, 1]);
     expect(mergeEntries([entry(3, 'gate'), entry(2)], [entry(4)], 'action').map((e) => e.id)).toEqual([4, 2]);
     const many = Array.from({ length: ACTIVITY_KEPT + 5 }, (_, index) => entry(index + 1));

@@ -5,6 +5,7 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiExtraModels
 import { YAML_MEDIA_TYPES } from './body-parsing';
 import { ApiErrors, BEARER_SCHEME } from './openapi';
 import { ActivePresetsDto, CreatedPresetDto, PresetChangeDto, PresetDto, PresetListDto } from './dto/responses.dto';
+import { ImportResultDto } from './dto/state-views.dto';
 import { PresetService } from '../state/preset.service';
 import { ControlService } from '../state/control.service';
 import { Actor } from './auth';
@@ -95,7 +96,7 @@ export class PresetsController {
   @ApiConsumes('application/json', ...YAML_MEDIA_TYPES)
   @ApiBody({ schema: { oneOf: [{ $ref: getSchemaPath(ImportPresetsDto) }, { type: 'string', description: 'Preset manifests as YAML text' }, { type: 'object', description: 'A Preset manifest as JSON' }] } })
   @ApiExtraModels(ImportPresetsDto)
-  @ApiCreatedResponse({ description: 'The imported presets.' })
+  @ApiCreatedResponse({ type: ImportResultDto, description: 'The imported presets.' })
   @ApiErrors(400, 409)
   import(@Body() body: unknown, @Query() query: ImportPresetsQuery, @Actor() actor: string) {
     const { document, source, overwrite } = importRequest(body, query);

@@ -5,6 +5,7 @@ import { Body, Controller, Get, Header, HttpCode, Post, Put } from '@nestjs/comm
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, BEARER_SCHEME, JSON_CONTENT_TYPE } from './openapi';
 import { ChangePlanDto, StatusDto, StopAllResultDto } from './dto/responses.dto';
+import { ApplyResultDto, DesiredStateViewDto, HistoryDto, PolicyViewDto, ResumeResultDto } from './dto/state-views.dto';
 import { API_VERSION, parseManifests } from '../presets/manifest';
 import { maintenanceStateFromManifest } from '../presets/schema';
 import { ControlService } from '../state/control.service';
@@ -41,7 +42,7 @@ export class StateController {
   @Get('history')
   @Requires('viewer')
   @ApiOperation({ summary: 'Host load and fleet counts over the last hour' })
-  @ApiOkResponse({ description: '{intervalSeconds, samples: [...]}' })
+  @ApiOkResponse({ type: HistoryDto })
   historySamples() {
     return { intervalSeconds: 10, samples: this.history.list() };
   }
@@ -49,7 +50,7 @@ export class StateController {
   @Get('desired-state')
   @Requires('viewer')
   @ApiOperation({ summary: 'The declared state', description: 'Applied presets, overrides and the emergency stop latch.' })
-  @ApiOkResponse({ description: '{presets, overrides, emergencyStop}' })
+  @ApiOkResponse({ type: DesiredStateViewDto })
   desiredState() {
     return this.state.view();
   }
@@ -83,7 +84,7 @@ export class StateController {
   @Requires('operator', { escalate: adminForPolicyOrPresetManifests })
   @HttpCode(200)
   @ApiOperation({ summary: 'Apply manifests (apply -f)', description: 'Any kinds, validated whole before anything changes.' })
-  @ApiOkResponse({ description: 'What each manifest changed.' })
+  @ApiOkResponse({ type: ApplyResultDto, description: 'What each manifest changed.' })
   @ApiErrors(400, 404, 409, 428)
   apply(@Body() body: ApplyManifestsDto, @Actor() actor: string) {
     return this.applier.apply(body.manifests, body.source ?? 'request body', { actor, dryRun: body.dryRun, confirm: body.confirm });
@@ -105,7 +106,7 @@ export class StateController {
   @SkipThrottle() // an emergency stop and its lifting are never rate limited
   @HttpCode(200)
   @ApiOperation({ summary: 'Lift the emergency stop', description: 'Nothing comes back on its own except open allow windows.' })
-  @ApiOkResponse({ description: '{success, emergencyStop: false, wasStopped}' })
+  @ApiOkResponse({ type: ResumeResultDto })
   resume(@Actor() actor: string) {
     return { success: true, emergencyStop: false, ...this.state.resume(actor) };
   }
@@ -113,7 +114,7 @@ export class StateController {
   @Get('policy')
   @Requires('viewer')
   @ApiOperation({ summary: 'The gate policy in force' })
-  @ApiOkResponse({ description: '{policy, source}' })
+  @ApiOkResponse({ type: PolicyViewDto })
   getPolicy() {
     return { policy: this.policy.current(), source: this.policy.origin() };
   }

@@ -2,7 +2,7 @@
  * Response shapes, for the OpenAPI document only: the services return plain objects of these shapes (SPEC 6),
  * and these classes describe them. Nothing validates responses against them at run time.
  */
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { ACTIVITY_CATEGORIES } from '../../activity/activity';
 
 const NULLABLE_STRING = { type: String, nullable: true } as const;
@@ -68,6 +68,13 @@ export class ScenarioChangeDto {
   @ApiProperty({ type: ScenarioDto }) state!: ScenarioDto;
 }
 
+/** A preset's selector: names or tags pick scenarios, exclude takes some away. */
+export class PresetSelectorViewDto {
+  @ApiProperty({ type: [String] }) names!: string[];
+  @ApiProperty({ type: [String] }) tags!: string[];
+  @ApiProperty({ type: [String] }) exclude!: string[];
+}
+
 /** One preset. */
 export class PresetDto {
   @ApiProperty() id!: string;
@@ -76,7 +83,7 @@ export class PresetDto {
   @ApiProperty() isDefault!: boolean;
   @ApiProperty({ description: 'In the applied set now.' }) isActive!: boolean;
   @ApiProperty({ type: [String] }) aliases!: string[];
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'names, tags, exclude.' }) selector!: Record<string, unknown>;
+  @ApiProperty({ type: PresetSelectorViewDto }) selector!: PresetSelectorViewDto;
   @ApiProperty({ type: [String], description: 'Ids it selects among the scenarios discovered now.' }) scenarios!: string[];
 }
 
@@ -155,7 +162,31 @@ export class ActivityPageDto {
   @ApiProperty({ type: Number, nullable: true, description: 'Pass as `before` for the next page.' }) nextBefore!: number | null;
 }
 
+/** The latch set by stop-all. */
+export class EmergencyStopDto {
+  @ApiProperty() reason!: string;
+  @ApiProperty() actor!: string;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+}
+
+/** One declared per-scenario override. */
+export class OverrideViewDto {
+  @ApiProperty({ enum: ['active', 'inactive'] }) state!: string;
+  @ApiProperty(NULLABLE_STRING) reason!: string | null;
+  @ApiProperty() actor!: string;
+  @ApiProperty({ format: 'date-time' }) setAt!: string;
+  @ApiProperty(NULLABLE_TIME) expiresAt!: string | null;
+}
+
+/** The reconciler's last pass. */
+export class ReconcilerPassDto {
+  @ApiProperty({ format: 'date-time' }) lastPassAt!: string;
+  @ApiProperty() lastPassMs!: number;
+  @ApiProperty(NULLABLE_STRING) lastError!: string | null;
+}
+
 /** GET /status (SPEC 6). */
+@ApiExtraModels(OverrideViewDto)
 export class StatusDto {
   @ApiProperty({ enum: ['healthy', 'degraded'] }) health!: string;
   @ApiProperty({ enum: ['active', 'inactive', 'stopped'] }) maintenanceState!: string;
@@ -166,10 +197,11 @@ export class StatusDto {
   @ApiProperty() unreachableScenarios!: number;
   @ApiProperty({ type: [ActivityEntryDto] }) recentActivity!: ActivityEntryDto[];
   @ApiProperty({ description: 'Seconds since start.' }) uptime!: number;
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'reason, actor, at.' }) emergencyStop!: Record<string, unknown> | null;
+  @ApiProperty({ type: EmergencyStopDto, nullable: true, description: 'The stop-all latch, or null.' }) emergencyStop!: EmergencyStopDto | null;
   @ApiProperty({ type: [String] }) appliedPresets!: string[];
-  @ApiProperty({ type: 'object', additionalProperties: true }) overrides!: Record<string, unknown>;
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'lastPassAt, lastPassMs, lastError.' }) reconciler!: Record<string, unknown> | null;
+  @ApiProperty({ type: 'object', additionalProperties: { $ref: getSchemaPath(OverrideViewDto) }, description: 'Per-scenario overrides, by scenario id.' }) overrides!: Record<string, OverrideViewDto>;
+  @ApiProperty({ type: ReconcilerPassDto, nullable: true, description: 'The last reconcile pass, or null before the first.' }) reconciler!: ReconcilerPassDto | null;
+  @ApiPropertyOptional({ description: 'True when the server accepts requests without a token (no MAINTENANCE_TOKENS): the dashboard warns.' }) anonymous?: boolean;
 }
 
 /** GET /health. */
@@ -178,7 +210,7 @@ export class HealthDto {
   @ApiProperty({ enum: ['healthy', 'degraded'] }) health!: string;
   @ApiProperty() scenarios!: number;
   @ApiProperty() uptime!: number;
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) reconciler!: Record<string, unknown> | null;
+  @ApiProperty({ type: ReconcilerPassDto, nullable: true }) reconciler!: ReconcilerPassDto | null;
 }
 
 /** A schedule or calendar window with its state. */
