@@ -5,7 +5,9 @@
  */
 import { DEFAULT_POLICY, type Policy } from '../src/presets/schema';
 import type { HealthCheckSpec } from '../src/health/health-check-spec';
-import { HealthCheckService, type HealthCheckResult } from '../src/health/health-check.service';
+import { HealthCheckService, type HealthCheckResult, type TimerPort } from '../src/health/health-check.service';
+import { PrometheusMetrics } from '../src/metrics/prometheus-metrics';
+import { parseExposition, valueOf } from '../src/metrics/testing/exposition';
 import { plan, type PlannableScenario } from '../src/reconciler/planner';
 import { unknownRecord } from '../src/reconciler/types';
 import { startAlertmanager, startGaugeExporter, startPrometheus, type GaugeExporter, type MonitoringServer } from './support/monitoring-servers';
@@ -89,6 +91,36 @@ describe('Alertmanager health check (real Alertmanager)', () => {
     expect(silenced.status).toBe(200);
     await readUntil(health, (result) => result.ok, 'the silenced alert to pass the check');
     expectActivation(planWith(health, policy));
+  });
+
+  it('runs each check on its own interval from a timer port, follows policy changes, and reports to the metrics', async () => {
+    let now = 1_000_000;
+    let tick: () => void = () => undefined;
+    const timer: TimerPort = { now: () => now, setInterval: (callback) => ((tick = callback), 'handle'), clearInterval: () => undefined };
+    const metrics = new PrometheusMetrics({ defaultMetrics: false });
+    let policy: Policy = { ...DEFAULT_POLICY, healthChecks: [{ type: 'alertmanager', name: 'slow', url: alertmanager.url, matchers: ['severity="page"'], intervalMs: 60_000, onError: 'block' }] };
+    const health = new HealthCheckService(() => policy.healthChecks, { allowedHosts: [], timer, observer: metrics });
+    const readAt = () => health.results().map((result) => [result.check, result.readAt]);
+
+    expect(planWith(health, policy).verdict?.message).toContain('alertmanager check "slow" has not been read yet');
+    health.start();
+    await eventually(() => health.results()[0].readAt === 1_000_000, 'the first read at start');
+    now += 30_000;
+    tick();
+    expect(readAt()).toEqual([['slow', 1_000_000]]); // not due yet: its interval is 60s
+    now += 30_000;
+    tick();
+    await eventually(() => health.results()[0].readAt === 1_060_000, 'the read once the interval passed');
+
+    // A new check joins on the next tick; the removed one leaves the results and the metrics.
+    policy = { ...policy, healthChecks: [{ type: 'prometheus', name: 'gone-server', url: 'http://127.0.0.1:1', query: 'up', intervalMs: 5_000, onError: 'allow' }] };
+    tick();
+    await eventually(() => health.results()[0]?.readAt === 1_060_000 && health.results()[0].check === 'gone-server', 'the new check read');
+    health.stop();
+    const samples = parseExposition(await metrics.render());
+    expect(valueOf(samples, 'maintenance_health_check_up', { check: 'gone-server' })).toBe(0);
+    expect(valueOf(samples, 'maintenance_health_check_failing', { check: 'gone-server' })).toBe(0);
+    expect(valueOf(samples, 'maintenance_health_check_up', { check: 'slow' })).toBeUndefined();
   });
 
   it('fails with the status and a body summary when the URL answers an error, and follows onError', async () => {

@@ -16,6 +16,8 @@ import { MaintenanceAlertPublisher } from '../src/notify/maintenance-alerts';
 import { NotificationDispatcher, type DispatcherOptions } from '../src/notify/notification-dispatcher';
 import type { NotificationEvent } from '../src/notify/notification';
 import type { NotifierSpec } from '../src/notify/notifier-manifest';
+import { notifierKindHandler, NotifierRegistry } from '../src/notify/notifier-registry';
+import { parseManifests } from '../src/presets/manifest';
 import { openSqliteStore } from '../src/store/open-store';
 import type { SqliteStore } from '../src/store/sqlite.store';
 import { startAlertmanager, type MonitoringServer } from './support/monitoring-servers';
@@ -188,6 +190,33 @@ describe('notifications', () => {
     notifications.notify(stop);
     await notifications.idle();
     expect((await notificationLog())[0].message).toContain('host hooks.example.com is not allowed');
+  });
+
+  it('a Notifier manifest applied is kept in the store, listed without its secret, used for delivery, and deleted', async () => {
+    const receiver = await startReceiver();
+    closers.push(receiver.close);
+    const registry = new NotifierRegistry(store.settings, activity);
+    const handler = notifierKindHandler(registry);
+    const yaml = `apiVersion: maintenance/v1\nkind: Notifier\nmetadata: {name: pager}\nspec:\n  type: webhook\n  url: ${receiver.url}\n  events: [emergency.stop]\n  secret: ${SECRET}\n`;
+    const [manifest] = parseManifests(yaml, 'pager.yaml');
+    expect(await handler.apply(handler.validate(manifest), { actor: 'ops', dryRun: true })).toBe('would save notifier pager (webhook)');
+    expect(registry.list()).toEqual([]);
+    expect(await handler.apply(handler.validate(manifest), { actor: 'ops', dryRun: false })).toBe('notifier pager created');
+    expect(registry.views()).toEqual([{ name: 'pager', type: 'webhook', url: receiver.url, events: ['emergency.stop'], signed: true }]);
+
+    const reloaded = new NotifierRegistry(store.settings, activity);
+    await reloaded.load();
+    const fromRegistry = new NotificationDispatcher(() => reloaded.list(), { activity, allowedHosts: [] });
+    fromRegistry.notify(stop);
+    await fromRegistry.idle();
+    expect(receiver.requests).toHaveLength(1);
+    expect(signedWithSecret(receiver.requests[0])).toBe(true);
+
+    await expect(reloaded.delete('nope', 'ops')).rejects.toThrow('notifier nope does not exist (known: pager)');
+    await reloaded.delete('pager', 'ops');
+    const again = new NotifierRegistry(store.settings, activity);
+    await again.load();
+    expect(again.list()).toEqual([]);
   });
 
   describe('the alertmanager notifier (real Alertmanager)', () => {
