@@ -11,7 +11,8 @@ import type { MaintenanceStateSpec, Preset } from '../presets/schema';
 import { selectedIds } from '../presets/selector';
 import { unknownNameMessage } from '../presets/unknown-name';
 import { emptyDesiredState, expiredOverrides, nextOverrideExpiry, resolveDesired, type DesiredStateModel, type OpenAllowWindow } from '../reconciler/desired';
-import type { OpenDenyWindow } from '../reconciler/gates';
+import type { HealthReading, OpenDenyWindow } from '../reconciler/gates';
+import { NO_NOTIFICATIONS, type NotificationSink } from '../notify/notification';
 import type { HostLoadProbe } from '../reconciler/host-load';
 import { plan } from '../reconciler/planner';
 import type { DesiredEntry } from '../reconciler/types';
@@ -39,6 +40,17 @@ export interface WindowSource {
 
 /** No windows at all (before schedules are configured). */
 export const NO_WINDOWS: WindowSource = { openWindows: () => ({ allow: [], deny: [] }), nextEdge: () => null };
+
+/** The health checks' last readings, for the HealthCheck gate (the health module's HealthCheckService is one). */
+export interface HealthSource {
+  verdict(): readonly HealthReading[];
+}
+
+/** Optional edges of the state: health readings for the planner and where notification events go. */
+export interface StateEdges {
+  health?: HealthSource;
+  notifications?: NotificationSink;
+}
 
 /** Options of one intent. */
 export interface IntentOptions {
@@ -75,7 +87,12 @@ export class StateService implements InputsProvider {
     private readonly activity: ActivitySink,
     private readonly defaultTimeoutMs: number | null,
     private readonly clock: () => number = Date.now,
+    private readonly edges: StateEdges = {},
   ) {}
+
+  private get notifications(): NotificationSink {
+    return this.edges.notifications ?? NO_NOTIFICATIONS;
+  }
 
   /** Connects the loop that acts on this state (they need each other; the loop is built second). */
   attach(reconciler: Reconciler): void {
@@ -118,7 +135,9 @@ export class StateService implements InputsProvider {
       const override = this.model.overrides[id];
       delete this.model.overrides[id];
       this.desiredCache = null;
-      this.activity.record({ category: 'action', scenario: id, actor: 'system', message: `override ${override.state} expired after ${formatDuration(now - override.setAt)} (TTL); back to the declared state`, data: { action: 'expire' } });
+      const message = `override ${override.state} expired after ${formatDuration(now - override.setAt)} (TTL); back to the declared state`;
+      this.activity.record({ category: 'action', scenario: id, actor: 'system', message, data: { action: 'expire' } });
+      this.notifications.notify({ event: 'override.expired', scenario: id, actor: override.actor, reason: override.reason, message, at: now });
     }
     return this.inputsFor(this.model, now);
   }
@@ -194,6 +213,7 @@ export class StateService implements InputsProvider {
     const before = this.desiredFor(this.model, now);
     this.model = { presets: [], overrides: {}, emergencyStop: { reason, actor, at: now } };
     this.activity.record({ category: 'system', level: 'warn', actor, message: `EMERGENCY STOP by ${actor}: ${reason}`, data: { action: 'stop-all' } });
+    this.notifications.notify({ event: 'emergency.stop', actor, reason, message: `emergency stop by ${actor}: ${reason}`, at: now });
     const actions = this.reconciler?.abandonActivations() ?? [];
     return summarizeChange(before, this.desiredFor(this.model, now), { actions, verdicts: this.reconciler?.verdicts ?? new Map() });
   }
@@ -203,6 +223,7 @@ export class StateService implements InputsProvider {
     const wasStopped = this.model.emergencyStop !== null;
     this.model.emergencyStop = null;
     this.activity.record({ category: 'system', actor, message: wasStopped ? `resumed by ${actor}: emergency stop lifted` : `resume by ${actor}: no emergency stop was active`, data: { action: 'resume' } });
+    if (wasStopped) this.notifications.notify({ event: 'emergency.resume', actor, message: `resumed by ${actor}: emergency stop lifted` });
     this.reconciler?.request();
     return { wasStopped };
   }
@@ -300,6 +321,7 @@ export class StateService implements InputsProvider {
       emergencyStop: model.emergencyStop,
       denyWindows: deny,
       host: this.host.read(),
+      health: this.edges.health?.verdict() ?? null,
       nextChangeAt: edges.length ? Math.min(...edges) : null,
     };
   }
