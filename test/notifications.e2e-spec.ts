@@ -185,11 +185,20 @@ describe('notifications', () => {
     expect((await notificationLog()).filter((entry) => entry.level === 'warn')).toHaveLength(1);
   });
 
-  it('a notifier on a host off the machine is not called unless ALLOWED_NOTIFY_HOSTS lists it', async () => {
-    const notifications = dispatcher([{ name: 'remote', type: 'webhook', url: 'http://hooks.example.com/x', events: ['emergency.stop'], secret: null }], { maxAttempts: 1 });
-    notifications.notify(stop);
-    await notifications.idle();
-    expect((await notificationLog())[0].message).toContain('host hooks.example.com is not allowed');
+  // 127.0.0.2 stands for a host off the machine: not a loopback name the rule allows, yet a broken rule's call stays here.
+  it('a notifier on a host that ALLOWED_NOTIFY_HOSTS does not list is not called; listed, it is', async () => {
+    const receiver = createServer((request, response) => response.writeHead(204).end());
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.2', resolve));
+    closers.push(() => new Promise((resolve) => receiver.close(() => resolve())));
+    const url = `http://127.0.0.2:${(receiver.address() as AddressInfo).port}/x`;
+    const refused = dispatcher([{ name: 'remote', type: 'webhook', url, events: ['emergency.stop'], secret: null }], { maxAttempts: 1 });
+    refused.notify(stop);
+    await refused.idle();
+    expect((await notificationLog())[0].message).toContain(`host 127.0.0.2:${(receiver.address() as AddressInfo).port} is not allowed: only loopback and ALLOWED_NOTIFY_HOSTS`);
+    const allowed = dispatcher([{ name: 'remote', type: 'webhook', url, events: ['emergency.stop'], secret: null }], { maxAttempts: 1, allowedHosts: ['127.0.0.2'] });
+    allowed.notify(stop);
+    await allowed.idle();
+    expect(await counted('remote', 'success')).toBe(1);
   });
 
   it('a Notifier manifest applied is kept in the store, listed without its secret, used for delivery, and deleted', async () => {

@@ -102,6 +102,11 @@ export class HealthCheckService {
     return slots.map((slot) => slot.result);
   }
 
+  /** Resolves once no read is in flight (for a graceful stop, and for tests that drive the timer by hand). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.slots.values()].map((slot) => slot.reading));
+  }
+
   /** Starts the reads that are due; follows policy changes (new, changed and removed checks). */
   private tick(): void {
     this.sync();

@@ -121,7 +121,10 @@ describe('PrometheusMetrics', () => {
     const metrics = new PrometheusMetrics({ defaultMetrics: false });
     metrics.healthCheckRead({ check: 'pages', ok: false, failing: ['HighErrorRate{}'], readAt: 1, message: 'failing' }, true);
     metrics.healthCheckRead({ check: 'queue', ok: true, failing: [], readAt: 1, message: 'cannot be read; onError allow', error: 'timed out' }, false);
+    metrics.healthCheckRead({ check: 'errors', ok: false, failing: [], readAt: 1, message: 'cannot be read; onError block', error: 'HTTP 503' }, false);
     let samples = await scrape(metrics);
+    // Failing means "holds activations back": an unreadable check with onError block does, with allow it does not.
+    expect(valueOf(samples, 'maintenance_health_check_failing', { check: 'errors' })).toBe(1);
     expect(valueOf(samples, 'maintenance_health_check_up', { check: 'pages' })).toBe(1);
     expect(valueOf(samples, 'maintenance_health_check_failing', { check: 'pages' })).toBe(1);
     expect(valueOf(samples, 'maintenance_health_check_up', { check: 'queue' })).toBe(0);
