@@ -20,12 +20,13 @@ function readBody(request: http.IncomingMessage): Promise<string> {
 }
 
 describe('ApiClient', () => {
-  const seen: { method?: string; url?: string; auth?: string; body: string }[] = [];
+  const seen: { method?: string; url?: string; auth?: string; actor?: string | string[]; contentType?: string; body: string }[] = [];
   let server: { url: string; close: () => Promise<void> };
 
   beforeAll(async () => {
     server = await fakeServer(async (request, response) => {
-      seen.push({ method: request.method, url: request.url, auth: request.headers.authorization, body: await readBody(request) });
+      const { authorization: auth, 'x-maintenance-actor': actor, 'content-type': contentType } = request.headers;
+      seen.push({ method: request.method, url: request.url, auth, actor, contentType, body: await readBody(request) });
       const json = (status: number, body: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       if (request.url?.includes('/activate')) return json(409, { statusCode: 409, error: 'Conflict', message: 'blocked', code: 'Refused', reason: 'Conflict', scenario: 'x' });
       if (request.url?.includes('/export')) return void response.writeHead(200, { 'content-type': 'application/yaml' }).end('kind: Preset\n');
@@ -47,6 +48,24 @@ describe('ApiClient', () => {
     await client.deactivate('a b/c', { reason: 'why' });
     expect(seen[0]).toMatchObject({ method: 'GET', url: '/proxy/api/v1/scenarios?state=active', auth: 'Bearer s3cret' });
     expect(seen[1]).toMatchObject({ method: 'POST', url: '/proxy/api/v1/scenarios/a%20b%2Fc/deactivate', body: '{"reason":"why"}' });
+  });
+
+  it('names its user in X-Maintenance-Actor on every request, the event stream included, made header-safe', async () => {
+    const client = new ApiClient({ url: server.url, actor: 'John Smith' });
+    await client.status();
+    await client.resume();
+    for await (const _ of await client.events()) void _;
+    expect(seen.map((request) => request.actor)).toEqual(['John_Smith', 'John_Smith', 'John_Smith']);
+    await new ApiClient({ url: server.url }).status();
+    expect(seen.at(-1)?.actor).toBeUndefined();
+  });
+
+  it('sends stop-all without a reason as a POST with no body at all, and with one as JSON', async () => {
+    const client = new ApiClient({ url: server.url });
+    await client.stopAll();
+    await client.stopAll('incident 42');
+    expect(seen[0]).toMatchObject({ method: 'POST', url: '/api/v1/stop-all', body: '', contentType: undefined });
+    expect(seen[1]).toMatchObject({ method: 'POST', url: '/api/v1/stop-all', body: '{"reason":"incident 42"}', contentType: 'application/json' });
   });
 
   it('turns an error status into an ApiError carrying the JSON body', async () => {

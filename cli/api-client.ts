@@ -5,6 +5,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { STATUS_CODES } from 'node:http';
+import { actorHeaderValue } from './actor';
 import type * as T from './api-types';
 import { ApiError, UnreachableError } from './errors';
 import { SseParser, type SseEvent } from './sse';
@@ -15,6 +16,8 @@ export interface ApiClientOptions {
   url: string;
   /** Sent as `Authorization: Bearer`. */
   token?: string;
+  /** Who runs the client (the OS user), sent as `X-Maintenance-Actor`; the server records `local:<name>` without tokens. */
+  actor?: string;
   /** Time allowed without an answer; the server itself waits up to 10 s for scenarios to acknowledge. */
   timeoutMs?: number;
 }
@@ -40,6 +43,7 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 export class ApiClient {
   private readonly base: URL;
   private readonly timeoutMs: number;
+  private readonly actor: string | null;
 
   /** Throws TypeError when the URL is not http(s). */
   constructor(private readonly options: ApiClientOptions) {
@@ -52,6 +56,8 @@ export class ApiClient {
     if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new TypeError(`"${options.url}" is not an http(s) URL`);
     this.base = base;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    // Made header-safe here too, so no name can make node refuse to send the request.
+    this.actor = options.actor === undefined ? null : actorHeaderValue(options.actor);
   }
 
   /** The base URL as the user gave it, for messages. */
@@ -82,7 +88,8 @@ export class ApiClient {
   desiredState = () => this.json<T.DesiredState>('GET', 'desired-state');
   setDesiredState = (body: { presets?: string[]; overrides?: Record<string, unknown>; dryRun?: boolean; confirm?: boolean }) =>
     this.json<{ success: boolean; dryRun: boolean; plan: T.ChangePlan; desiredState: T.DesiredState }>('PUT', 'desired-state', { body });
-  stopAll = (reason: string) => this.json<T.StopAllResult>('POST', 'stop-all', { body: { reason } });
+  /** Without a reason the POST has no body at all, as the original clients send it; the server records "no reason given". */
+  stopAll = (reason?: string) => this.json<T.StopAllResult>('POST', 'stop-all', reason === undefined ? {} : { body: { reason } });
   resume = () => this.json<T.ResumeResult>('POST', 'resume', { body: {} });
   policy = () => this.json<T.PolicyView>('GET', 'policy');
   putPolicy = (spec: Record<string, unknown>) => this.json<{ success: boolean; policy: Record<string, unknown> }>('PUT', 'policy', { body: { spec } });
@@ -162,7 +169,12 @@ export class ApiClient {
   }
 
   private headers(extra: Record<string, string>): Record<string, string> {
-    return { 'user-agent': 'maintenance-orchestrator-cli', ...(this.options.token ? { authorization: `Bearer ${this.options.token}` } : {}), ...extra };
+    return {
+      'user-agent': 'maintenance-orchestrator-cli',
+      ...(this.options.token ? { authorization: `Bearer ${this.options.token}` } : {}),
+      ...(this.actor ? { 'x-maintenance-actor': this.actor } : {}),
+      ...extra,
+    };
   }
 
   private transport(url: URL): typeof http | typeof https {

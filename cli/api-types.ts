@@ -134,6 +134,8 @@ export interface AppliedDocument {
   name: string | null;
   result: string;
   plan?: ChangePlan;
+  /** MaintenanceState: scenarios whose call failed or did not acknowledge in time. */
+  failed?: { scenario: string; message: string }[];
 }
 
 /** POST /apply. */
@@ -248,14 +250,20 @@ export interface ApiErrorBody {
 /** A maintenance window with its state (GET /schedules). */
 export interface Schedule {
   name: string;
-  preset: string;
+  /** Absent on blackouts, which block every scenario. */
+  preset?: string;
   cron?: string;
+  /** A one-off window's opening, instead of cron. */
+  at?: string;
+  validFrom?: string;
+  validUntil?: string;
+  offsetDays?: number;
   duration?: string;
   timeZone?: string;
-  kind: 'allow' | 'deny';
+  kind: 'allow' | 'deny' | 'blackout';
   description?: string;
   summary?: string;
-  source: 'store' | 'calendar';
+  source: 'store' | 'calendar' | 'blackout-feed';
   readOnly: boolean;
   open: boolean;
   openedAt: string | null;
@@ -269,10 +277,14 @@ export interface Schedule {
 /** Body of POST /schedules. */
 export interface CreateScheduleInput {
   name: string;
-  preset: string;
-  cron: string;
+  preset?: string;
+  cron?: string;
+  at?: string;
+  validFrom?: string;
+  validUntil?: string;
+  offsetDays?: number;
   duration: string;
   timeZone?: string;
-  kind?: 'allow' | 'deny';
+  kind?: 'allow' | 'deny' | 'blackout';
   description?: string;
 }

@@ -5,8 +5,9 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Command, Flags, Interfaces, ux } from '@oclif/core';
+import { localUserName } from './actor';
 import { ApiClient } from './api-client';
-import { ApiError, CliFailure, EXIT, toFailure, type ExitCode } from './errors';
+import { ApiError, CliFailure, EXIT, exitCodeOfChange, toFailure, type ChangeOutcome, type ExitCode } from './errors';
 import { planLines } from './format';
 import { askYesNo, isInteractive } from './prompt';
 
@@ -14,6 +15,9 @@ import { askYesNo, isInteractive } from './prompt';
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
 /** The parsed args of a command. */
 export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
+
+/** The longest source name the server takes (ApplyManifestsDto.source). */
+const MAX_SOURCE_LENGTH = 300;
 
 /** Default server address, SPEC 6's MAINTENANCE_PORT on loopback. */
 export const DEFAULT_URL = 'http://127.0.0.1:3250';
@@ -48,7 +52,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected get client(): ApiClient {
     if (!this.apiClient) {
       try {
-        this.apiClient = new ApiClient({ url: this.flags.url, token: this.flags.token });
+        this.apiClient = new ApiClient({ url: this.flags.url, token: this.flags.token, actor: localUserName() ?? undefined });
       } catch (error) {
         throw new CliFailure(`--url: ${(error as Error).message}`, EXIT.usage);
       }
@@ -59,6 +63,23 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** Stops the command with a message on stderr, `body` as the --json output, and an exit code. */
   protected fail(message: string, exit: ExitCode, body?: unknown): never {
     throw new CliFailure(message, exit, body);
+  }
+
+  /**
+   * Prints what a change did, then ends with the exit code of the rule: 1 when a scenario call failed,
+   * 3 when a gate holds back everything the change asked for, else 0 (blocked ones are in the lines).
+   */
+  protected finishChange(lines: string[], outcome: ChangeOutcome, body: unknown): void {
+    this.log(lines.join('\n'));
+    const exit = exitCodeOfChange(outcome);
+    if (exit === EXIT.failure) {
+      const ids = (outcome.failed ?? []).map((entry) => entry.scenario).join(', ');
+      this.fail(`not converged: ${ids} did not acknowledge (the loop keeps trying)`, exit, body);
+    }
+    if (exit === EXIT.refused) {
+      const ids = outcome.touched.join(', ');
+      this.fail(`refused: a gate holds back every scenario this change asked for (${ids}); they stay desired and start when the gate clears`, exit, body);
+    }
   }
 
   /**
@@ -92,11 +113,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (!(await askYesNo(question))) this.fail('cancelled; nothing changed', EXIT.refused, refusedBody);
   }
 
-  /** Reads a file the user named (`-` is stdin); a missing file is a usage error. */
+  /**
+   * Reads a file the user named (`-` is stdin); a missing file is a usage error. The source is the path as
+   * typed, so the server's `file:line` messages point at the file the user named.
+   */
   protected async readInput(file: string): Promise<{ text: string; source: string }> {
     try {
       if (file === '-') return { text: await readStdin(), source: 'stdin' };
-      return { text: await readFile(file, 'utf8'), source: path.basename(file) };
+      return { text: await readFile(file, 'utf8'), source: file.length <= MAX_SOURCE_LENGTH ? file : path.basename(file) };
     } catch (error) {
       this.fail(`cannot read ${file}: ${(error as Error).message}`, EXIT.usage);
     }

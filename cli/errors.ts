@@ -1,5 +1,9 @@
-/** The CLI's failures and the one mapping from them to exit codes (SPEC 6: 0 ok, 1 failure, 2 usage, 3 refused). */
-import type { ApiErrorBody } from './api-types';
+/**
+ * The CLI's failures and the one rule that maps outcomes to exit codes (README "CLI"): 1 when a call failed
+ * (the orchestrator or a scenario unreachable or answering an error, an unknown name); 3 when a gate or a
+ * missing confirmation refused all of what was asked; 2 for usage errors; 0 otherwise, blocked scenarios listed.
+ */
+import type { ApiErrorBody, AppliedDocument } from './api-types';
 
 /** Exit codes of every command. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, refused: 3 } as const;
@@ -54,6 +58,38 @@ export function exitCodeForStatus(status: number, code?: string): ExitCode {
   if (status === 409) return code === 'Conflict' ? EXIT.failure : EXIT.refused;
   if (status === 400 || status === 413 || status === 422) return EXIT.usage;
   return EXIT.failure;
+}
+
+/** What a change asked for and how it ended, as the server reports it (preset apply/remove, apply -f). */
+export interface ChangeOutcome {
+  /** Scenarios whose declared state the change alters: what was asked. */
+  touched: readonly string[];
+  /** Scenarios a gate holds back. */
+  blocked: readonly { scenario: string }[];
+  /** Scenarios whose call failed or did not acknowledge. */
+  failed?: readonly { scenario: string }[];
+}
+
+/**
+ * The exit code of a change: 1 when a scenario call failed, 3 when a gate holds back every scenario the
+ * change asked for, else 0 (a partly blocked change did something; the blocked ones are listed).
+ */
+export function exitCodeOfChange(outcome: ChangeOutcome): ExitCode {
+  if (outcome.failed?.length) return EXIT.failure;
+  const blocked = new Set(outcome.blocked.map((entry) => entry.scenario));
+  if (outcome.touched.length > 0 && outcome.touched.every((id) => blocked.has(id))) return EXIT.refused;
+  return EXIT.ok;
+}
+
+/**
+ * The outcome of `apply -f` as one change: what its MaintenanceState documents asked for and what held it
+ * back. A document of another kind (Preset, Policy, Schedule) is applied whole, so such a file was not refused.
+ */
+export function outcomeOfApply(documents: readonly AppliedDocument[]): ChangeOutcome {
+  const failed = documents.flatMap((document) => document.failed ?? []);
+  if (documents.some((document) => !document.plan)) return { touched: [], blocked: [], failed };
+  const plans = documents.map((document) => document.plan!);
+  return { touched: [...new Set(plans.flatMap((plan) => plan.touched))], blocked: plans.flatMap((plan) => plan.blocked), failed };
 }
 
 /** Turns anything a command threw into a reported failure, or null for errors oclif reports itself (bad flags). */

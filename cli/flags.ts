@@ -1,5 +1,6 @@
 /** Flags shared by the bulk commands, so they read the same everywhere. */
 import { Flags } from '@oclif/core';
+import { parseDuration } from '../src/config/duration';
 
 /** `--yes`: confirm a bulk change without a prompt (scripts). */
 export const yesFlag = Flags.boolean({ char: 'y', summary: 'Confirm a bulk change without asking (needed without a terminal).', default: false });
@@ -19,3 +20,27 @@ export const optionalFileFlag = Flags.string({ char: 'f', summary: FILE_SUMMARY,
 export function listFlag(summary: string) {
   return Flags.string({ summary, multiple: true, delimiter: ',' });
 }
+
+/**
+ * Checks a `--ttl` before anything is sent and returns it: a duration of at least a second. `0` is refused
+ * rather than guessed at: "expire at once" would undo the activation, and "never" would quietly lift the
+ * DEFAULT_TIMEOUT an operator set as a safety net (leaving --ttl out is how to get the default).
+ */
+export function checkTtl(input: string): string {
+  let ms: number;
+  try {
+    ms = parseDuration(input);
+  } catch (error) {
+    throw new Error(`--ttl: ${(error as Error).message}`);
+  }
+  if (ms < 1000) {
+    throw new Error(`--ttl ${input} is refused: an activation lasts at least 1s; say how long, such as 30m or 2h. Leave --ttl out for the default timeout; 'deactivate' ends an activation.`);
+  }
+  return input.trim();
+}
+
+/** `--ttl 2h`: how long an activation lasts; commands check it with `checkTtl` (a bad value is a usage error, exit 2). */
+export const ttlFlag = Flags.string({
+  summary: 'How long the activation lasts: 30m, 2h, 1h30m, or seconds (at least 1s; 0 is refused).',
+  helpValue: '<duration>',
+});

@@ -1,5 +1,5 @@
-import type { ActivityEntry, ChangePlan, PresetChangeResult, Scenario, ScenarioChangeResult, Status } from './api-types';
-import { activityLine, appliedDocumentLines, blockedLine, planLines, presetChangeLines, reasonText, scenarioChangeLine, scenarioTable, shortDuration, statusLines, table, ttlLeft, defaultScheduleName, scheduleTable } from './format';
+import type { ActivityEntry, ChangePlan, PresetChangeResult, Scenario, ScenarioChangeResult, Status, StopAllResult } from './api-types';
+import { activityLine, appliedDocumentLines, blockedLine, emptyListText, stopAllLines, planLines, presetChangeLines, reasonText, scenarioChangeLine, scenarioTable, shortDuration, statusLines, table, ttlLeft, defaultScheduleName, scheduleDetail, scheduleTable } from './format';
 
 const NOW = Date.parse('2026-01-01T12:00:00Z');
 
@@ -53,7 +53,17 @@ describe('scenarioTable', () => {
     ]);
   });
 
-  it('says so when there is nothing', () => expect(scenarioTable([], NOW)).toMatch(/no maintenance scenarios/));
+  it('says so when there is nothing', () => expect(scenarioTable([], NOW)).toBe('no maintenance scenarios found'));
+
+  it.each([
+    [{ state: 'active' }, 'no scenarios in state active'],
+    [{ tag: 'backup' }, 'no scenarios tagged backup'],
+    [{ search: 'vac' }, 'no scenarios matching "vac"'],
+    [{ state: 'blocked', tag: 'backup' }, 'no scenarios in state blocked, tagged backup'],
+  ])('says which filter left nothing: %j', (filters, text) => {
+    expect(scenarioTable([], NOW, filters)).toBe(text);
+    expect(emptyListText(filters)).toBe(text);
+  });
 });
 
 describe('scenario change lines', () => {
@@ -108,7 +118,35 @@ describe('presetChangeLines', () => {
   });
 });
 
+describe('stopAllLines', () => {
+  it('says who stopped and why, what was deactivated, and that presets and overrides were cleared', () => {
+    const result: StopAllResult = { success: true, emergencyStop: true, reason: 'no reason given', actor: 'local:alice', deactivated: ['a', 'b'], stillActive: [] };
+    expect(stopAllLines(result)).toEqual([
+      'emergency stop by local:alice: no reason given',
+      'deactivated: a, b',
+      'applied presets and overrides cleared',
+      "nothing activates until 'maintenance-orchestrator resume'; after it only open allow windows come back on their own",
+    ]);
+  });
+
+  it('names the cleared presets and overrides when the server says which', () => {
+    const result: StopAllResult = { success: true, emergencyStop: true, reason: 'r', actor: 'a', deactivated: [], stillActive: [], clearedPresets: ['performance'], clearedOverrides: [] };
+    expect(stopAllLines(result)).toContain('applied presets and overrides cleared (presets: performance; overrides: none)');
+  });
+});
+
 describe('appliedDocumentLines', () => {
+  it('lists the scenarios of a state that did not converge', () => {
+    const failed = [{ scenario: 'x', message: 'HTTP 500 from http://127.0.0.1:1' }];
+    expect(appliedDocumentLines([{ kind: 'MaintenanceState', name: 's', result: 'applied', plan: { ...emptyPlan, activate: ['x'] }, failed }], false)).toEqual([
+      'MaintenanceState/s: applied',
+      '  activate:   x',
+      '  not converged:',
+      '    SCENARIO  MESSAGE',
+      '    x         HTTP 500 from http://127.0.0.1:1',
+    ]);
+  });
+
   it('shows each document and its plan', () => {
     expect(appliedDocumentLines([{ kind: 'MaintenanceState', name: 'weekday', result: 'planned', plan: { ...emptyPlan, activate: ['x'] } }, { kind: 'Policy', name: null, result: 'policy replaced' }], true)).toEqual([
       'MaintenanceState/weekday: planned',
@@ -153,5 +191,22 @@ describe('schedules', () => {
     ]);
     expect(text).toContain('OPEN until 2026-11-29 04:00 CET (03:00Z)');
     expect(text).toContain('opens 2026-11-29 02:00 CET (01:00Z), closes 2026-11-29 04:00 CET (03:00Z)');
+  });
+
+  it('shows blackouts as covering every scenario, one-off windows by their at, cron with its offset and dates', () => {
+    const closed = { readOnly: false, source: 'store' as const, open: false, openedAt: null, closesAt: null, nextOpen: null, nextClose: null, nextOpenLocal: null, nextCloseLocal: null };
+    const rows = [
+      { ...closed, name: 'holiday-freeze', kind: 'blackout' as const, at: '2026-12-24T00:00', duration: '3d', timeZone: 'Europe/Berlin' },
+      { ...closed, name: 'patch', kind: 'allow' as const, preset: 'security', cron: '0 2 8-14 * 2', offsetDays: 2, validFrom: '2026-01-01', validUntil: '2026-12-31', duration: '3h', timeZone: 'UTC' },
+      { ...closed, name: 'ics-xmas (Christmas)', kind: 'blackout' as const, source: 'blackout-feed' as const, readOnly: true, summary: 'Christmas' },
+    ];
+    const text = scheduleTable(rows);
+    expect(text).toMatch(/holiday-freeze\s+blackout\s+\(every scenario\)\s+once at 2026-12-24T00:00 Europe\/Berlin for 3d/);
+    expect(text).toContain('0 2 8-14 * 2 +2 days UTC for 3h from 2026-01-01 until 2026-12-31');
+    expect(text).toContain('blackout feed (read-only): Christmas');
+    const detail = scheduleDetail(rows[0]);
+    expect(detail).toContain('kind:        blackout (blocks activations of every scenario while open)');
+    expect(detail).toContain('at:          2026-12-24T00:00 in Europe/Berlin, for 3d (once)');
+    expect(detail).not.toContain('preset:');
   });
 });

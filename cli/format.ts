@@ -39,9 +39,22 @@ export function reasonText(reason: string | null, message: string | null): strin
   return message ? `${reason}: ${message}` : reason;
 }
 
+/** The filters of `list`, to say what matched nothing. */
+export interface ListFilters {
+  state?: string;
+  tag?: string;
+  search?: string;
+}
+
+/** `no scenarios in state active, tagged backup`: an empty list says which filter left nothing. */
+export function emptyListText(filters: ListFilters = {}): string {
+  const parts = [filters.state && `in state ${filters.state}`, filters.tag && `tagged ${filters.tag}`, filters.search && `matching "${filters.search}"`].filter(Boolean);
+  return parts.length ? `no scenarios ${parts.join(', ')}` : 'no maintenance scenarios found';
+}
+
 /** The `list` table: id, observed, desired, reason/message, TTL left. */
-export function scenarioTable(scenarios: Scenario[], now: number): string {
-  if (scenarios.length === 0) return 'no maintenance scenarios found';
+export function scenarioTable(scenarios: Scenario[], now: number, filters: ListFilters = {}): string {
+  if (scenarios.length === 0) return emptyListText(filters);
   const rows = scenarios.map((s) => [s.id, s.observedState === 'active' || s.observedState === 'inactive' ? s.observedState : `${s.observedState} (${s.isActive ? 'active' : 'inactive'})`, s.desiredState, ttlLeft(s.activeUntil, now), reasonText(s.reason, s.message)]);
   return table(['ID', 'OBSERVED', 'DESIRED', 'TTL', 'REASON'], rows);
 }
@@ -93,6 +106,7 @@ export function appliedDocumentLines(documents: AppliedDocument[], dryRun: boole
   for (const document of documents) {
     lines.push(`${document.kind}/${document.name ?? '(unnamed)'}: ${document.result}`);
     if (document.plan) lines.push(...indent(planLines(document.plan, dryRun ? 'would' : 'now').join('\n')));
+    if (document.failed?.length) lines.push('  not converged:', ...indent(table(['SCENARIO', 'MESSAGE'], document.failed.map((f) => [f.scenario, f.message])), 4));
   }
   if (documents.length === 0) lines.push('the file holds no documents');
   return lines;
@@ -149,8 +163,17 @@ export function stopAllLines(result: StopAllResult): string[] {
   const lines = [`emergency stop by ${result.actor}: ${result.reason}`];
   lines.push(result.deactivated.length ? `deactivated: ${result.deactivated.join(', ')}` : 'nothing was active');
   if (result.stillActive.length) lines.push(`still active (not acknowledged yet; the loop keeps trying): ${result.stillActive.join(', ')}`);
-  lines.push("nothing activates until 'maintenance-orchestrator resume'");
+  lines.push(clearedLine(result));
+  lines.push("nothing activates until 'maintenance-orchestrator resume'; after it only open allow windows come back on their own");
   return lines;
+}
+
+/** What stop-all cleared, naming the presets and overrides when the server says which. */
+function clearedLine(result: StopAllResult): string {
+  const { clearedPresets: presets, clearedOverrides: overrides } = result;
+  if (!presets && !overrides) return 'applied presets and overrides cleared';
+  const list = (ids: string[] | undefined) => (ids?.length ? ids.join(', ') : 'none');
+  return `applied presets and overrides cleared (presets: ${list(presets)}; overrides: ${list(overrides)})`;
 }
 
 function indent(text: string, spaces = 2): string[] {
@@ -169,27 +192,55 @@ export function scheduleTable(schedules: Schedule[]): string {
   const rows = schedules.map((s) => [
     s.name,
     s.kind,
-    s.preset,
-    s.source === 'calendar' ? 'calendar (read-only)' : `${s.cron} ${s.timeZone} for ${s.duration}`,
+    s.preset ?? (s.kind === 'blackout' ? '(every scenario)' : '-'),
+    scheduleWhen(s),
     s.open ? `OPEN until ${windowTime(s.nextCloseLocal, s.closesAt)}` : `opens ${windowTime(s.nextOpenLocal, s.nextOpen)}, closes ${windowTime(s.nextCloseLocal, s.nextClose)}`,
   ]);
   return table(['NAME', 'KIND', 'PRESET', 'WHEN', 'STATE'], rows);
 }
 
+/** When a window opens, in one cell: read-only feeds by name, one-off windows by their `at`, cron with its offset and date range. */
+function scheduleWhen(s: Schedule): string {
+  if (s.source === 'calendar') return 'calendar (read-only)';
+  if (s.source === 'blackout-feed') return `blackout feed (read-only)${s.summary ? `: ${s.summary}` : ''}`;
+  if (s.at) return `once at ${s.at} ${s.timeZone} for ${s.duration}`;
+  return `${s.cron}${offsetText(s.offsetDays)} ${s.timeZone} for ${s.duration}${validityText(s)}`;
+}
+
+/** ` +2 days` / ` -1 day`, or nothing for no offset. */
+function offsetText(days: number | undefined): string {
+  if (!days) return '';
+  return ` ${days > 0 ? '+' : '-'}${Math.abs(days)} day${Math.abs(days) === 1 ? '' : 's'}`;
+}
+
+/** ` from 2026-01-01 until 2026-12-31`, either end optional, or nothing. */
+function validityText(s: Schedule): string {
+  return `${s.validFrom ? ` from ${s.validFrom}` : ''}${s.validUntil ? ` until ${s.validUntil}` : ''}`;
+}
+
+const KIND_MEANING: Record<Schedule['kind'], string> = {
+  allow: 'adds the preset while open',
+  deny: "blocks activations of the preset's scenarios while open",
+  blackout: 'blocks activations of every scenario while open',
+};
+
 /** `schedule show`/`create`: one window in full. */
 export function scheduleDetail(s: Schedule): string {
+  const readOnly = s.source === 'blackout-feed' ? ' (read-only, from the blackout feed)' : ' (read-only, from the calendar feed)';
   return [
-    `name:        ${s.name}${s.readOnly ? ' (read-only, from the calendar feed)' : ''}`,
-    `kind:        ${s.kind} (${s.kind === 'allow' ? 'adds the preset while open' : 'blocks its activations while open'})`,
-    `preset:      ${s.preset}`,
-    ...(s.cron ? [`cron:        ${s.cron} in ${s.timeZone}, for ${s.duration}`] : []),
+    `name:        ${s.name}${s.readOnly ? readOnly : ''}`,
+    `kind:        ${s.kind} (${KIND_MEANING[s.kind] ?? s.kind})`,
+    ...(s.preset ? [`preset:      ${s.preset}`] : []),
+    ...(s.summary ? [`summary:     ${s.summary}`] : []),
+    ...(s.cron ? [`cron:        ${s.cron}${offsetText(s.offsetDays)} in ${s.timeZone}, for ${s.duration}${validityText(s)}`] : []),
+    ...(s.at ? [`at:          ${s.at} in ${s.timeZone}, for ${s.duration} (once)`] : []),
     ...(s.description ? [`description: ${s.description}`] : []),
     s.open ? `state:       OPEN until ${windowTime(s.nextCloseLocal, s.closesAt)}` : `next opens:  ${windowTime(s.nextOpenLocal, s.nextOpen)}`,
     ...(s.open ? [] : [`next closes: ${windowTime(s.nextCloseLocal, s.nextClose)}`]),
   ].join('\n');
 }
 
-/** A schedule name derived from preset and cron when none is given: `security-0-2-x-x-0`. */
+/** A schedule name derived from preset (or kind) and cron or at when none is given: `security-0-2-x-x-0`. */
 export function defaultScheduleName(preset: string, cron: string): string {
   const slug = cron.trim().replace(/\*/g, 'x').replace(/[^a-z0-9]+/gi, '-').toLowerCase();
   return `${preset}-${slug}`.replace(/-+$/, '').slice(0, 63);

@@ -11,11 +11,16 @@ export function isYes(answer: string): boolean {
   return /^\s*y(es)?\s*$/i.test(answer);
 }
 
-/** Asks on stderr (stdout may be piped or carry --json) and reads one line from stdin. */
+/** Asks a yes/no question; only a yes answer is yes. */
 export async function askYesNo(question: string): Promise<boolean> {
+  return isYes(await askLine(`${question} [y/N] `));
+}
+
+/** Asks on stderr (stdout may be piped or carry --json) and reads one line from stdin. */
+export async function askLine(question: string): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    return isYes(await rl.question(`${question} [y/N] `));
+    return await rl.question(question);
   } finally {
     rl.close();
   }

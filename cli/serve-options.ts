@@ -15,6 +15,7 @@ export const SERVE_FLAG_ENV = {
   'default-timeout': 'DEFAULT_TIMEOUT',
   'calendar-url': 'CALENDAR_URL',
   'calendar-refresh': 'CALENDAR_REFRESH',
+  'blackout-calendar-url': 'BLACKOUT_CALENDAR_URL',
   'data-dir': 'DATA_DIR',
   'database-url': 'DATABASE_URL',
   'port-resolver': 'PORT_RESOLVER',

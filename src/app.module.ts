@@ -1,68 +1,18 @@
-/** The Nest module: serves the orchestrator's parts over HTTP. Built around an already composed Orchestrator. */
-import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
-import { TerminusModule } from '@nestjs/terminus';
-import { LoggerModule } from 'nestjs-pino';
-import { ActivityService } from './activity/activity.service';
-import { ActivityController } from './api/activity.controller';
-import { ApiExceptionFilter } from './api/exception.filter';
-import { HealthController } from './api/health.controller';
-import { MetricsController } from './api/metrics.controller';
-import { ProbesController } from './api/probes.controller';
-import { PresetsController } from './api/presets.controller';
-import { RegistrationsController } from './api/registrations.controller';
-import { ScenariosController } from './api/scenarios.controller';
-import { SchedulesController } from './api/schedules.controller';
-import { ScheduleService } from './schedules/schedule.service';
-import { StateController } from './api/state.controller';
-import { CONFIG, ORCHESTRATOR } from './api/tokens';
-import { ScenarioRegistry } from './discovery/registry';
-import type { Orchestrator } from './orchestrator';
-import { Reconciler } from './reconciler/reconciler';
-import { ControlService } from './state/control.service';
-import { ManifestApplier } from './state/manifest-applier';
-import { PolicyService } from './state/policy.service';
-import { PresetService } from './state/preset.service';
-import { StateService } from './state/state.service';
-import { HistoryService } from './state/history.service';
-import { httpLoggingOptions, NestPinoLogger } from './logging/http-logging';
-import { PrometheusMetrics } from './metrics/prometheus-metrics';
+/**
+ * The root module: configuration and timers (global), then the API, which imports every module that owns a
+ * running part. Bootstrap only; the README's Architecture section gives the start and stop order.
+ */
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ApiModule } from './api/api.module';
+import type { Config } from './config/config';
+import { ConfigModule, type EdgeOverrides } from './config/config.module';
+import { TimersModule } from './schedules/timers.module';
 
+/** The application: AppModule.forRoot(config) is what NestFactory and the testing module build. */
 @Module({})
 export class AppModule {
-  /** Registers the orchestrator's services as providers; controllers inject them by class. */
-  static forOrchestrator(orchestrator: Orchestrator, extra: { presets: PresetService; applier: ManifestApplier }): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [LoggerModule.forRoot({ pinoHttp: httpLoggingOptions(orchestrator.logger), forRoutes: [] }), TerminusModule.forRoot({ errorLogStyle: 'json' })],
-      controllers: [
-        ScenariosController,
-        PresetsController,
-        StateController,
-        ActivityController,
-        RegistrationsController,
-        SchedulesController,
-        HealthController,
-        ProbesController,
-        MetricsController,
-      ],
-      providers: [
-        { provide: ORCHESTRATOR, useValue: orchestrator },
-        { provide: CONFIG, useValue: orchestrator.config },
-        { provide: ControlService, useValue: orchestrator.control },
-        { provide: StateService, useValue: orchestrator.state },
-        { provide: HistoryService, useValue: orchestrator.history },
-        { provide: ScheduleService, useValue: orchestrator.schedules },
-        { provide: PolicyService, useValue: orchestrator.policy },
-        { provide: ActivityService, useValue: orchestrator.activity },
-        { provide: Reconciler, useValue: orchestrator.reconciler },
-        { provide: ScenarioRegistry, useValue: orchestrator.registry },
-        { provide: PresetService, useValue: extra.presets },
-        { provide: ManifestApplier, useValue: extra.applier },
-        { provide: PrometheusMetrics, useValue: orchestrator.metrics },
-        NestPinoLogger,
-        { provide: APP_FILTER, useClass: ApiExceptionFilter },
-      ],
-    };
+  /** The application for one configuration; `edges` replace parts at the edge (startServer's callers). */
+  static forRoot(config: Config, edges: EdgeOverrides = {}): DynamicModule {
+    return { module: AppModule, imports: [ConfigModule.forRoot(config, edges), TimersModule, ApiModule] };
   }
 }

@@ -4,9 +4,9 @@
  * examples/fleet in this process so the dashboard shows live scenarios at once.
  */
 import * as path from 'node:path';
-import { HeapGrowthGovernor } from './heap-growth';
-import { nodeArguments, tuneYoungGeneration } from './young-generation';
-import { ConfigError, loadConfig, packageRoot, type ConfigOverrides } from './config/config';
+import { describeHttpServer } from './api/express-adapter';
+import { ConfigError, loadProcessConfig, packageRoot, type ConfigOverrides } from './config/config';
+import { hasServerNodeFlags, SERVER_NODE_FLAGS } from './config/node-flags';
 
 // The bundle's callers (launch.ts, the CLI's serve) test errors against the bundle's own class.
 export { ConfigError };
@@ -23,38 +23,28 @@ export interface ServeOptions {
 /** Starts the orchestrator (and the demo fleet when asked) and prints the start-up lines. */
 export async function serve(options: ServeOptions = {}): Promise<{ server: RunningServer; stop: () => Promise<void> }> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const overrides: ConfigOverrides = { ...options.overrides };
+  const fleetDir = path.join(packageRoot(), 'examples', 'fleet');
+  // The demo serves its own fleet unless a flag or the environment names another scenarios folder.
+  const config = loadProcessConfig(options.overrides, options.demo ? { SCENARIOS_DIR: fleetDir } : {});
   let stopFleet: () => Promise<void> = async () => undefined;
-  if (options.demo) {
-    const fleetDir = path.join(packageRoot(), 'examples', 'fleet');
-    overrides.SCENARIOS_DIR ??= process.env.SCENARIOS_DIR || fleetDir;
-    if (overrides.SCENARIOS_DIR === fleetDir) {
-      // Loaded lazily: the demo is not part of a production start.
-      const { startFleetFromDir } = await import('../examples/demo-scenario/main');
-      const fleet = await startFleetFromDir(fleetDir);
-      stopFleet = () => fleet.stop();
-      const ports = fleet.scenarios.map((scenario) => scenario.port);
-      print(`demo fleet:                    ${ports.length} scenarios on ports ${Math.min(...ports)}-${Math.max(...ports)}`);
-    }
+  if (options.demo && config.scenariosDir === fleetDir) {
+    // Loaded lazily: the demo is not part of a production start.
+    const { startFleetFromDir } = await import('../examples/demo-scenario/main');
+    const fleet = await startFleetFromDir(fleetDir);
+    stopFleet = () => fleet.stop();
+    const ports = fleet.scenarios.map((scenario) => scenario.port);
+    print(`demo fleet:                    ${ports.length} scenarios on ports ${Math.min(...ports)}-${Math.max(...ports)}`);
   }
-  const config = loadConfig(process.env, overrides);
-  // Process-wide settings, so only a serving process (npm start, `serve`) makes them, not a test that embeds
-  // the app. Made before the server, whose start-up pass is already a mass action.
-  const nodeArgs = nodeArguments(process.execArgv, process.env.NODE_OPTIONS);
-  const v8Flags = tuneYoungGeneration(nodeArgs);
-  let queueDepth = () => 0;
-  const heapGrowth = new HeapGrowthGovernor(() => queueDepth());
-  heapGrowth.start(nodeArgs);
   const server = await startServer(config);
-  queueDepth = () => server.orchestrator.queueDepth();
   const found = server.orchestrator.registry.list().length;
   print(`maintenance-orchestrator API:  ${server.url}/api/v1`);
   print(`dashboard:                     ${server.url}/`);
   print(`scenarios directory:           ${config.scenariosDir}`);
   print(`scenarios found:               ${found} (all driven inactive)`);
-  if (v8Flags.length > 0) print(`V8 flags set:                  ${v8Flags.join(' ')} (src/young-generation.ts)`);
+  print(`HTTP server:                   ${describeHttpServer(server.app)}`);
+  const without = hasServerNodeFlags(process.execArgv) ? '' : ` (not the server's ${SERVER_NODE_FLAGS.join(' ')}: README, Configuration)`;
+  print(`node flags:                    ${process.execArgv.join(' ') || 'none'}${without}`);
   const stop = async () => {
-    heapGrowth.stop();
     await server.close();
     await stopFleet();
   };
@@ -65,16 +55,11 @@ export async function serve(options: ServeOptions = {}): Promise<{ server: Runni
 export async function main(): Promise<void> {
   const demo = process.argv.includes('--demo');
   try {
-    const { stop } = await serve({ demo });
-    let stopping = false;
-    const shutdown = (signal: string) => {
-      if (stopping) process.exit(1);
-      stopping = true;
-      process.stdout.write(`${signal}: stopping\n`);
-      void stop().then(() => process.exit(0));
-    };
-    process.on('SIGINT', () => shutdown('SIGINT'));
-    process.on('SIGTERM', () => shutdown('SIGTERM'));
+    const { server } = await serve({ demo });
+    // Nest's shutdown hooks on a signal: writes refused, loop stopped, activity flushed, store closed, exit 0
+    // (the demo fleet lives in this process and goes with it).
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.stdout.write(`${signal}: stopping\n`));
+    server.app.enableShutdownHooks(['SIGINT', 'SIGTERM'], { useProcessExit: true });
   } catch (error) {
     process.stderr.write(`${error instanceof ConfigError ? 'configuration error' : 'start-up failed'}: ${(error as Error).message}\n`);
     process.exit(error instanceof ConfigError ? 2 : 1);

@@ -1,164 +1,75 @@
 /**
- * The composition root: builds every part from the configuration, in dependency order, and starts and
- * stops them. Nest only serves HTTP on top of this; tests build it with a few edges replaced.
+ * A read-only view of a running application's parts, resolved from its Nest container: what embeddings,
+ * `main.ts` and tests reach for (`server.orchestrator.registry`, `.reconciler`, ...). Nothing is composed
+ * here; the modules do that.
  */
-import * as path from 'node:path';
+import type { INestApplicationContext } from '@nestjs/common';
 import { ActivityService } from './activity/activity.service';
-import type { ActivityEntry } from './activity/activity';
 import type { Config } from './config/config';
+import { CONFIG, LOGGER } from './config/config.module';
 import { ScenarioRegistry } from './discovery/registry';
-import { activityLogger, createLogger, flushLogger, type Logger } from './logging/logger';
-import { fleetSnapshotSource } from './metrics/fleet-snapshot';
-import { combineObservers } from './metrics/observers';
+import type { Logger } from './logging/logger';
 import { PrometheusMetrics } from './metrics/prometheus-metrics';
-import { loadDefaultPresets, PresetCatalog } from './presets/preset-catalog';
+import { PresetCatalog } from './presets/preset-catalog';
 import { Executor } from './reconciler/executor';
-import { SystemHostLoadProbe, type HostLoadProbe } from './reconciler/host-load';
-import { Reconciler, type ReconcilerObserver } from './reconciler/reconciler';
-import { HttpScenarioClient, type ScenarioClient } from './reconciler/scenario-client';
-import { CalendarService } from './schedules/calendar.service';
+import { Reconciler } from './reconciler/reconciler';
+import { SCENARIO_CLIENT } from './reconciler/reconciler.module';
+import type { ScenarioClient } from './reconciler/scenario-client';
+import type { CalendarService } from './schedules/calendar.service';
 import { ScheduleService } from './schedules/schedule.service';
+import { CALENDAR } from './schedules/schedules.module';
 import { ControlService } from './state/control.service';
 import { HistoryService } from './state/history.service';
 import { PolicyService } from './state/policy.service';
-import { StateService, type WindowSource } from './state/state.service';
-import { openSqliteStore } from './store/open-store';
+import { StateService } from './state/state.service';
+import { STORE } from './store/store.module';
 import type { Store } from './store/store.port';
 
-/** Edges a test or an embedding may replace. */
-export interface OrchestratorOverrides {
-  hostProbe?: HostLoadProbe;
-  client?: ScenarioClient;
-  clock?: () => number;
-  store?: Store;
-  windows?: WindowSource;
-  /** Watches the loop alongside the metrics (it does not replace them). */
-  observer?: Partial<ReconcilerObserver>;
-  /** Receives every activity entry as it is stored, besides the structured log. */
-  log?: (entry: ActivityEntry) => void;
-  /** The structured logger; by default built from LOG_LEVEL, on stdout. */
-  logger?: Logger;
-}
+/** The edges startServer takes (the name callers knew before the modules). */
+export type { EdgeOverrides as OrchestratorOverrides } from './config/config.module';
 
 /** Every part of a running orchestrator. */
 export interface Orchestrator {
-  config: Config;
-  store: Store;
-  activity: ActivityService;
-  registry: ScenarioRegistry;
-  presets: PresetCatalog;
-  policy: PolicyService;
-  state: StateService;
-  reconciler: Reconciler;
-  control: ControlService;
-  history: HistoryService;
-  schedules: ScheduleService;
-  calendar: CalendarService | null;
-  client: ScenarioClient;
+  readonly config: Config;
+  readonly store: Store;
+  readonly activity: ActivityService;
+  readonly registry: ScenarioRegistry;
+  readonly presets: PresetCatalog;
+  readonly policy: PolicyService;
+  readonly state: StateService;
+  readonly reconciler: Reconciler;
+  readonly control: ControlService;
+  readonly history: HistoryService;
+  readonly schedules: ScheduleService;
+  readonly calendar: CalendarService | null;
+  readonly client: ScenarioClient;
   /** Prometheus metrics of this orchestrator (its own registry), served at /metrics. */
-  metrics: PrometheusMetrics;
+  readonly metrics: PrometheusMetrics;
   /** The structured logger (activity entries, requests, framework messages). */
-  logger: Logger;
+  readonly logger: Logger;
   /** Scenario calls running or waiting in the executor. */
   queueDepth(): number;
-  /** Scans, then starts the loop (which first drives every scenario inactive). */
-  start(): Promise<void>;
-  stop(): Promise<void>;
 }
 
-/** Builds an orchestrator; nothing runs until `start()`. */
-export async function createOrchestrator(config: Config, overrides: OrchestratorOverrides = {}): Promise<Orchestrator> {
-  const clock = overrides.clock ?? Date.now;
-  const store = overrides.store ?? (await openSqliteStore(config.dataDir));
-  const logger = overrides.logger ?? createLogger({ level: config.logLevel });
-  const metrics = new PrometheusMetrics();
-  const toLog = activityLogger(logger);
-  const activity = new ActivityService(store.activity, clock, (entry) => {
-    toLog(entry);
-    overrides.log?.(entry);
-  });
-  const registry = new ScenarioRegistry(
-    {
-      scenariosDir: config.scenariosDir,
-      selfId: config.selfId,
-      allowedHosts: config.allowedHosts,
-      portResolver: config.portResolver,
-      now: clock,
-      onScan: (report) => metrics.scanCompleted(report),
-    },
-    activity,
-  );
-  const presets = new PresetCatalog(loadDefaultPresets(path.join(config.manifestsDir, 'presets')), store.presets);
-  await presets.load();
-  const policy = new PolicyService(store.settings, activity);
-  await policy.load(config.policyFile, config.manifestsDir);
-  const hostProbe = overrides.hostProbe ?? new SystemHostLoadProbe();
-  const calendar =
-    config.enableCalendar && config.calendarUrl
-      ? new CalendarService(config.calendarUrl, config.allowedHosts, () => presets.list().map((preset) => preset.id), activity, config.calendarRefreshMs, clock)
-      : null;
-  // The loop is built after the state it reads; schedule changes reach it through this late-bound call.
-  let requestPass: () => void = () => undefined;
-  const schedules = new ScheduleService(store.schedules, presets, activity, calendar, () => requestPass(), clock);
-  await schedules.load();
-  const state = new StateService(registry, presets, policy, overrides.windows ?? schedules, hostProbe, activity, config.defaultTimeoutMs, clock);
-  const client = overrides.client ?? new HttpScenarioClient(config.actionTimeoutMs);
-  const executor = new Executor(client, config.maxInFlight, clock);
-  const reconciler = new Reconciler(state, executor, activity, { resyncIntervalMs: config.resyncIntervalMs, clock }, combineObservers(metrics, overrides.observer));
-  state.attach(reconciler);
-  requestPass = () => reconciler.request();
-  const control = new ControlService(state, registry, reconciler, activity, clock);
-  const history = new HistoryService(control, hostProbe, 10_000, 360, clock);
-  registry.onChange(() => reconciler.request());
-  metrics.attach(
-    fleetSnapshotSource({
-      listScenarios: () => control.listScenarios().scenarios,
-      emergencyStop: () => state.view().emergencyStop !== null,
-      windows: (now) => schedules.states(now),
-      queueDepth: () => executor.depth,
-      clock,
-    }),
-  );
-  let pruneTimer: NodeJS.Timeout | null = null;
-
+/** The parts of `app`, each looked up in its container when first read. */
+export function orchestratorOf(app: INestApplicationContext): Orchestrator {
+  const get = <T>(token: unknown): T => app.get(token as string, { strict: false }) as T;
   return {
-    queueDepth: () => executor.depth,
-    config,
-    store,
-    activity,
-    registry,
-    presets,
-    policy,
-    state,
-    reconciler,
-    control,
-    history,
-    schedules,
-    calendar,
-    client,
-    metrics,
-    logger,
-    async start() {
-      activity.record({ category: 'system', actor: 'system', message: `orchestrator starting; every scenario will be driven inactive` });
-      await registry.start(config.discoveryIntervalMs);
-      if (calendar) await calendar.start();
-      reconciler.start();
-      history.start();
-      const prune = () => void store.activity.prune(new Date(clock() - config.activityRetentionMs).toISOString(), config.activityRetentionEntries);
-      prune();
-      pruneTimer = setInterval(prune, 10 * 60_000);
-      pruneTimer.unref();
-    },
-    async stop() {
-      if (pruneTimer) clearInterval(pruneTimer);
-      registry.stop();
-      history.stop();
-      calendar?.stop();
-      reconciler.stop();
-      await activity.close();
-      client.close();
-      await store.close();
-      await flushLogger(logger);
-    },
+    get config() { return get<Config>(CONFIG); },
+    get store() { return get<Store>(STORE); },
+    get activity() { return get<ActivityService>(ActivityService); },
+    get registry() { return get<ScenarioRegistry>(ScenarioRegistry); },
+    get presets() { return get<PresetCatalog>(PresetCatalog); },
+    get policy() { return get<PolicyService>(PolicyService); },
+    get state() { return get<StateService>(StateService); },
+    get reconciler() { return get<Reconciler>(Reconciler); },
+    get control() { return get<ControlService>(ControlService); },
+    get history() { return get<HistoryService>(HistoryService); },
+    get schedules() { return get<ScheduleService>(ScheduleService); },
+    get calendar() { return get<CalendarService | null>(CALENDAR); },
+    get client() { return get<ScenarioClient>(SCENARIO_CLIENT); },
+    get metrics() { return get<PrometheusMetrics>(PrometheusMetrics); },
+    get logger() { return get<Logger>(LOGGER); },
+    queueDepth: () => get<Executor>(Executor).depth,
   };
 }

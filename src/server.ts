@@ -1,4 +1,7 @@
-/** Starts a whole orchestrator: the parts, then the HTTP server. Used by `serve`, `npm start` and the e2e tests. */
+/**
+ * Starts a whole orchestrator: the Nest application (whose modules start the parts in their lifecycle
+ * hooks), then the HTTP server. Used by `serve`, `npm start`, the bench and, through configureApp, the tests.
+ */
 import 'reflect-metadata';
 import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -15,10 +18,12 @@ import * as fs from 'node:fs';
 import express, { type Request, type Response } from 'express';
 import * as path from 'node:path';
 import { packageRoot, type Config } from './config/config';
-import { createOrchestrator, type Orchestrator, type OrchestratorOverrides } from './orchestrator';
-import { ManifestApplier } from './state/manifest-applier';
-import { PresetService } from './state/preset.service';
-import { scheduleKindHandler } from './schedules/schedule-manifest';
+import { CONFIG, LOGGER, type EdgeOverrides } from './config/config.module';
+import type { Logger } from './logging/logger';
+import { orchestratorOf, type Orchestrator } from './orchestrator';
+
+/** Edges startServer's callers may replace (the bench moves the clock); tests use overrideProvider instead. */
+export type OrchestratorOverrides = EdgeOverrides;
 
 /** A running server. */
 export interface RunningServer {
@@ -29,25 +34,32 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Builds the HTTP app around an orchestrator (not listening yet). */
-export async function createApp(orchestrator: Orchestrator): Promise<NestExpressApplication> {
-  const presets = new PresetService(orchestrator.presets, orchestrator.registry, orchestrator.state, orchestrator.control, orchestrator.activity);
-  const applier = new ManifestApplier(orchestrator.state, orchestrator.control, orchestrator.presets, orchestrator.policy);
-  applier.register('Schedule', scheduleKindHandler(orchestrator.schedules));
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forOrchestrator(orchestrator, { presets, applier }), new PrototypedExpressAdapter(), {
-    // Held until the pino logger below takes over, so even start-up messages are JSON lines.
-    bufferLogs: true,
-    bodyParser: false,
-  });
-  app.useLogger(app.get(NestPinoLogger));
+/** How the application is created, by NestFactory here and by a testing module in the tests. */
+export const APP_OPTIONS = {
+  // Held until the pino logger below takes over, so even start-up messages are JSON lines.
+  bufferLogs: true,
+  bodyParser: false,
+} as const;
+
+/** Builds the HTTP app for a configuration (not initialized, not listening yet). */
+export async function createApp(config: Config, edges: EdgeOverrides = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, edges), new PrototypedExpressAdapter(), APP_OPTIONS);
+  return configureApp(app);
+}
+
+/** Logging, middleware, validation and the OpenAPI document of an application built from AppModule. */
+export function configureApp(app: NestExpressApplication): NestExpressApplication {
+  const config = app.get<Config>(CONFIG, { strict: false });
+  const logger = app.get<Logger>(LOGGER, { strict: false });
+  app.useLogger(app.get(NestPinoLogger, { strict: false }));
   // API answers change with every pass; hashing each body for an ETag costs more than it ever saves.
   app.set('etag', false);
   app.disable('x-powered-by');
   // One Express layer for all four: each layer costs every request a step through the router.
   app.use(
     inSequence([
-      requestLogging(orchestrator.logger),
-      ...(orchestrator.config.tokens.size > 0 ? [bearerAuth(orchestrator.config.tokens)] : []),
+      requestLogging(logger),
+      ...(config.tokens.size > 0 ? [bearerAuth(config.tokens)] : []),
       jsonBodies(),
       dashboardFiles(),
     ]),
@@ -114,26 +126,28 @@ function noCacheForHtml(response: { setHeader(name: string, value: string): void
   if (file.endsWith('.html')) response.setHeader('cache-control', 'no-cache');
 }
 
-/** Composes, starts the loop, and listens. */
+/** Builds the application, starts it (the modules' init and bootstrap hooks: store, scan, loop) and listens. */
 export async function startServer(config: Config, overrides: OrchestratorOverrides = {}): Promise<RunningServer> {
-  const orchestrator = await createOrchestrator(config, overrides);
-  const app = await createApp(orchestrator);
-  await orchestrator.start();
+  return listen(await createApp(config, overrides), config);
+}
+
+/** Initializes `app` (its lifecycle hooks start every part, in order) and listens; close() runs the shutdown hooks. */
+export async function listen(app: NestExpressApplication, config: Config): Promise<RunningServer> {
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address() as { port: number };
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   let closed = false;
   return {
     app,
-    orchestrator,
+    orchestrator: orchestratorOf(app),
     url: `http://${host}:${address.port}`,
     async close() {
       if (closed) return;
       closed = true;
       // Live event streams would hold the server open; end them first.
       app.getHttpServer().closeAllConnections?.();
+      // The shutdown hooks: writes refused, loop and timers stopped, activity flushed, store closed, log flushed.
       await app.close();
-      await orchestrator.stop();
     },
   };
 }

@@ -3,65 +3,26 @@
  * that drives the demo fleet of examples/fleet (same ids, free ports). Checks stdout, --json, exit codes and
  * the scenarios' own state. Needs `npm run build` first (`npm test` does it).
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { CLI_ACTOR as ACTOR, cliAt, collect, requireBuiltCli, spawnCli } from './support/cli-runner';
 import { readFleetDir, requestJson } from './support/fleet';
 import { activeIds, eventually, quietWeekday, startTestSystem, type TestSystem } from './support/system';
 
 const ROOT = join(__dirname, '..');
-const BIN = join(ROOT, 'bin', 'run.js');
 const ALL = ['backup-manager', 'cache-optimizer', 'code-smell', 'database-vacuum', 'dependency-audit', 'health-checker', 'log-cleanup', 'log-rotation', 'performance-monitor', 'query-analyzer', 'security-scanner'];
 
 jest.setTimeout(60_000);
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The environment of a spawned CLI: no URL or token leaking in from the developer's shell. */
-function cliEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env.MAINTENANCE_URL;
-  delete env.MAINTENANCE_TOKEN;
-  return env;
-}
-
-/** Spawns the CLI with piped stdin (so never a terminal) and collects its output. */
-function spawnCli(args: string[]): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: cliEnv() });
-}
-
-function collect(child: ChildProcessWithoutNullStreams): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end();
-  });
-}
-
 describe('maintenance-orchestrator CLI', () => {
   let system: TestSystem;
   let scratch: string;
-  const cli = (...args: string[]) => collect(spawnCli([...args, '--url', system.url]));
-  const json = async <T>(...args: string[]): Promise<{ run: Run; body: T }> => {
-    const run = await cli(...args, '--json');
-    return { run, body: JSON.parse(run.stdout) as T };
-  };
+  const { cli, json } = cliAt(() => system.url);
 
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'dist', 'cli', 'commands', 'list.js'))) {
-      throw new Error('dist/cli is missing: run `npm run build` before this test (npm test does)');
-    }
+    requireBuiltCli();
     // The demo fleet's ids and metadata, on free ports so a running demo does not collide.
     const { specs } = await readFleetDir(join(ROOT, 'examples', 'fleet'));
     system = await startTestSystem({ specs: specs.map((spec) => ({ ...spec, port: undefined })) });
@@ -158,15 +119,20 @@ describe('maintenance-orchestrator CLI', () => {
     expect(unconfirmed.stderr).toContain('--yes');
     expect(activeIds(system.fleet)).not.toEqual([]);
 
+    const before = await json<{ appliedPresets: string[]; overrides: Record<string, unknown> }>('status');
+    expect(before.body.appliedPresets).toEqual(['performance']);
+    expect(Object.keys(before.body.overrides)).toEqual(['code-smell', 'query-analyzer']);
     const stopped = await cli('stop-all', '--yes', '--reason', 'incident 42');
     expect(stopped.code).toBe(0);
-    expect(stopped.stdout).toContain('emergency stop by local: incident 42');
+    expect(stopped.stdout).toContain(`emergency stop by ${ACTOR}: incident 42\n`);
+    // It says what it did, and what it says is what the server did.
+    expect(stopped.stdout).toContain('applied presets and overrides cleared');
     expect(activeIds(system.fleet)).toEqual([]);
 
-    const [refused, status] = await Promise.all([cli('activate', 'code-smell'), json<{ maintenanceState: string; emergencyStop: { reason: string } }>('status')]);
+    const [refused, status] = await Promise.all([cli('activate', 'code-smell'), json<{ maintenanceState: string; emergencyStop: { reason: string; actor: string }; appliedPresets: string[]; overrides: object }>('status')]);
     expect(refused.code).toBe(3);
     expect(refused.stderr).toMatch(/^code-smell: blocked by EmergencyStop: .*incident 42/);
-    expect(status.body).toMatchObject({ maintenanceState: 'stopped', emergencyStop: { reason: 'incident 42' } });
+    expect(status.body).toMatchObject({ maintenanceState: 'stopped', emergencyStop: { reason: 'incident 42', actor: ACTOR }, appliedPresets: [], overrides: {} });
     expect(system.fleet.stateOf('code-smell')).toBe('inactive');
 
     expect((await cli('resume')).code).toBe(0);
@@ -236,6 +202,7 @@ describe('maintenance-orchestrator CLI', () => {
       await eventually(() => stderr.includes('following activity'), 'logs --follow to connect');
       const reply = await requestJson(`${system.url}/api/v1/scenarios/health-checker/activate`, { reason: 'from the test' });
       expect(reply.status).toBe(200);
+      // The request came from the test, not the CLI: no X-Maintenance-Actor, so the actor is plain `local`.
       await eventually(() => /^\S+ api health-checker local activate requested \(from the test\)$/m.test(stdout), 'the activation entry on stdout');
     } finally {
       child.kill();

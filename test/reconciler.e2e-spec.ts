@@ -43,7 +43,7 @@ describe('reconciler against a real fleet', () => {
     await eventually(async () => (await get(system!, '/scenarios/demo-0002')).failures > 0, 'the slow call timed out');
     const slow = await get(system, '/scenarios/demo-0002');
     expect(slow.reason).toBe('Unreachable');
-    expect(slow.message).toMatch(/no answer within 500 ms/);
+    expect(slow.message).toMatch(/no complete answer within 500 ms from http:\/\/127\.0\.0\.1:\d+/);
   });
 
   it('falls back to /api/v1/maintenance/state when the declared route is 404', async () => {

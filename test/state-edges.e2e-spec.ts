@@ -1,7 +1,7 @@
 /**
- * StateService's optional edges (SPEC 11): the health readings reach the planner inputs it builds (so the
- * plan the API shows and the loop's pass both see the HealthCheck gate), and emergency stop and resume are
- * emitted to its NotificationSink. Real parts: a SQLite store, the policy service, the real Alertmanager.
+ * The state's optional edges (SPEC 11): the health readings reach the planner inputs DeclaredState builds
+ * (so the plan the API shows and the loop's pass both see the HealthCheck gate), and StateService emits
+ * emergency stop and resume to its NotificationSink. Real parts: a SQLite store, the policy service, the real Alertmanager.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,8 @@ import { FixedHostLoadProbe } from '../src/reconciler/host-load';
 import { plan } from '../src/reconciler/planner';
 import { unknownRecord } from '../src/reconciler/types';
 import { PolicyService } from '../src/state/policy.service';
-import { NO_WINDOWS, StateService, type ScenarioSource } from '../src/state/state.service';
+import { DeclaredState, NO_WINDOWS, type StateEdges } from '../src/state/declared-state';
+import { StateService, type ReconcileLoop, type ScenarioSource } from '../src/state/state.service';
 import { openSqliteStore } from '../src/store/open-store';
 import type { SqliteStore } from '../src/store/sqlite.store';
 import { startAlertmanager, type MonitoringServer } from './support/monitoring-servers';
@@ -23,11 +24,13 @@ import { eventually } from './support/system';
 
 jest.setTimeout(60_000);
 
-/** One scenario that discovery would list; the service never calls it (no loop is attached). */
+/** One scenario that discovery would list; the service never calls it (the loop below never acts). */
 const backup: ScenarioSpec = {
   id: 'backup', name: 'backup', displayName: 'Backup', description: '', tags: ['maintenance'], weight: 'light', canDeactivate: true, conflictsWith: [],
   stateEndpoint: '/api/maintenance/state', endpoint: 'http://127.0.0.1:9', endpointSource: 'port', endpointProblem: null, sourceFile: null,
 };
+/** A loop that has observed nothing and never acts: these tests read the inputs and the emitted events only. */
+const idleLoop: ReconcileLoop = { observed: new Map(), verdicts: new Map(), runPass: () => [], abandonActivations: () => [], request: () => undefined };
 const scenarios: ScenarioSource = { list: () => [backup], gone: [], get: (id) => (id === 'backup' ? backup : undefined), isGone: () => false, forget: () => undefined };
 
 describe('StateService edges', () => {
@@ -51,8 +54,12 @@ describe('StateService edges', () => {
     await alertmanager?.stop();
   });
 
-  function stateWith(edges: ConstructorParameters<typeof StateService>[8]) {
-    return new StateService(scenarios, new PresetCatalog([], store.presets), policy, NO_WINDOWS, new FixedHostLoadProbe({ cpuLoadPercent: 0, memoryPercent: 0 }), activity, null, Date.now, edges);
+  /** The declared state (with its edges) and the intents over it. */
+  function stateWith(edges: StateEdges) {
+    const presets = new PresetCatalog([], store.presets);
+    const declared = new DeclaredState(scenarios, presets, policy, NO_WINDOWS, new FixedHostLoadProbe({ cpuLoadPercent: 0, memoryPercent: 0 }), activity, edges);
+    const intents = new StateService(scenarios, presets, policy, declared, idleLoop, activity, null, Date.now, edges.notifications);
+    return Object.assign(intents, { prepare: (now: number) => declared.prepare(now) });
   }
 
   it("builds the loop planner's inputs with the health verdict: a firing alert blocks the activation", async () => {
@@ -60,7 +67,7 @@ describe('StateService edges', () => {
     const state = stateWith({ health });
     await state.setOverride('backup', 'active', { actor: 'ops' });
     /** One pass over what prepare() hands the loop, with backup seen inactive. */
-    const pass = (from: StateService) => {
+    const pass = (from: ReturnType<typeof stateWith>) => {
       const inputs = from.prepare(Date.now());
       return plan({ now: Date.now(), ...inputs, observed: new Map([['backup', { ...unknownRecord(), state: 'inactive', lastAck: 'inactive' }]]) }).verdicts.get('backup');
     };

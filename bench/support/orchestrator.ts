@@ -1,10 +1,11 @@
 /**
- * The product as an operator runs it: `node dist/src/launch.js` (what `npm start` runs) in its own process, configured through its
+ * The product as an operator runs it: `node <the server's V8 flags> dist/src/launch.js` (what `npm start` runs) in its own process, configured through its
  * environment, with a policy that takes the gates out of the way (the figures measure the machinery, not
  * the safety rules) and timers long enough that no resync or rescan lands inside a measurement.
  */
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { SERVER_NODE_FLAGS } from '../../src/config/node-flags';
 import { repoRoot } from './args';
 import { request, requestOk } from './http';
 import { residentMemory, sleep, spawnNode, stopChild, type Child } from './proc';
@@ -88,7 +89,7 @@ export async function startOrchestratorChild(options: OrchestratorChildOptions):
   const dataDir = await mkdtemp(path.join(options.workDir, 'data-'));
   const policyFile = await writeBenchPolicy(options.workDir);
   const env: Record<string, string> = { ...benchEnv({ scenariosDir: options.scenariosDir, dataDir, policyFile, maxInFlight: options.maxInFlight }), ...options.env };
-  const execArgv = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
+  const execArgv = [...SERVER_NODE_FLAGS, ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [])];
   if (options.heapProfileDir) {
     execArgv.push('--require', path.join(__dirname, 'heap-sampler.js'));
     env.BENCH_HEAP_PROFILE_DIR = options.heapProfileDir;

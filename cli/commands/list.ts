@@ -15,8 +15,9 @@ export default class List extends BaseCommand<typeof List> {
   };
 
   override async run(): Promise<ScenarioList> {
-    const result = await this.client.listScenarios({ state: this.flags.state, tag: this.flags.tag, q: this.flags.search });
-    this.log(scenarioTable(result.scenarios, Date.now()));
+    const { state, tag, search } = this.flags;
+    const result = await this.client.listScenarios({ state, tag, q: search });
+    this.log(scenarioTable(result.scenarios, Date.now(), { state, tag, search }));
     return result;
   }
 }

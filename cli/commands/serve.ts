@@ -13,6 +13,7 @@ const SUMMARIES: Record<ServeStringFlag, string> = {
   'default-timeout': 'TTL of every activation, in minutes or a duration (default disabled).',
   'calendar-url': 'Calendar feed (an .ics file or http URL) to take maintenance windows from.',
   'calendar-refresh': 'How often the calendar feed is re-read, e.g. 5m.',
+  'blackout-calendar-url': 'iCalendar feed (an .ics file or http URL on an allowed host) whose events are blackouts for every scenario.',
   'data-dir': 'Folder of the embedded SQLite store (default ./data).',
   'database-url': 'postgres://... to share state between orchestrators (or sqlite:...).',
   'port-resolver': "Command template that prints a scenario's port, e.g. 'vrooli scenario port {name} API_PORT'.",

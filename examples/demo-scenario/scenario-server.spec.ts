@@ -92,6 +92,44 @@ describe('scenario server: the wire', () => {
   });
 });
 
+describe('scenario server: the protocol from the SDK', () => {
+  it('serves the legacy route too when on the default route', async () => {
+    const s = await scenario();
+    expect((await requestJson(s.url + LEGACY_STATE_ENDPOINT, { state: 'active' })).status).toBe(200);
+    expect((await requestJson(s.url + STATE)).body).toMatchObject({ maintenanceState: 'active', scenario: 'demo' });
+  });
+
+  it('refuses a call with an older X-Maintenance-Epoch with 409 and keeps its state', async () => {
+    const s = await scenario();
+    const post = (epoch: string, state: string) =>
+      fetch(s.url + STATE, { method: 'POST', headers: { 'x-maintenance-epoch': epoch, 'x-maintenance-leader': `leader-${epoch}` }, body: JSON.stringify({ state }) });
+    expect((await post('7', 'active')).status).toBe(200);
+    const stale = await post('6', 'inactive');
+    expect(stale.status).toBe(409);
+    expect(await stale.json()).toMatchObject({ success: false, error: 'StaleEpoch', newestEpoch: 7, leader: 'leader-7' });
+    expect(s.state).toBe('active');
+    expect(s.stats()).toMatchObject({ posts: 2, epoch: 7, leader: 'leader-7' });
+  });
+
+  it('goes inactive on its own when its lease runs out, and records it in the history', async () => {
+    const s = await scenario();
+    const set = await requestJson(s.url + STATE, { maintenanceState: 'active', state: 'active', leaseSeconds: 0.2 });
+    expect(set.body).toMatchObject({ maintenanceState: 'active', leaseExpiresAt: expect.any(String) });
+    expect(s.stats().leaseExpiresAt).toBe((set.body as { leaseExpiresAt: string }).leaseExpiresAt);
+    for (let waited = 0; s.state === 'active' && waited < 5000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(s.stats()).toMatchObject({ state: 'inactive', expiredLeases: 1, leaseExpiresAt: null });
+    expect(s.stats().history.map((change) => change.via)).toEqual(['post', 'lease']);
+  });
+
+  it('stays active without a lease, as before leases existed', async () => {
+    const s = await scenario();
+    await requestJson(s.url + STATE, { state: 'active' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await requestJson(s.url + STATE)).body).not.toHaveProperty('leaseExpiresAt');
+    expect(s.state).toBe('active');
+  });
+});
+
 describe('scenario server: failure knobs', () => {
   it('answers 500 to every POST with failRate 1 and does not apply it', async () => {
     const s = await scenario({ failRate: 1 });

@@ -1,9 +1,11 @@
 /**
- * One demo maintenance scenario over real HTTP: the state route, `/health`, and `/__demo/*` control
- * routes for tests. Failure knobs (delay, fail rate, silence, down) make it a stand-in for the flaky
- * services the reconciler has to live with.
+ * One demo maintenance scenario over real HTTP: the state route (from the SDK in `sdk/`: both keys, leases,
+ * epoch fencing), `/health`, and `/__demo/*` control routes for tests. Failure knobs (delay, fail rate,
+ * silence, down) make it a stand-in for the flaky services the reconciler has to live with.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { MaintenanceSwitch, STATE_PATHS, type StateChange as SwitchChange } from '../../sdk/src';
+import type { ScenarioServerOptions, ScenarioStats, StateChange } from './scenario-types';
 import {
   DEFAULT_STATE_ENDPOINT,
   LEGACY_STATE_ENDPOINT,
@@ -14,62 +16,13 @@ import {
   behaviourProblem,
   isMaintenanceState,
   parseConfigBody,
-  parseStateBody,
   isGone,
   readBody,
   sendJson,
 } from './wire';
 
-/** How to start one scenario server. Only `id` is required. */
-export interface ScenarioServerOptions {
-  id: string;
-  /** 0 (default) picks a free port; a fixed port is kept across `setDown` cycles. */
-  port?: number;
-  /** Interface to bind; loopback by default, which is all the orchestrator may call anyway. */
-  host?: string;
-  /** Route serving the state; ignored when `legacyOnly`. */
-  stateEndpoint?: string;
-  /** Serve only `/api/v1/maintenance/state`, so the default route 404s and the orchestrator must fall back. */
-  legacyOnly?: boolean;
-  delayMs?: number;
-  failRate?: number;
-  silent?: boolean;
-  /** Start with the port closed (the scenario is Unreachable until `setDown(false)`). */
-  down?: boolean;
-  /** State at start; `inactive` unless testing that the orchestrator drives an active one down. */
-  initialState?: MaintenanceState;
-  /** How many state changes `stats().history` keeps (oldest dropped first). */
-  historyLimit?: number;
-  /** Source of randomness for `failRate`; injectable so tests can be deterministic. */
-  random?: () => number;
-  /** Idle keep-alive sockets are closed after this (default 65s); lower it to cap descriptors in huge fleets. */
-  keepAliveTimeoutMs?: number;
-}
 
-/** One accepted state change. */
-export type StateChange = {
-  /** ISO-8601 UTC. */
-  at: string;
-  state: MaintenanceState;
-  /** `post` for the wire, `config` for a change simulated through `/__demo/config`. */
-  via: 'post' | 'config';
-};
-
-/** Counters and recent history, as `GET /__demo/stats` returns them. */
-export type ScenarioStats = {
-  id: string;
-  state: MaintenanceState;
-  /** State POSTs received, failed and refused ones included. */
-  posts: number;
-  /** POSTs answered 500 by the fail-rate knob. */
-  failedPosts: number;
-  /** State and health GETs received. */
-  gets: number;
-  lastPostAt: string | null;
-  history: StateChange[];
-  behaviour: ScenarioBehaviour;
-  down: boolean;
-};
+export type { ScenarioServerOptions, ScenarioStats, StateChange } from './scenario-types';
 
 const DEFAULT_HISTORY_LIMIT = 100;
 // Longer than any sane client idle timeout, so the client (not us) closes idle sockets and never
@@ -87,14 +40,15 @@ export class ScenarioServer {
   private readonly host: string;
   private boundPort: number;
   private server: Server | null = null;
-  private current: MaintenanceState;
+  private readonly maintenance: MaintenanceSwitch;
+  private readonly statePaths: ReadonlySet<string>;
   private readonly behaviour: ScenarioBehaviour;
   private readonly historyLimit: number;
   private readonly random: () => number;
   private readonly keepAliveTimeoutMs: number;
   private readonly history: StateChange[] = [];
   private readonly pendingDelays = new Set<NodeJS.Timeout>();
-  private counters = { posts: 0, failedPosts: 0, gets: 0 };
+  private counters = { posts: 0, failedPosts: 0, gets: 0, expiredLeases: 0 };
   private lastPostAt: string | null = null;
 
   /** Prefer `startScenarioServer`; the constructor validates options but opens nothing. */
@@ -104,14 +58,20 @@ export class ScenarioServer {
     this.stateEndpoint = this.legacyOnly ? LEGACY_STATE_ENDPOINT : options.stateEndpoint ?? DEFAULT_STATE_ENDPOINT;
     this.host = options.host ?? '127.0.0.1';
     this.boundPort = options.port ?? 0;
-    this.current = options.initialState ?? 'inactive';
     this.historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
     this.random = options.random ?? Math.random;
     this.keepAliveTimeoutMs = options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS;
     this.behaviour = { delayMs: 0, failRate: 0, silent: false };
     this.applyConfig({ delayMs: options.delayMs, failRate: options.failRate, silent: options.silent });
     if (!this.stateEndpoint.startsWith('/')) throw new Error(`${this.id}: stateEndpoint must start with "/"`);
-    if (!isMaintenanceState(this.current)) throw new Error(`${this.id}: initialState must be active or inactive`);
+    const initialState = options.initialState ?? 'inactive';
+    if (!isMaintenanceState(initialState)) throw new Error(`${this.id}: initialState must be active or inactive`);
+    this.statePaths = new Set(this.stateEndpoint === DEFAULT_STATE_ENDPOINT ? STATE_PATHS : [this.stateEndpoint]);
+    this.maintenance = new MaintenanceSwitch({
+      initialState,
+      beforeApply: () => this.injectFailure(),
+      onDeactivate: (change) => this.noteDeactivation(change),
+    });
   }
 
   /** Port the scenario serves on (known even while down). */
@@ -127,7 +87,7 @@ export class ScenarioServer {
 
   /** Current maintenance state, kept across down/up cycles like a service whose process survives. */
   get state(): MaintenanceState {
-    return this.current;
+    return this.maintenance.state;
   }
 
   /** True while the port is closed. */
@@ -139,9 +99,11 @@ export class ScenarioServer {
   stats(): ScenarioStats {
     return {
       id: this.id,
-      state: this.current,
+      state: this.state,
       ...this.counters,
       lastPostAt: this.lastPostAt,
+      leaseExpiresAt: this.maintenance.leaseExpiresAt?.toISOString() ?? null,
+      ...this.maintenance.fence,
       history: this.history.map((change) => ({ ...change })),
       behaviour: { ...this.behaviour },
       down: this.isDown,
@@ -173,8 +135,9 @@ export class ScenarioServer {
     else if (this.server === null) await this.open();
   }
 
-  /** Stops serving for good; safe to call twice. */
+  /** Stops serving for good (and the lease timer with it); safe to call twice. */
   async stop(): Promise<void> {
+    this.maintenance.close();
     await this.close();
   }
 
@@ -216,8 +179,26 @@ export class ScenarioServer {
     if (silent !== undefined) this.behaviour.silent = silent;
   }
 
+  /** The fail-rate knob, run by the SDK for every valid, fenced POST: a throw answers 500 and applies nothing. */
+  private injectFailure(): void {
+    if (this.behaviour.failRate > 0 && this.random() < this.behaviour.failRate) {
+      this.counters.failedPosts += 1;
+      throw new Error('injected failure (failRate)');
+    }
+  }
+
+  private noteDeactivation(change: SwitchChange): void {
+    if (change.cause !== 'lease-expired') return;
+    this.counters.expiredLeases += 1;
+    this.record('inactive', 'lease');
+  }
+
   private setState(state: MaintenanceState, via: StateChange['via']): void {
-    this.current = state;
+    this.maintenance.set(state);
+    this.record(state, via);
+  }
+
+  private record(state: MaintenanceState, via: StateChange['via']): void {
     this.history.push({ at: new Date().toISOString(), state, via });
     if (this.history.length > this.historyLimit) this.history.splice(0, this.history.length - this.historyLimit);
   }
@@ -226,14 +207,16 @@ export class ScenarioServer {
     try {
       const path = new URL(req.url ?? '/', 'http://scenario').pathname;
       if (path.startsWith('/__demo/')) return await this.handleControl(path, req, res);
-      const isStateRoute = path === this.stateEndpoint;
+      const isStateRoute = this.statePaths.has(path);
       if (!isStateRoute && path !== '/health') return sendJson(res, 404, { error: 'Not Found', path });
       if (isStateRoute && req.method === 'POST') return await this.handlePost(req, res);
       if (req.method !== 'GET') return sendJson(res, 405, { error: 'Method Not Allowed' });
       this.counters.gets += 1;
       await this.delay();
       if (isGone(req, res)) return;
-      sendJson(res, 200, isStateRoute ? this.stateBody() : this.healthBody());
+      if (!isStateRoute) return sendJson(res, 200, this.healthBody());
+      const reply = await this.maintenance.handle({ method: 'GET', headers: req.headers, body: '' });
+      sendJson(res, reply.status, reply.status === 200 ? this.stateBody(reply.body as JsonObject) : (reply.body as JsonObject));
     } catch (error: unknown) {
       sendJson(res, 500, { error: error instanceof Error ? error.message : String(error) });
     }
@@ -246,16 +229,10 @@ export class ScenarioServer {
     await this.delay();
     // A client that gave up (timeout) never learns the outcome; not applying it keeps tests deterministic.
     if (isGone(req, res)) return;
-    if (text === null) return sendJson(res, 413, { success: false, error: 'body too large' });
-    const parsed = parseStateBody(text);
-    if (!parsed.ok) return sendJson(res, 400, { success: false, error: parsed.message });
-    if (this.behaviour.failRate > 0 && this.random() < this.behaviour.failRate) {
-      this.counters.failedPosts += 1;
-      return sendJson(res, 500, { success: false, error: 'injected failure (failRate)' });
-    }
-    const previousState = this.current;
-    this.setState(parsed.value, 'post');
-    sendJson(res, 200, { success: true, scenario: this.id, maintenanceState: this.current, state: this.current, previousState });
+    // The SDK answers 413, 400, 409 (older epoch) and 500 (the fail-rate knob) without changing anything.
+    const reply = await this.maintenance.handle({ method: 'POST', headers: req.headers, body: text });
+    if (reply.status === 200) this.record(this.state, 'post');
+    sendJson(res, reply.status, { ...(reply.body as JsonObject), scenario: this.id });
   }
 
   private async handleControl(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -266,19 +243,20 @@ export class ScenarioServer {
       const parsed = text === null ? { ok: false as const, message: 'body too large' } : parseConfigBody(text);
       if (!parsed.ok) return sendJson(res, 400, { success: false, error: parsed.message });
       const behaviour = this.configure(parsed.value);
-      return sendJson(res, 200, { success: true, ...behaviour, state: this.current });
+      return sendJson(res, 200, { success: true, ...behaviour, state: this.state });
     }
     sendJson(res, 404, { error: 'Not Found', path });
   }
 
-  private stateBody(): JsonObject {
+  /** The SDK's report (state, lease) plus the demo's fields; silent drops the state so the orchestrator sees Unknown. */
+  private stateBody(report: JsonObject): JsonObject {
     const base: JsonObject = { scenario: this.id, canToggle: true, health: 'healthy' };
-    return this.behaviour.silent ? base : { maintenanceState: this.current, state: this.current, ...base };
+    return this.behaviour.silent ? base : { ...report, ...base };
   }
 
   private healthBody(): JsonObject {
     const base: JsonObject = { status: 'healthy', health: 'healthy', scenario: this.id };
-    return this.behaviour.silent ? base : { ...base, maintenanceState: this.current };
+    return this.behaviour.silent ? base : { ...base, maintenanceState: this.state };
   }
 
   private delay(): Promise<void> {

@@ -1,19 +1,18 @@
 /**
- * The scenario's side of the maintenance wire (SPEC 2), as plain helpers: body parsing and JSON replies.
- * Kept free of any import from `src/` on purpose: this is what a real scenario would copy, and it must
- * not lean on the orchestrator's internals to be correct.
+ * The demo's helpers around the maintenance wire: JSON replies and the `/__demo/config` knobs. The protocol
+ * itself (routes, bodies, leases, epochs) comes from the SDK in `sdk/`, as it would for a real scenario; nothing
+ * here imports from `src/`, since a scenario must not lean on the orchestrator's internals to be correct.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isMaintenanceState, LEGACY_STATE_PATH, STATE_PATH, type MaintenanceState } from '../../sdk/src';
 
-/** A scenario's maintenance state on the wire. */
-export type MaintenanceState = 'active' | 'inactive';
+export type { MaintenanceState } from '../../sdk/src';
+export { isMaintenanceState, readBody, MAX_BODY_BYTES } from '../../sdk/src';
 
 /** Route a scenario serves its state on unless its service.json says otherwise. */
-export const DEFAULT_STATE_ENDPOINT = '/api/maintenance/state';
+export const DEFAULT_STATE_ENDPOINT = STATE_PATH;
 /** Older route the orchestrator retries on a 404; `legacyOnly` scenarios serve only this one. */
-export const LEGACY_STATE_ENDPOINT = '/api/v1/maintenance/state';
-/** Bodies above this are refused: the wire carries a few dozen bytes, anything larger is a mistake. */
-export const MAX_BODY_BYTES = 64 * 1024;
+export const LEGACY_STATE_ENDPOINT = LEGACY_STATE_PATH;
 
 /** Any JSON value, for bodies and service.json documents. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
@@ -39,11 +38,6 @@ export type ScenarioBehaviour = {
 /** Body of `POST /__demo/config`: any behaviour knob, plus `state` to simulate a change the scenario made itself. */
 export type ScenarioConfigPatch = Partial<ScenarioBehaviour> & { state?: MaintenanceState };
 
-/** True for the two state words; anything else (case included) is refused, as the orchestrator sends lowercase. */
-export function isMaintenanceState(value: unknown): value is MaintenanceState {
-  return value === 'active' || value === 'inactive';
-}
-
 /** True for a plain JSON object (not an array, not null). */
 export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -56,29 +50,6 @@ export function parseJson(text: string): Parsed<JsonValue> {
   } catch (error: unknown) {
     return { ok: false, message: `body is not JSON: ${error instanceof Error ? error.message : String(error)}` };
   }
-}
-
-/**
- * Reads the requested state from a POST body. Real scenarios read `maintenanceState` or `state`, so
- * either key is accepted; when both are present they must agree, since guessing would hide a bug.
- */
-export function parseStateBody(text: string): Parsed<MaintenanceState> {
-  const json = parseJson(text);
-  if (!json.ok) return json;
-  if (!isJsonObject(json.value)) return { ok: false, message: 'body must be a JSON object' };
-  const { maintenanceState, state } = json.value;
-  if (maintenanceState === undefined && state === undefined) {
-    return { ok: false, message: 'body needs "maintenanceState" or "state"' };
-  }
-  for (const [key, value] of [['maintenanceState', maintenanceState], ['state', state]] as const) {
-    if (value !== undefined && !isMaintenanceState(value)) {
-      return { ok: false, message: `"${key}" must be "active" or "inactive"` };
-    }
-  }
-  if (maintenanceState !== undefined && state !== undefined && maintenanceState !== state) {
-    return { ok: false, message: '"maintenanceState" and "state" disagree' };
-  }
-  return { ok: true, value: (maintenanceState ?? state) as MaintenanceState };
 }
 
 /** Validates a `POST /__demo/config` body. */
@@ -106,23 +77,6 @@ export function behaviourProblem(patch: { delayMs?: unknown; failRate?: unknown;
 /** True for a finite number >= 0. */
 export function isNonNegativeNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0;
-}
-
-/** Collects a request body as UTF-8, or null when it exceeds `limit` bytes (the caller answers 413). */
-export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      // Keep draining rather than destroying the socket, so a keep-alive connection survives the 413.
-      if (size > limit) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 /** True when the client hung up (a timeout on its side) or the server dropped the connection. */

@@ -1,5 +1,7 @@
 /** The activity log: writes every event to the store, keeps the newest in memory, and streams them live. */
 import { EventEmitter } from 'node:events';
+import type { Timers } from '../common/timers';
+import { standaloneTimers } from '../schedules/scheduler-timers';
 import type { ActivityRepository, ActivityQuery } from '../store/store.port';
 import { activityAction, type ActivityEntry, type ActivityInput, type ActivitySink, type RecordOptions } from './activity';
 
@@ -12,13 +14,15 @@ const RECENT_SIZE = 200;
 export const BATCH_WINDOW_MS = 25;
 /** A batch this large is written at once: one transaction stays short, and memory bounded. */
 export const BATCH_MAX = 1000;
+/** The name of the batch's timer, as GET /api/v1/timers lists it. */
+export const ACTIVITY_FLUSH_TIMER = 'activity.flush';
 
 /** Implements the domain's ActivitySink over the store; emits `entry` for live subscribers (SSE). */
 export class ActivityService extends EventEmitter implements ActivitySink {
   private readonly recent: ActivityEntry[] = [];
   private pending: Promise<unknown> = Promise.resolve();
   private batch: { input: ActivityInput; timestamp: string }[] = [];
-  private flushTimer: NodeJS.Timeout | null = null;
+  private flushPending = false;
   private closed = false;
   /** The ISO text of the last millisecond stamped: a mass action records several entries per millisecond. */
   private lastStamp = { ms: NaN, iso: '' };
@@ -27,6 +31,7 @@ export class ActivityService extends EventEmitter implements ActivitySink {
     private readonly repository: ActivityRepository,
     private readonly clock: () => number = Date.now,
     private readonly log: (entry: ActivityEntry) => void = () => undefined,
+    private readonly timers: Timers = standaloneTimers(),
   ) {
     super();
     this.setMaxListeners(0);
@@ -43,7 +48,10 @@ export class ActivityService extends EventEmitter implements ActivitySink {
     if (this.closed) return; // late results of calls that outlived a shutdown
     this.batch.push({ input, timestamp: this.stamp() });
     if (!options.batch || this.batch.length >= BATCH_MAX) this.writeBatch();
-    else this.flushTimer ??= setTimeout(() => this.writeBatch(), BATCH_WINDOW_MS);
+    else if (!this.flushPending) {
+      this.flushPending = true;
+      this.timers.once(ACTIVITY_FLUSH_TIMER, BATCH_WINDOW_MS, () => this.writeBatch());
+    }
   }
 
   private stamp(): string {
@@ -59,8 +67,8 @@ export class ActivityService extends EventEmitter implements ActivitySink {
   }
 
   private writeBatch(): void {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = null;
+    if (this.flushPending) this.timers.cancel(ACTIVITY_FLUSH_TIMER);
+    this.flushPending = false;
     if (this.batch.length === 0) return;
     const items = this.batch;
     this.batch = [];

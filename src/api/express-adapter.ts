@@ -9,7 +9,7 @@
  * the right prototype, Express's own `setPrototypeOf` finds nothing to change: nothing is promoted and the
  * same route answers about twice as fast (bench/FINDINGS.md, session 4).
  */
-import { Logger, type NestApplicationOptions } from '@nestjs/common';
+import { Logger, type INestApplication, type NestApplicationOptions } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import * as http from 'node:http';
 
@@ -19,26 +19,64 @@ interface ExpressPrototypes {
   response: object;
 }
 
+/** Node's request and response classes, which this server calls as plain functions. */
+export interface NodeMessageClasses {
+  IncomingMessage: Function;
+  ServerResponse: Function;
+}
+
+const NODE_MESSAGE_CLASSES: NodeMessageClasses = { IncomingMessage: http.IncomingMessage, ServerResponse: http.ServerResponse };
+
+/** What the launch log says of each server the adapter can set up. */
+export const HTTP_SERVER_KINDS = {
+  prototyped: "Express on requests built on its own prototypes (Node's request classes called as functions)",
+  notCallable: "plain Express (fallback: Node's request classes cannot be called as functions on this Node)",
+  nestOwn: "plain Express (Nest's own server, for HTTPS or connection tracking)",
+} as const;
+
 /** An ExpressAdapter whose plain-HTTP server creates requests and responses on the app's prototypes. */
 export class PrototypedExpressAdapter extends ExpressAdapter {
+  private kind: string | null = null;
+
+  /** `classes`: Node's own, unless a test stands in a Node whose classes cannot be called. */
+  constructor(private readonly classes: NodeMessageClasses = NODE_MESSAGE_CLASSES) {
+    super();
+  }
+
+  /** Which server the adapter set up (one of HTTP_SERVER_KINDS), or null before Nest asked for one. */
+  get httpServerKind(): string | null {
+    return this.kind;
+  }
+
   override initHttpServer(options: NestApplicationOptions): void {
-    const serverOptions = expressServerOptions(this.getInstance<ExpressPrototypes>());
+    const serverOptions = expressServerOptions(this.getInstance<ExpressPrototypes>(), this.classes);
     if (!serverOptions) new Logger(PrototypedExpressAdapter.name).warn("Node's HTTP classes cannot be called as functions here: Express swaps request prototypes per request again (about half the API throughput)");
     // HTTPS and connection tracking stay with Nest's own server set-up; the orchestrator uses neither.
-    if (!serverOptions || options?.httpsOptions || options?.forceCloseConnections) return super.initHttpServer(options);
+    if (!serverOptions || options?.httpsOptions || options?.forceCloseConnections) {
+      this.kind = serverOptions ? HTTP_SERVER_KINDS.nestOwn : HTTP_SERVER_KINDS.notCallable;
+      return super.initHttpServer(options);
+    }
+    this.kind = HTTP_SERVER_KINDS.prototyped;
     this.httpServer = http.createServer(serverOptions, this.getInstance<http.RequestListener>());
   }
+}
+
+/** The HTTP server an application runs on, in words for the launch log. */
+export function describeHttpServer(app: INestApplication): string {
+  const adapter = app.getHttpAdapter();
+  if (adapter instanceof PrototypedExpressAdapter) return adapter.httpServerKind ?? 'not set up yet';
+  return `${adapter.constructor.name} (Nest's own)`;
 }
 
 /**
  * Server options whose request and response classes construct their objects on `app`'s prototypes, or
  * null where Node's classes cannot be called as plain functions (they are functions in Node 20-24).
  */
-export function expressServerOptions(app: ExpressPrototypes): http.ServerOptions | null {
-  if (isClass(http.IncomingMessage) || isClass(http.ServerResponse)) return null;
+export function expressServerOptions(app: ExpressPrototypes, classes: NodeMessageClasses = NODE_MESSAGE_CLASSES): http.ServerOptions | null {
+  if (isClass(classes.IncomingMessage) || isClass(classes.ServerResponse)) return null;
   return {
-    IncomingMessage: constructingOn(http.IncomingMessage, app.request) as typeof http.IncomingMessage,
-    ServerResponse: constructingOn(http.ServerResponse, app.response) as typeof http.ServerResponse,
+    IncomingMessage: constructingOn(classes.IncomingMessage, app.request) as typeof http.IncomingMessage,
+    ServerResponse: constructingOn(classes.ServerResponse, app.response) as typeof http.ServerResponse,
   };
 }
 

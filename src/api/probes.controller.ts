@@ -7,8 +7,10 @@ import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nest
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult, type HealthIndicatorResult } from '@nestjs/terminus';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { Orchestrator } from '../orchestrator';
-import { ORCHESTRATOR } from './tokens';
+import { ScenarioRegistry } from '../discovery/registry';
+import { Reconciler } from '../reconciler/reconciler';
+import { STORE } from '../store/store.module';
+import type { Store } from '../store/store.port';
 
 /** A store that does not answer a read within this is not ready. */
 const STORE_PING_TIMEOUT_MS = 2_000;
@@ -19,7 +21,9 @@ export class ProbesController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    @Inject(ORCHESTRATOR) private readonly orchestrator: Orchestrator,
+    private readonly registry: ScenarioRegistry,
+    @Inject(STORE) private readonly persistence: Store,
+    private readonly loop: Reconciler,
   ) {}
 
   /** Liveness stays trivial: a slow fleet or a failing store must never get the process restarted. */
@@ -46,14 +50,14 @@ export class ProbesController {
   }
 
   private discovery(): HealthIndicatorResult {
-    const { registry } = this.orchestrator;
+    const { registry } = this;
     const check = this.indicators.check('discovery');
     return registry.hasScanned ? check.up({ scenarios: registry.list().length }) : check.down({ message: 'the scenarios directory has not been scanned yet' });
   }
 
   private async store(): Promise<HealthIndicatorResult> {
     const check = this.indicators.check('store');
-    const { store } = this.orchestrator;
+    const store = this.persistence;
     let timer: NodeJS.Timeout | undefined;
     try {
       const timeout = new Promise<never>((_, reject) => {
@@ -70,7 +74,7 @@ export class ProbesController {
 
   private reconciler(): HealthIndicatorResult {
     const check = this.indicators.check('reconciler');
-    const last = this.orchestrator.reconciler.lastPass;
+    const last = this.loop.lastPass;
     return last ? check.up({ lastPassAt: new Date(last.at).toISOString() }) : check.down({ message: 'the reconcile loop has not run yet' });
   }
 }

@@ -3,7 +3,7 @@ import { Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@ne
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, BEARER_SCHEME, JSON_CONTENT_TYPE } from './openapi';
 import { ScenarioChangeDto, ScenarioDto, ScenarioListDto } from './dto/responses.dto';
-import { parseDuration } from '../config/duration';
+import { parseTtl } from '../config/duration';
 import { ControlService } from '../state/control.service';
 import { Actor } from './auth';
 import { ActivateDto, DeactivateDto, ListScenariosQuery } from './dto/scenario.dto';
@@ -41,7 +41,7 @@ export class ScenariosController {
   @ApiErrors(400, 404, 409)
   @ApiBody({ type: ActivateDto, required: false })
   activate(@Param('id') id: string, @Body() body: ActivateDto, @Actor() actor: string) {
-    return this.control.setScenarioState(id, 'active', { actor, ttlMs: body.ttl === undefined ? null : parseDuration(body.ttl), reason: body.reason });
+    return this.control.setScenarioState(id, 'active', { actor, ttlMs: body.ttl === undefined ? null : parseTtl(body.ttl), reason: body.reason });
   }
 
   @Post(':id/deactivate')

@@ -1,3 +1,2 @@
-/** Injection tokens for values that are not classes. */
-export const CONFIG = Symbol('CONFIG');
-export const ORCHESTRATOR = Symbol('ORCHESTRATOR');
+/** Injection tokens for values that are not classes (each lives with the module that provides it). */
+export { CLOCK, CONFIG, LOGGER } from '../config/config.module';

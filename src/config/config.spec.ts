@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, loadProcessConfig } from './config';
 import { formatDuration, parseDuration } from './duration';
 
 describe('parseDuration', () => {
@@ -27,6 +27,25 @@ describe('loadConfig', () => {
   it('reads the environment, and flags override it', () => {
     const config = loadConfig({ MAINTENANCE_PORT: '4000', DEFAULT_TIMEOUT: '30', DISCOVERY_INTERVAL: '2m' }, { MAINTENANCE_PORT: 4100 });
     expect(config).toMatchObject({ port: 4100, defaultTimeoutMs: 1_800_000, discoveryIntervalMs: 120_000 });
+  });
+
+  it('takes a default only where neither a flag nor the environment sets the variable', () => {
+    const demo = { SCENARIOS_DIR: '/srv/demo-fleet' };
+    expect(loadConfig({ VROOLI_ROOT: '/opt/vrooli' }, {}, demo).scenariosDir).toBe('/srv/demo-fleet');
+    expect(loadConfig({ SCENARIOS_DIR: '/srv/env' }, {}, demo).scenariosDir).toBe('/srv/env');
+    expect(loadConfig({ SCENARIOS_DIR: '/srv/env' }, { SCENARIOS_DIR: '/srv/flag' }, demo).scenariosDir).toBe('/srv/flag');
+  });
+
+  it("reads this process's environment through loadProcessConfig", () => {
+    const saved = process.env.MAX_IN_FLIGHT;
+    process.env.MAX_IN_FLIGHT = '17';
+    try {
+      expect(loadProcessConfig().maxInFlight).toBe(17);
+      expect(loadProcessConfig({ MAX_IN_FLIGHT: 18 }).maxInFlight).toBe(18);
+    } finally {
+      if (saved === undefined) delete process.env.MAX_IN_FLIGHT;
+      else process.env.MAX_IN_FLIGHT = saved;
+    }
   });
 
   it('derives the scenarios dir from VROOLI_ROOT', () => {

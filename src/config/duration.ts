@@ -40,3 +40,16 @@ export function formatDuration(ms: number): string {
   }
   return parts.join('');
 }
+
+/** The shortest TTL an override may have; anything shorter is almost surely a mistake (`0` for "forever"). */
+export const MIN_TTL_MS = 1000;
+
+/**
+ * A TTL: a duration or a number of seconds, at least 1 s. `0` is refused rather than read as "no expiry":
+ * DEFAULT_TIMEOUT gives every activation a TTL, and a quiet way round that safety net would defeat it.
+ */
+export function parseTtl(input: string | number): number {
+  const ms = parseDuration(input);
+  if (ms < MIN_TTL_MS) throw new RangeError(`ttl must be at least 1s, got ${JSON.stringify(input)}; leave it out for the default (DEFAULT_TIMEOUT)`);
+  return ms;
+}

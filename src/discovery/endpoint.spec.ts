@@ -114,7 +114,7 @@ describe('resolveEndpoint: the port resolver command', () => {
 
   it('kills a resolver that does not answer in time', async () => {
     const outcome = await runPortResolver(node('setTimeout(() => {}, 10000)'), 'alpha', 200);
-    expect(outcome).toEqual({ ok: false, reason: 'timed out after 0.2s' });
+    expect(outcome).toEqual({ ok: false, reason: 'timed out after 0.2s (killed with its child processes)' });
   });
 
   it('never goes through a shell', async () => {

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { writeStandIn } from '../../test/support/stand-in-resolver';
 import type { ActivityInput, ActivitySink } from '../activity/activity';
 import type { PortResolverRunner } from './endpoint';
 import type { RegistrationInput } from './registration';
@@ -292,6 +293,55 @@ describe('ScenarioRegistry: registrations', () => {
   ])('refuses %s', (_what, extra) => {
     const { registry } = harness();
     expect(() => registry.register(registration('svc', extra))).toThrow(expect.objectContaining({ code: 'InvalidRegistration' }));
+  });
+});
+
+describe('ScenarioRegistry: PORT_RESOLVER', () => {
+  it('gives a range-only scenario the stand-in resolver\'s port, and does not run it again within 60 s', async () => {
+    const standIn = writeStandIn(4100);
+    try {
+      standIn.set('works');
+      const { registry, advance } = harness({ portResolver: standIn.template });
+      await registry.rescan();
+      expect(registry.get('app-monitor')).toMatchObject({ endpoint: 'http://127.0.0.1:4100', endpointSource: 'resolver', endpointProblem: null });
+      const asked = standIn.calls().map((line) => line.split(' ')[1]);
+      expect(asked).toContain('app-monitor');
+
+      fs.writeFileSync(path.join(standIn.dir, 'port'), '4200\n');
+      advance(59_999);
+      await registry.rescan();
+      expect(standIn.calls()).toHaveLength(asked.length);
+      expect(registry.get('app-monitor')?.endpoint).toBe('http://127.0.0.1:4100');
+
+      advance(1);
+      await expect(registry.rescan()).resolves.toMatchObject({ updated: expect.arrayContaining(['app-monitor']) });
+      expect(standIn.calls()).toHaveLength(asked.length * 2);
+      expect(registry.get('app-monitor')?.endpoint).toBe('http://127.0.0.1:4200');
+    } finally {
+      standIn.remove();
+    }
+  });
+
+  it('shows a failing resolver as NoEndpoint with its message, and picks up the fix after 5 s', async () => {
+    const standIn = writeStandIn(4100);
+    try {
+      standIn.set('fail');
+      const { registry, advance } = harness({ portResolver: standIn.template });
+      await registry.rescan();
+      expect(registry.get('app-monitor')).toMatchObject({
+        endpoint: null,
+        endpointProblem: { reason: 'NoEndpoint', message: expect.stringContaining('exited with code 2: Error: scenario app-monitor is not running') },
+      });
+      standIn.set('works');
+      advance(4_999);
+      await registry.rescan();
+      expect(registry.get('app-monitor')?.endpoint).toBeNull();
+      advance(1);
+      await registry.rescan();
+      expect(registry.get('app-monitor')?.endpoint).toBe('http://127.0.0.1:4100');
+    } finally {
+      standIn.remove();
+    }
   });
 });
 

@@ -6,8 +6,11 @@
  */
 import * as path from 'node:path';
 import type { ActivitySink } from '../activity/activity';
+import type { Timers } from '../common/timers';
+import { standaloneTimers } from '../schedules/scheduler-timers';
 import { DiscoveryLog, type RegistryChange } from './discovery-log';
 import { DEFAULT_ALLOWED_HOSTS, type PortResolverRunner } from './endpoint';
+import { PortResolverCache } from './port-resolver';
 import { applyRegistration, changesSpec, isExpired, validateRegistration, type Registration, type RegistrationInput } from './registration';
 import { DEFAULT_SELF_ID, scanScenariosDir, type ScanResult } from './scanner';
 import { isBrokenFile } from './service-file';
@@ -33,13 +36,18 @@ export interface ScenarioRegistryOptions {
   allowedHosts?: readonly string[];
   portResolver?: string | null;
   now?: () => number;
-  /** Replaces the real resolver process (tests). */
+  /** Replaces the real resolver process (tests); its answers are cached like the real one's. */
   runResolver?: PortResolverRunner;
   /** Set false to rely on the periodic rescan only. */
   watch?: boolean;
   /** Told after every scan, failed or not; discovery never imports a metrics library. */
   onScan?: (report: ScanReport) => void;
+  /** Where the rescan and expiry timers live (the application's SchedulerRegistry); its own when omitted. */
+  timers?: Timers;
 }
+
+/** Names of discovery's timers, as GET /api/v1/timers lists them. */
+export const DISCOVERY_TIMERS = { rescan: 'discovery.rescan', expiry: 'discovery.registration-expiry', watch: 'discovery.file-change' } as const;
 
 /** How long file events are gathered before one rescan. */
 const WATCH_DEBOUNCE_MS = 200;
@@ -62,9 +70,11 @@ export class ScenarioRegistry {
   private readonly listeners = new Set<RegistryListener>();
   private inflight: Promise<RegistryChange> | null = null;
   private queued: Promise<RegistryChange> | null = null;
-  private timers: NodeJS.Timeout[] = [];
+  private readonly timers: Timers;
   private watcher: ScenarioWatcher | null = null;
   private scannedOk = false;
+  /** Resolver answers per scenario (60 s, failures 5 s) on the registry's clock, so rescans do not respawn it. */
+  private readonly resolverCache: PortResolverCache;
 
   constructor(
     private readonly options: ScenarioRegistryOptions,
@@ -74,6 +84,8 @@ export class ScenarioRegistry {
     this.now = options.now ?? Date.now;
     this.selfId = options.selfId ?? DEFAULT_SELF_ID;
     this.allowedHosts = options.allowedHosts ?? DEFAULT_ALLOWED_HOSTS;
+    this.timers = options.timers ?? standaloneTimers();
+    this.resolverCache = new PortResolverCache({ run: options.runResolver, now: this.now });
   }
 
   /**
@@ -177,19 +189,16 @@ export class ScenarioRegistry {
   /** Rescans every `intervalMs` and on file changes; resolves after the first scan (rejects with its error, scanning goes on). */
   start(intervalMs: number): Promise<void> {
     this.stop();
-    const every = (ms: number, fn: () => void): void => {
-      this.timers.push(setInterval(fn, ms).unref());
-    };
-    every(intervalMs, () => this.rescanInBackground());
-    every(Math.min(EXPIRY_SWEEP_MS, intervalMs), () => this.sweep());
-    if (this.options.watch !== false) this.watcher = new ScenarioWatcher(() => this.rescanInBackground(), WATCH_DEBOUNCE_MS);
+    this.timers.every(DISCOVERY_TIMERS.rescan, intervalMs, () => this.rescanInBackground());
+    this.timers.every(DISCOVERY_TIMERS.expiry, Math.min(EXPIRY_SWEEP_MS, intervalMs), () => this.sweep());
+    if (this.options.watch !== false) this.watcher = new ScenarioWatcher(() => this.rescanInBackground(), WATCH_DEBOUNCE_MS, this.timers, DISCOVERY_TIMERS.watch);
     return this.rescan().then(() => undefined);
   }
 
   /** Stops timers and file watches; idempotent. */
   stop(): void {
-    for (const timer of this.timers) clearInterval(timer);
-    this.timers = [];
+    this.timers.cancel(DISCOVERY_TIMERS.rescan);
+    this.timers.cancel(DISCOVERY_TIMERS.expiry);
     this.watcher?.close();
     this.watcher = null;
   }
@@ -204,7 +213,7 @@ export class ScenarioRegistry {
         selfId: this.selfId,
         allowedHosts: this.allowedHosts,
         portResolver: this.options.portResolver,
-        runResolver: this.options.runResolver,
+        runResolver: this.resolverCache.run,
         registeredIds: new Set(this.registrations.keys()),
       });
     } catch (error: unknown) {

@@ -14,6 +14,7 @@ import {
   type EndpointResolution,
   type PortResolverRunner,
 } from './endpoint';
+import { RESOLVER_MAX_PROCESSES } from './port-resolver';
 import type { ScenarioSpec } from './scenario';
 import { parseServiceFile, type ParsedServiceFile, type SkipCode } from './service-file';
 
@@ -23,8 +24,6 @@ export const DEFAULT_SELF_ID = 'maintenance-orchestrator';
 export const MAX_SERVICE_FILE_CHARS = 1_000_000;
 /** Files read at once: keeps the libuv pool saturated (measured best near 128) far below descriptor limits. */
 const READ_CONCURRENCY = 128;
-/** Resolver processes at once: each is a real process, so keep the host calm. */
-const RESOLVER_CONCURRENCY = 4;
 
 /** How to scan. */
 export interface ScanOptions {
@@ -158,7 +157,7 @@ async function resolveAll(parsed: Parsed[], options: ScanOptions): Promise<Scena
     else if (options.portResolver && !options.registeredIds?.has(item.file.id)) needResolver.push(item);
     else specs.push(toScenarioSpec(item.file, withoutResolver(item.file, options), item.sourceFile));
   }
-  await forEachLimit(needResolver, RESOLVER_CONCURRENCY, async (item) => {
+  await forEachLimit(needResolver, RESOLVER_MAX_PROCESSES, async (item) => {
     const resolution = await resolveEndpoint(item.file, { ...options, allowedHosts });
     specs.push(toScenarioSpec(item.file, resolution, item.sourceFile));
   });

@@ -5,6 +5,8 @@
  * folder (editors replace service.json by rename, which a watch on the file itself would lose).
  */
 import { watch, type FSWatcher } from 'node:fs';
+import type { Timers } from '../common/timers';
+import { standaloneTimers } from '../schedules/scheduler-timers';
 
 /** Above this many folders we stop adding watches: the periodic rescan covers the rest. */
 export const MAX_WATCHED_PATHS = 1_000;
@@ -12,12 +14,13 @@ export const MAX_WATCHED_PATHS = 1_000;
 /** Debounced watches over a changing set of paths. */
 export class ScenarioWatcher {
   private readonly watchers = new Map<string, FSWatcher>();
-  private timer: NodeJS.Timeout | null = null;
   private closed = false;
 
   constructor(
     private readonly onChange: () => void,
     private readonly debounceMs = 200,
+    private readonly timers: Timers = standaloneTimers(),
+    private readonly timerName = 'discovery.file-change',
   ) {}
 
   /** Watches exactly `paths` (first ones win when over the cap), opening and closing watches as needed. */
@@ -40,8 +43,7 @@ export class ScenarioWatcher {
   /** Closes every watch and cancels a pending trigger. */
   close(): void {
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.timers.cancel(this.timerName);
     for (const [path, watcher] of this.watchers) this.unwatch(path, watcher);
   }
 
@@ -63,11 +65,7 @@ export class ScenarioWatcher {
 
   private trigger(): void {
     if (this.closed) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.onChange();
-    }, this.debounceMs);
-    this.timer.unref();
+    // Setting the name again restarts the wait: a burst of events gives one rescan.
+    this.timers.once(this.timerName, this.debounceMs, () => this.onChange());
   }
 }

@@ -26,7 +26,7 @@ export interface ScenarioSample {
 export interface WindowSample {
   schedule: string;
   preset: string;
-  kind: 'allow' | 'deny';
+  kind: 'allow' | 'deny' | 'blackout';
   open: boolean;
   /** Epoch seconds of the next opening, or null when none is known. */
   nextOpen: number | null;
@@ -50,7 +50,7 @@ export type FleetSnapshotSource = () => FleetSnapshot;
 export interface FleetParts {
   listScenarios(): ScenarioView[];
   emergencyStop(): boolean;
-  windows(now: number): { name: string; preset: string; kind: 'allow' | 'deny'; state: { open: boolean; nextOpen: Date | null } }[];
+  windows(now: number): { name: string; preset?: string; kind: 'allow' | 'deny' | 'blackout'; state: { open: boolean; nextOpen: Date | null } }[];
   queueDepth(): number;
   clock(): number;
 }
@@ -66,7 +66,7 @@ export function fleetSnapshotSource(parts: FleetParts): FleetSnapshotSource {
       scenarios,
       windows: parts.windows(parts.clock()).map((window) => ({
         schedule: window.name,
-        preset: window.preset,
+        preset: window.preset ?? '',
         kind: window.kind,
         open: window.state.open,
         nextOpen: window.state.nextOpen ? window.state.nextOpen.getTime() / 1000 : null,

@@ -2,7 +2,7 @@
  * The one schema of our manifests: typed values out of raw documents, or problems naming file, line, field.
  * Preset, MaintenanceState and Policy are checked here; Schedule specs are checked by the schedules module.
  */
-import { parseDuration } from '../config/duration';
+import { parseTtl } from '../config/duration';
 import { readHealthChecks, type HealthCheckSpec } from '../health/health-check-spec';
 import { describe, isPlainObject, ManifestError, type ManifestProblem, type RawManifest } from './manifest';
 
@@ -175,7 +175,7 @@ function readOverride(check: Checker, id: string, raw: unknown): OverrideSpec | 
   let ttlMs: number | null = null;
   if (raw.ttl !== undefined && raw.ttl !== null) {
     try {
-      ttlMs = parseDuration(raw.ttl as string | number);
+      ttlMs = parseTtl(raw.ttl as string | number);
     } catch (error) {
       check.fail([...path, 'ttl'], (error as Error).message);
     }

@@ -136,7 +136,30 @@ describe('Http1Pool against real servers', () => {
   it('fails a call the scenario leaves unanswered, by its timeout', async () => {
     const server = await listen(net.createServer(() => undefined));
     closers.push(server.close);
-    await expect(poolFor(server.port).call('GET', '/', null, 100)).rejects.toMatchObject({ code: 'ETIMEDOUT', message: 'no answer within 100 ms' });
+    await expect(poolFor(server.port).call('GET', '/', null, 100)).rejects.toMatchObject({ code: 'ETIMEDOUT', message: 'no complete answer within 100 ms' });
+  });
+
+  it('bounds the whole call, not the silence: a server that trickles its answer is cut off at the deadline', async () => {
+    // A byte every 40 ms keeps the connection busy for 8 s; the call allows 300 ms in all.
+    const answer = `HTTP/1.1 200 OK\r\nX-Pad: ${'p'.repeat(150)}\r\nContent-Length: 2\r\n\r\n{}`;
+    let sent = 0;
+    let cutAfter = -1;
+    const server = await listen(
+      net.createServer((socket) => {
+        const timer = setInterval(() => (sent < answer.length ? socket.write(answer[sent++]) : clearInterval(timer)), 40);
+        socket.on('close', () => {
+          clearInterval(timer);
+          cutAfter = sent;
+        });
+        socket.on('error', () => undefined);
+      }),
+    );
+    closers.push(server.close);
+    await expect(poolFor(server.port).call('GET', '/', null, 300)).rejects.toMatchObject({ code: 'ETIMEDOUT', message: 'no complete answer within 300 ms' });
+    for (let waited = 0; cutAfter === -1 && waited < 2000; waited += 20) await sleep(20);
+    // The connection was dropped with most of the answer still unsent.
+    expect(cutAfter).toBeGreaterThan(0);
+    expect(cutAfter).toBeLessThan(answer.length / 2);
   });
 
   it('reports a refused connection', async () => {

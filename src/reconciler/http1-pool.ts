@@ -32,7 +32,7 @@ export interface Http1PoolOptions {
    * cost a timer and a bound function per call and per rest.
    */
   idleTimeoutMs: number;
-  /** Bytes of a body kept. */
+  /** The largest body accepted (64 KiB by default); a longer one fails the call. */
   maxBodyBytes: number;
 }
 
@@ -52,6 +52,8 @@ class Pending {
   /** A call that found a kept connection closed by the peer is sent once more, on a new one. */
   retried = false;
   connection: Http1Connection | null = null;
+  /** When the whole call must be over (epoch ms): set when it is first sent on a connection. */
+  deadline = 0;
 
   constructor(
     readonly request: string,
@@ -92,9 +94,9 @@ export class Http1Pool {
   }
 
   /**
-   * Sends `request` (the whole text, http1Request) and resolves with the answer. `timeoutMs` bounds how long
-   * the connection may stay silent meanwhile. `abortable` receives the way to walk away from the call
-   * (the promise then rejects with an AbortError).
+   * Sends `request` (the whole text, http1Request) and resolves with the answer. `timeoutMs` bounds the whole
+   * call, from connect to the last byte (a trickling or stalling server included; rejects with ETIMEDOUT).
+   * `abortable` receives the way to walk away from the call (the promise then rejects with an AbortError).
    */
   request(request: string, timeoutMs: number, abortable?: Http1Abortable): Promise<Http1Response> {
     return new Promise((resolve, reject) => {
@@ -158,6 +160,9 @@ type ConnectionSocket = net.Socket & { [CONNECTION]: Http1Connection };
 function onSocketRead(this: ConnectionSocket, bytes: number): boolean {
   return this[CONNECTION].onRead(bytes);
 }
+function onSocketConnect(this: ConnectionSocket): void {
+  this[CONNECTION].onProgress();
+}
 function onSocketTimeout(this: ConnectionSocket): void {
   this[CONNECTION].onTimeout();
 }
@@ -192,6 +197,7 @@ class Http1Connection {
     const socket = net.connect({ host: origin.host, port: origin.port, onread: { buffer: READ_BUFFER, callback: onSocketRead as (bytes: number) => boolean } }) as ConnectionSocket;
     socket[CONNECTION] = this;
     socket.setNoDelay(true);
+    socket.on('connect', onSocketConnect);
     socket.on('timeout', onSocketTimeout);
     socket.on('error', onSocketError);
     socket.on('end', onSocketEnd);
@@ -203,6 +209,8 @@ class Http1Connection {
     this.call = call;
     call.connection = this;
     this.reader = new Http1ResponseReader(this.options.maxBodyBytes);
+    // A call sent again (its kept connection had closed) keeps its first deadline.
+    if (call.deadline === 0) call.deadline = Date.now() + call.timeoutMs;
     this.socket.ref();
     this.arm(call.timeoutMs);
     this.socket.write(call.request);
@@ -240,11 +248,25 @@ class Http1Connection {
       return false;
     }
     if (response) this.finish(call, response);
+    else this.onProgress();
     return true;
   }
 
+  /**
+   * The socket connected, or part of an answer arrived: either restarts the socket's inactivity timer, so
+   * it is cut to what is left of the call's deadline (within a small slack, so that a body in a few reads
+   * does not cost a new timer each). Past the deadline the call ends here.
+   */
+  onProgress(): void {
+    const call = this.call;
+    if (!call) return;
+    const left = call.deadline - Date.now();
+    if (left <= 0) this.fail(timedOut(call), false);
+    else if (this.armedMs - left > Math.max(10, call.timeoutMs / 20)) this.arm(left);
+  }
+
   onTimeout(): void {
-    if (this.call) this.fail(Object.assign(new Error(`no answer within ${this.call.timeoutMs} ms`), { code: 'ETIMEDOUT' }), false);
+    if (this.call) this.fail(timedOut(this.call), false);
     else this.socket.destroy(); // idle for idleTimeoutMs
   }
 
@@ -299,6 +321,11 @@ function settle(pending: Pending, error: Error): void {
   if (pending.settled) return;
   pending.settled = true;
   pending.reject(error);
+}
+
+function timedOut(call: Pending): Error {
+  const limit = call.timeoutMs % 1000 === 0 ? `${call.timeoutMs / 1000}s` : `${call.timeoutMs} ms`;
+  return Object.assign(new Error(`no complete answer within ${limit}`), { code: 'ETIMEDOUT' });
 }
 
 function closedBeforeAnswer(): Error {

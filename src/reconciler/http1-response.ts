@@ -4,10 +4,16 @@
  * request, response, parser and stream objects per call were most of what a 10,000-scenario mass action
  * allocated and promoted (bench/FINDINGS.md).
  *
- * It understands what real scenario servers send: Content-Length, chunked transfer coding (extensions and
- * trailers skipped), a body that runs until the connection closes, no body for 204 and 304, interim 1xx
- * responses skipped, HTTP/1.0 and `Connection: close`. The body is kept up to a cap and decoded as UTF-8.
+ * It is strict, because a scenario is not trusted (SPEC 8): a head of at most 16 KiB however its bytes
+ * arrive, field names that are tokens right up to the colon, no control characters, one unambiguous framing
+ * (Content-Length or chunked, never both), at most 5 interim 1xx answers, a body of at most `maxBodyBytes`.
+ * What it accepts, llhttp (node:http's parser) accepts with the same status and body
+ * (http1-differential.spec.ts). Every byte is looked at once, through tables: no regex, no string per field.
  */
+import { readFields, readStatusLine } from './http1-head';
+import { checkValue, fieldName, Http1ProtocolError, printable, readChunkSize } from './http1-syntax';
+
+export { Http1ProtocolError };
 
 /** A complete response. `reusable` is false when the connection must not carry another request. */
 export interface Http1Response {
@@ -16,54 +22,38 @@ export interface Http1Response {
   reusable: boolean;
 }
 
-/** The bytes received are not an HTTP/1.x response. */
-export class Http1ProtocolError extends Error {
-  readonly code = 'HPE_INVALID';
-  constructor(message: string) {
-    super(`invalid HTTP response: ${message}`);
-    this.name = 'Http1ProtocolError';
-  }
-}
-
-/** Status line and header fields together may not exceed this (node:http's default is 16 KiB as well). */
+/** Status line and header fields, with the empty line that ends them, may not exceed this (as in node:http). */
 export const MAX_HEAD_BYTES = 16 * 1024;
+/** Interim (1xx) answers skipped before the final one; more is a server stalling the call. */
+export const MAX_INTERIM_RESPONSES = 5;
 
 const MAX_LINE_BYTES = 4096;
-const HEAD_TOO_LONG = 'the status line and header fields exceed 16 KiB';
-const CRLF = Buffer.from('\r\n');
 const HEAD_END = Buffer.from('\r\n\r\n');
-const HTTP_1_DOT = Buffer.from('HTTP/1.');
-const COLON = 0x3a;
-const SPACE = 0x20;
-const TAB = 0x09;
+const CRLF = Buffer.from('\r\n');
+const CR = 0x0d;
 const ZERO = 0x30;
-const NINE = 0x39;
 
 type Phase = 'head' | 'length' | 'chunk-size' | 'chunk-data' | 'chunk-end' | 'trailers' | 'until-close' | 'done';
-
-/** What a head says about the body that follows. */
-interface Framing {
-  contentLength: number | null;
-  chunked: boolean;
-  /** The Connection field's value ('' when absent). */
-  connection: string;
-}
 
 /** Reads one response; `feed` until it returns a response, or call `end` when the peer closes. */
 export class Http1ResponseReader {
   private phase: Phase = 'head';
-  /** Bytes of an unfinished line-oriented part (head, chunk size line, trailers) carried to the next feed. */
+  /** Bytes of an unfinished head or line, kept across reads; grown by doubling, so a trickle copies each byte about twice. */
   private carry: Buffer | null = null;
+  private carried = 0;
   private remaining = 0;
   private status = 0;
+  private interim = 0;
   private reusable = true;
   private readonly parts: Buffer[] = [];
   private kept = 0;
+  /** Trailer bytes so far; they count against the same 16 KiB as a head. */
+  private trailerBytes = 0;
   /** The body, when it arrived whole in one read and was decoded straight away. */
   private text: string | null = null;
   private received = false;
 
-  /** @param maxBodyBytes bytes of body kept; the rest is read and dropped. */
+  /** @param maxBodyBytes the largest body accepted; a longer one is a protocol error. */
   constructor(private readonly maxBodyBytes: number) {}
 
   /** True once any byte of a response arrived (a reused connection that closes before that may be retried). */
@@ -74,6 +64,7 @@ export class Http1ResponseReader {
   /**
    * Consumes `data[start, end)`. Copies what it keeps, so `data` may be a buffer the caller reuses.
    * Returns the response once complete (bytes after it mark the connection as not reusable), else null.
+   * Throws Http1ProtocolError on bytes it does not accept.
    */
   feed(data: Buffer, start = 0, end = data.length): Http1Response | null {
     // No views (subarray) per read: every search below is bounded by `end`, past which `data` holds stale bytes.
@@ -85,16 +76,18 @@ export class Http1ResponseReader {
           at = this.readHead(data, at, end);
           break;
         case 'length':
-        case 'chunk-data':
-        case 'until-close': {
-          const take = this.phase === 'until-close' ? end - at : Math.min(this.remaining, end - at);
+        case 'chunk-data': {
+          const take = Math.min(this.remaining, end - at);
           this.keep(data, at, at + take, this.phase === 'length' && take === this.remaining);
           at += take;
-          if (this.phase === 'until-close') break;
           this.remaining -= take;
           if (this.remaining === 0) this.phase = this.phase === 'length' ? 'done' : 'chunk-end';
           break;
         }
+        case 'until-close':
+          this.keep(data, at, end, false);
+          at = end;
+          break;
         case 'chunk-size':
         case 'chunk-end':
         case 'trailers':
@@ -126,51 +119,58 @@ export class Http1ResponseReader {
 
   /** Keeps body bytes; a body read whole in one piece (the usual case) is decoded at once, without a copy. */
   private keep(data: Buffer, from: number, to: number, whole: boolean): void {
-    const room = this.maxBodyBytes - this.kept;
-    if (room <= 0 || to <= from) return;
-    const until = Math.min(to, from + room);
-    if (whole && this.parts.length === 0) {
-      this.text = data.toString('utf8', from, until);
-    } else {
-      this.parts.push(Buffer.from(data.subarray(from, until)));
-    }
-    this.kept += until - from;
+    if (to <= from) return;
+    if (this.kept + (to - from) > this.maxBodyBytes) throw new Http1ProtocolError(`the body exceeds ${this.maxBodyBytes} bytes`);
+    if (whole && this.parts.length === 0) this.text = data.toString('utf8', from, to);
+    else this.parts.push(Buffer.from(data.subarray(from, to)));
+    this.kept += to - from;
   }
 
-  /** Accumulates the status line and header fields; returns where the body starts (or `end`). */
+  /** Reads a head (a final one, or an interim 1xx that is skipped); returns where its bytes end (or `end`). */
   private readHead(data: Buffer, at: number, end: number): number {
-    if (this.carry === null) {
+    if (this.carried === 0) {
       const found = indexWithin(data, HEAD_END, at, end);
-      if (found === -1) return this.carryOver(data.subarray(at, end), MAX_HEAD_BYTES, HEAD_TOO_LONG, end);
-      this.startBody(data, at, found);
-      return found + HEAD_END.length;
+      if (found !== -1) {
+        if (found + HEAD_END.length - at > MAX_HEAD_BYTES) throw new Http1ProtocolError(headTooLong());
+        this.startBody(data, at, found + 2);
+        return found + HEAD_END.length;
+      }
     }
-    // Join what was carried with this read; the terminator may straddle the two.
-    const joined = Buffer.concat([this.carry, data.subarray(at, end)]);
-    const found = joined.indexOf(HEAD_END);
-    if (found === -1) return this.carryOver(joined, MAX_HEAD_BYTES, HEAD_TOO_LONG, end);
-    this.carry = null;
-    this.startBody(joined, 0, found);
-    return end - (joined.length - (found + HEAD_END.length));
+    // The head spans reads: gather it, and look for its end where the new bytes may complete it.
+    const before = this.carried;
+    const taken = this.gather(data, at, end, MAX_HEAD_BYTES + HEAD_END.length - 1);
+    const carry = this.carry as Buffer;
+    const found = indexWithin(carry, HEAD_END, Math.max(0, before - 3), this.carried);
+    if (found === -1) {
+      if (this.carried > MAX_HEAD_BYTES) throw new Http1ProtocolError(headTooLong());
+      return at + taken;
+    }
+    if (found + HEAD_END.length > MAX_HEAD_BYTES) throw new Http1ProtocolError(headTooLong());
+    this.carried = 0;
+    this.startBody(carry, 0, found + 2);
+    return at + (found + HEAD_END.length - before);
   }
 
-  /** Parses the head in `head[from, to)`; an interim 1xx answer is skipped and the next head read. */
+  /** Parses the head in `head[from, to)` (each line with its CRLF); sets how the body is framed. */
   private startBody(head: Buffer, from: number, to: number): void {
-    const lineEnd = indexWithin(head, CRLF, from, to);
-    const statusEnd = lineEnd === -1 ? to : lineEnd;
+    const statusEnd = head.indexOf(CR, from);
     const status = readStatusLine(head, from, statusEnd);
     if (status === 101) throw new Http1ProtocolError('101 Switching Protocols was not asked for');
-    if (status < 200) return; // 100 Continue, 103 Early Hints: the final response follows
-    this.status = status;
     const http10 = head[from + 7] === ZERO;
-    const fields = readFields(head, statusEnd + CRLF.length, to);
-    // RFC 9112 6.3: chunked wins over Content-Length, and such a response must not be reused.
-    const ambiguous = fields.chunked && fields.contentLength !== null;
-    this.reusable = !ambiguous && (http10 ? hasToken(fields.connection, 'keep-alive') : !hasToken(fields.connection, 'close'));
+    const framing = readFields(head, statusEnd + 2, to, http10);
+    if (status < 200) {
+      // 100 Continue, 103 Early Hints: the final response follows, unless a server stalls with them.
+      if (++this.interim > MAX_INTERIM_RESPONSES) throw new Http1ProtocolError(`more than ${MAX_INTERIM_RESPONSES} interim (1xx) responses`);
+      if (framing.close) throw new Http1ProtocolError(`an interim ${status} response that closes the connection`);
+      return;
+    }
+    this.status = status;
+    this.reusable = http10 ? framing.keepAlive : !framing.close;
     if (status === 204 || status === 304) this.phase = 'done';
-    else if (fields.chunked) this.phase = 'chunk-size';
-    else if (fields.contentLength !== null) {
-      this.remaining = fields.contentLength;
+    else if (framing.chunked) this.phase = 'chunk-size';
+    else if (framing.contentLength >= 0) {
+      if (framing.contentLength > this.maxBodyBytes) throw new Http1ProtocolError(`the body exceeds ${this.maxBodyBytes} bytes`);
+      this.remaining = framing.contentLength;
       this.phase = this.remaining === 0 ? 'done' : 'length';
     } else {
       this.phase = 'until-close';
@@ -180,129 +180,81 @@ export class Http1ResponseReader {
 
   /** Reads one CRLF-terminated line of the chunked framing; returns the position after it (or `end`). */
   private readLine(data: Buffer, at: number, end: number): number {
-    let line: string;
-    let next: number;
-    const found = this.carry === null ? indexWithin(data, CRLF, at, end) : -1;
-    if (this.carry === null && found !== -1) {
-      line = data.toString('latin1', at, found);
-      next = found + CRLF.length;
-    } else {
-      const joined = this.carry === null ? data.subarray(at, end) : Buffer.concat([this.carry, data.subarray(at, end)]);
-      const split = joined.indexOf(CRLF);
-      if (split === -1) return this.carryOver(joined, MAX_LINE_BYTES, 'a chunk size or trailer line exceeds 4 KiB', end);
-      this.carry = null;
-      line = joined.toString('latin1', 0, split);
-      next = end - (joined.length - (split + CRLF.length));
+    if (this.carried === 0) {
+      const found = indexWithin(data, CRLF, at, end);
+      if (found !== -1) {
+        this.onLine(data, at, found);
+        return found + 2;
+      }
     }
-    this.onLine(line);
-    return next;
+    const before = this.carried;
+    const taken = this.gather(data, at, end, MAX_LINE_BYTES + 1);
+    const carry = this.carry as Buffer;
+    const found = indexWithin(carry, CRLF, Math.max(0, before - 1), this.carried);
+    if (found === -1) {
+      if (this.carried > MAX_LINE_BYTES) throw new Http1ProtocolError('a chunk size or trailer line exceeds 4 KiB');
+      return at + taken;
+    }
+    this.carried = 0;
+    this.onLine(carry, 0, found);
+    return at + (found + 2 - before);
   }
 
-  private onLine(line: string): void {
+  /** One line of the chunked framing, `line[from, to)` without its CRLF. */
+  private onLine(line: Buffer, from: number, to: number): void {
     if (this.phase === 'chunk-end') {
-      if (line !== '') throw new Http1ProtocolError('a chunk does not end with CRLF');
+      if (to !== from) throw new Http1ProtocolError('a chunk does not end with CRLF');
       this.phase = 'chunk-size';
     } else if (this.phase === 'chunk-size') {
-      const size = /^([0-9a-fA-F]{1,12})[ \t]*(?:;.*)?$/.exec(line);
-      if (!size) throw new Http1ProtocolError(`chunk size "${line.slice(0, 40)}"`);
-      this.remaining = parseInt(size[1], 16);
-      this.phase = this.remaining === 0 ? 'trailers' : 'chunk-data';
-    } else if (line === '') {
+      const size = readChunkSize(line, from, to);
+      if (this.kept + size > this.maxBodyBytes) throw new Http1ProtocolError(`the body exceeds ${this.maxBodyBytes} bytes`);
+      this.remaining = size;
+      this.phase = size === 0 ? 'trailers' : 'chunk-data';
+    } else if (to === from) {
       this.phase = 'done'; // the empty line after the trailers (usually there are none)
+    } else {
+      this.trailerBytes += to - from + 2;
+      if (this.trailerBytes > MAX_HEAD_BYTES) throw new Http1ProtocolError('the trailer fields exceed 16 KiB');
+      const name = fieldName(line, from, to);
+      // A framing field among the trailers would reframe what was already read (llhttp refuses it too).
+      if ((name & 0xff) !== 0) throw new Http1ProtocolError(`a framing field in the trailers ("${printable(line, from, from + (name >> 8))}")`);
+      checkValue(line, from + (name >> 8) + 1, to);
     }
   }
 
-  /** Keeps a copy of `bytes` (an unfinished line) for the next feed; throws past `limit`. Returns `end`. */
-  private carryOver(bytes: Buffer, limit: number, tooLong: string, end: number): number {
-    if (bytes.length > limit) throw new Http1ProtocolError(tooLong);
-    this.carry = Buffer.from(bytes);
-    return end;
+  /** Appends up to `limit - carried` bytes of `data[at, end)` to the carry; returns how many it took. */
+  private gather(data: Buffer, at: number, end: number, limit: number): number {
+    const take = Math.min(end - at, limit - this.carried);
+    const needed = this.carried + take;
+    if (this.carry === null || this.carry.length < needed) {
+      const grown = Buffer.allocUnsafe(Math.min(limit, Math.max(256, needed, (this.carry?.length ?? 0) * 2)));
+      this.carry?.copy(grown, 0, 0, this.carried);
+      this.carry = grown;
+    }
+    data.copy(this.carry, this.carried, at, at + take);
+    this.carried = needed;
+    return take;
   }
 }
 
-/** The first `needle` wholly inside `data[from, to)`, or -1. */
-function indexWithin(data: Buffer, needle: Buffer, from: number, to: number): number {
-  const found = data.indexOf(needle, from);
-  return found === -1 || found + needle.length > to ? -1 : found;
-}
 
-/** `HTTP/1.x NNN[ reason]` in `head[from, to)`: the status code. */
-function readStatusLine(head: Buffer, from: number, to: number): number {
-  const valid =
-    to - from >= 12 &&
-    head.compare(HTTP_1_DOT, 0, HTTP_1_DOT.length, from, from + 7) === 0 &&
-    (head[from + 7] === ZERO || head[from + 7] === ZERO + 1) &&
-    head[from + 8] === SPACE &&
-    isDigit(head[from + 9]) &&
-    isDigit(head[from + 10]) &&
-    isDigit(head[from + 11]) &&
-    (to - from === 12 || head[from + 12] === SPACE);
-  if (!valid) throw new Http1ProtocolError(`status line "${head.toString('latin1', from, Math.min(to, from + 60))}"`);
-  return (head[from + 9] - ZERO) * 100 + (head[from + 10] - ZERO) * 10 + (head[from + 11] - ZERO);
+function headTooLong(): string {
+  return 'the status line and header fields exceed 16 KiB';
 }
 
 /**
- * Content-Length, chunked Transfer-Encoding and Connection from the header lines in `head[from, to)`. Walks
- * the bytes: only the values of those three fields become strings.
+ * The first `needle` wholly inside `data[from, to)`, or -1. A short range is scanned here: the native search
+ * runs on to the end of the buffer, through stale bytes, and a trickle would pay that on every read.
  */
-function readFields(head: Buffer, from: number, to: number): Framing {
-  const framing: Framing = { contentLength: null, chunked: false, connection: '' };
-  for (let line = from; line < to; ) {
-    const found = indexWithin(head, CRLF, line, to);
-    const lineEnd = found === -1 ? to : found;
-    const colon = head.indexOf(COLON, line);
-    if (colon === -1 || colon >= lineEnd || colon === line) throw new Http1ProtocolError(`header line "${head.toString('latin1', line, Math.min(lineEnd, line + 60))}"`);
-    const [valueStart, valueEnd] = trimmed(head, colon + 1, lineEnd);
-    if (nameIs(head, line, colon, 'content-length')) {
-      const length = readLength(head, valueStart, valueEnd);
-      if (framing.contentLength !== null && framing.contentLength !== length) throw new Http1ProtocolError('two different Content-Length values');
-      framing.contentLength = length;
-    } else if (nameIs(head, line, colon, 'transfer-encoding')) {
-      const value = head.toString('latin1', valueStart, valueEnd);
-      framing.chunked = /(?:^|,)\s*chunked\s*$/i.test(value);
-      if (!framing.chunked) throw new Http1ProtocolError(`Transfer-Encoding "${value.slice(0, 30)}" does not end in chunked`);
-    } else if (nameIs(head, line, colon, 'connection')) {
-      const value = head.toString('latin1', valueStart, valueEnd);
-      framing.connection = framing.connection ? `${framing.connection}, ${value}` : value;
+function indexWithin(data: Buffer, needle: Buffer, from: number, to: number): number {
+  if (to - from <= 64) {
+    for (let at = from; at + needle.length <= to; at++) {
+      let same = true;
+      for (let i = 0; i < needle.length && same; i++) same = data[at + i] === needle[i];
+      if (same) return at;
     }
-    line = lineEnd + CRLF.length;
+    return -1;
   }
-  return framing;
-}
-
-/** Whether `head[from, to)` (a field name, maybe followed by blanks) is `name`, ignoring case. */
-function nameIs(head: Buffer, from: number, to: number, name: string): boolean {
-  while (to > from && (head[to - 1] === SPACE || head[to - 1] === TAB)) to--;
-  if (to - from !== name.length) return false;
-  for (let i = 0; i < name.length; i++) {
-    // ASCII letters only differ by 0x20 between cases; '-' is compared as is.
-    const byte = head[from + i];
-    if (byte !== name.charCodeAt(i) && (byte | 0x20) !== name.charCodeAt(i)) return false;
-  }
-  return true;
-}
-
-/** `[from, to)` without leading and trailing blanks. */
-function trimmed(head: Buffer, from: number, to: number): [number, number] {
-  while (from < to && (head[from] === SPACE || head[from] === TAB)) from++;
-  while (to > from && (head[to - 1] === SPACE || head[to - 1] === TAB)) to--;
-  return [from, to];
-}
-
-function readLength(head: Buffer, from: number, to: number): number {
-  let length = 0;
-  for (let i = from; i < to; i++) {
-    if (!isDigit(head[i]) || i - from >= 15) throw new Http1ProtocolError(`Content-Length "${head.toString('latin1', from, Math.min(to, from + 30))}"`);
-    length = length * 10 + (head[i] - ZERO);
-  }
-  if (to === from) throw new Http1ProtocolError('Content-Length ""');
-  return length;
-}
-
-function isDigit(byte: number): boolean {
-  return byte >= ZERO && byte <= NINE;
-}
-
-function hasToken(list: string, token: string): boolean {
-  return list !== '' && list.split(',').some((item) => item.trim().toLowerCase() === token);
+  const found = data.indexOf(needle, from);
+  return found === -1 || found + needle.length > to ? -1 : found;
 }

@@ -4,7 +4,9 @@
  */
 import { EventEmitter } from 'node:events';
 import type { ActivitySink } from '../activity/activity';
+import type { Timers } from '../common/timers';
 import type { Policy } from '../presets/schema';
+import { standaloneTimers } from '../schedules/scheduler-timers';
 import { backoffDelay } from './backoff';
 import { SettleWaiters } from './settle-waiters';
 import { gateChanges, outcomeEntry, planEntry } from './reconcile-log';
@@ -64,7 +66,12 @@ export interface ReconcilerOptions {
   observeConcurrency?: number;
   clock?: () => number;
   random?: () => number;
+  /** Where the loop's named timers live (the application's SchedulerRegistry); its own when omitted. */
+  timers?: Timers;
 }
+
+/** Names of the loop's timers, as GET /api/v1/timers lists them. */
+export const RECONCILER_TIMERS = { pass: 'reconciler.pass', wake: 'reconciler.wake', resync: 'reconciler.resync' } as const;
 
 /** Delay that gathers a burst of action results into one pass. */
 const RESULT_BATCH_MS = 5;
@@ -82,14 +89,13 @@ export class Reconciler extends EventEmitter {
   lastPass: PassSummary | null = null;
   private scenarios = new Map<string, ReconcilableScenario>();
   private scenarioSource: readonly ReconcilableScenario[] | null = null;
-  private passTimer: NodeJS.Timeout | null = null;
+  /** When the requested pass runs; Infinity while none is requested. */
   private passDueAt = Infinity;
   /** Some scenario waits for a slot (Conflict, ConcurrencyLimit): a finished deactivation may let it in. */
   private slotWaiting = false;
-  private wakeTimer: NodeJS.Timeout | null = null;
-  private resyncTimer: NodeJS.Timeout | null = null;
   private readonly waiters = new SettleWaiters((id) => this.isSettled(id));
   private readonly clock: () => number;
+  private readonly timers: Timers;
   private stopped = true;
 
   constructor(
@@ -102,22 +108,21 @@ export class Reconciler extends EventEmitter {
     super();
     this.setMaxListeners(0);
     this.clock = options.clock ?? Date.now;
+    this.timers = options.timers ?? standaloneTimers();
   }
 
   /** Starts the loop: a first pass (which drives every scenario inactive) and the periodic resync. */
   start(): void {
     this.stopped = false;
     this.runPass();
-    this.resyncTimer = setInterval(() => void this.resync(), this.options.resyncIntervalMs);
-    this.resyncTimer.unref();
+    this.timers.every(RECONCILER_TIMERS.resync, this.options.resyncIntervalMs, () => void this.resync());
   }
 
   /** Stops timers; calls in flight finish on their own. */
   stop(): void {
     this.stopped = true;
-    for (const timer of [this.passTimer, this.wakeTimer]) if (timer) clearTimeout(timer);
-    if (this.resyncTimer) clearInterval(this.resyncTimer);
-    this.passTimer = this.wakeTimer = this.resyncTimer = null;
+    for (const name of Object.values(RECONCILER_TIMERS)) this.timers.cancel(name);
+    this.passDueAt = Infinity;
     this.waiters.releaseAll();
   }
 
@@ -132,14 +137,12 @@ export class Reconciler extends EventEmitter {
   private schedulePass(delayMs: number): void {
     if (this.stopped) return;
     const due = Date.now() + delayMs;
-    if (this.passTimer && due >= this.passDueAt) return;
-    if (this.passTimer) clearTimeout(this.passTimer);
+    if (due >= this.passDueAt) return;
     this.passDueAt = due;
-    this.passTimer = setTimeout(() => {
-      this.passTimer = null;
+    this.timers.once(RECONCILER_TIMERS.pass, delayMs, () => {
       this.passDueAt = Infinity;
       this.runPass();
-    }, delayMs);
+    });
   }
 
   /** Runs one pass now, synchronously: plan and dispatch. Returns the actions dispatched. */
@@ -309,17 +312,12 @@ export class Reconciler extends EventEmitter {
   private scheduleWake(nextChangeAt: number | null): void {
     let next = nextChangeAt ?? Infinity;
     for (const record of this.observed.values()) if (record.retryAt !== null && record.retryAt < next) next = record.retryAt;
-    if (this.wakeTimer) clearTimeout(this.wakeTimer);
-    this.wakeTimer = null;
+    this.timers.cancel(RECONCILER_TIMERS.wake);
     if (next === Infinity || this.stopped) return;
     // +1 ms: timers run on a truncated monotonic clock and may fire a millisecond before the wall-clock edge,
     // which would find the window still closed and cost a second pass.
     const delay = Math.max(0, Math.min(next - this.clock() + 1, 2 ** 31 - 1));
-    this.wakeTimer = setTimeout(() => {
-      this.wakeTimer = null;
-      this.runPass();
-    }, delay);
-    this.wakeTimer.unref?.();
+    this.timers.once(RECONCILER_TIMERS.wake, delay, () => this.runPass());
   }
 }
 

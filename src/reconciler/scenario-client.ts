@@ -124,12 +124,12 @@ export class HttpScenarioClient implements ScenarioClient {
         if (isSuccess(response.status)) this.usesFallback.add(address.id);
       }
       if (!isSuccess(response.status)) {
-        return { ok: false, unreachable: false, aborted: false, error: `HTTP ${response.status}${summarize(response.body)}` };
+        return { ok: false, unreachable: false, aborted: false, error: `HTTP ${response.status} from ${endpointLabel(address.endpoint)}${reasonGiven(response.body)}` };
       }
       return response;
     } catch (error) {
       const aborted = (error as Error).name === 'AbortError';
-      return { ok: false, unreachable: !aborted, aborted, error: describeError(error) };
+      return { ok: false, unreachable: !aborted, aborted, error: describeError(error, address.endpoint) };
     }
   }
 
@@ -165,15 +165,42 @@ function isSuccess(status: number): boolean {
   return status >= 200 && status < 300;
 }
 
-function summarize(body: string): string {
-  const text = body.trim().replace(/\s+/g, ' ');
-  return text ? `: ${text.slice(0, 120)}` : '';
+/** Characters of a scenario's own explanation kept in a message. */
+const MAX_REASON_CHARS = 200;
+
+/**
+ * The `message` (else `error`) string of a JSON error body, as `: <text>`, at most 200 characters with
+ * control characters blanked; nothing for any other body. The body itself is never echoed (SPEC 8): a
+ * failing service may print its secrets, and the message reaches the API and the activity log.
+ */
+export function reasonGiven(body: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return '';
+  }
+  if (typeof parsed !== 'object' || parsed === null) return '';
+  const { message, error } = parsed as Record<string, unknown>;
+  const reason = typeof message === 'string' ? message : typeof error === 'string' ? error : '';
+  const text = reason.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
+  return text ? `: ${text.slice(0, MAX_REASON_CHARS)}` : '';
 }
 
-function describeError(error: unknown): string {
+/** The endpoint as messages name it: scheme, host, port and path, never its credentials. */
+function endpointLabel(endpoint: string): string {
+  try {
+    const url = new URL(endpoint);
+    return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return 'an endpoint that is not a URL';
+  }
+}
+
+function describeError(error: unknown, endpoint: string): string {
   const err = error as NodeJS.ErrnoException;
-  if (err.code === 'ECONNREFUSED') return 'connection refused';
-  if (err.code === 'ETIMEDOUT') return err.message;
-  if (err.code === 'ECONNRESET') return 'connection reset';
+  if (err.code === 'ECONNREFUSED') return `connection refused by ${endpointLabel(endpoint)}`;
+  if (err.code === 'ECONNRESET') return `connection reset by ${endpointLabel(endpoint)}`;
+  if (err.code === 'ETIMEDOUT' || err.code === 'HPE_INVALID') return `${err.message} from ${endpointLabel(endpoint)}`;
   return err.message || String(error);
 }

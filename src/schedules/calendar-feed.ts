@@ -88,7 +88,7 @@ function mergeRuns(windows: readonly CalendarWindow[]): { start: number; end: nu
 }
 
 /** The VCALENDAR component of the text, or what is wrong with it. */
-function parseCalendar(text: string): Component | string {
+export function parseCalendar(text: string): Component | string {
   try {
     const parsed: unknown = ICAL.parse(text);
     // ical.js returns one component, or a list when the text holds several.
@@ -101,7 +101,7 @@ function parseCalendar(text: string): Component | string {
 }
 
 /** Events with their RECURRENCE-ID exceptions related, so moved or renamed occurrences are honoured. */
-function masterEvents(calendar: Component, errors: string[]): Event[] {
+export function masterEvents(calendar: Component, errors: string[]): Event[] {
   const masters = new Map<string, Event>();
   const exceptions: Event[] = [];
   for (const component of calendar.getAllSubcomponents('vevent')) {
@@ -159,7 +159,7 @@ function eventWindows(event: Event, { range, reader, options, errors }: FeedCont
 }
 
 /** DTSTART's TZID, which matters when the feed has no VTIMEZONE for it; unknown names are reported. */
-function startZoneParameter(event: Event, options: CalendarFeedOptions, errors: string[]): string | undefined {
+export function startZoneParameter(event: Event, options: CalendarFeedOptions, errors: string[]): string | undefined {
   const dtstart = event.component.getFirstProperty('dtstart');
   if (!dtstart) throw new Error('has no DTSTART');
   const parameter = dtstart.getParameter('tzid');
@@ -200,7 +200,7 @@ function presetsOf(event: Event, options: CalendarFeedOptions, errors: string[])
  * Converts feed times to instants. A zone with an IANA name is read on the runtime's tz data with the same
  * DST rule as schedules; other named zones use the feed's VTIMEZONE; floating times use the default zone.
  */
-class InstantReader {
+export class InstantReader {
   private readonly clocks = new Map<string, ZoneClock>();
 
   constructor(private readonly defaultTimeZone: string) {}

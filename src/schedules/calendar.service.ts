@@ -4,8 +4,10 @@
  */
 import * as fs from 'node:fs/promises';
 import type { ActivitySink } from '../activity/activity';
-import { isHostAllowed } from '../discovery/endpoint';
+import { fetchCalendarFeed } from './calendar-fetch';
+import type { Timers } from '../common/timers';
 import { calendarWindowState, parseCalendarFeed, type CalendarWindow } from './calendar-feed';
+import { standaloneTimers } from './scheduler-timers';
 import type { WindowState } from './window';
 
 /** One calendar event's windows, evaluated now. */
@@ -18,12 +20,13 @@ export interface CalendarEventWindow {
 
 const HORIZON_DAYS = 90;
 const MAX_FEED_BYTES = 5_000_000;
+/** The name of the refresh timer, as GET /api/v1/timers lists it. */
+export const CALENDAR_TIMER = 'calendar.refresh';
 
 /** Holds the last good read of the feed. */
 export class CalendarService {
   private windows: CalendarWindow[] = [];
   private listeners: (() => void)[] = [];
-  private timer: NodeJS.Timeout | null = null;
   lastError: string | null = null;
   lastReadAt: number | null = null;
 
@@ -34,17 +37,17 @@ export class CalendarService {
     private readonly activity: ActivitySink,
     private readonly refreshMs = 5 * 60_000,
     private readonly clock: () => number = Date.now,
+    private readonly timers: Timers = standaloneTimers(),
   ) {}
 
   /** Reads now, then every `refreshMs`. A failed read keeps the previous windows. */
   async start(): Promise<void> {
     await this.refresh();
-    this.timer = setInterval(() => void this.refresh(), this.refreshMs);
-    this.timer.unref();
+    this.timers.every(CALENDAR_TIMER, this.refreshMs, () => void this.refresh());
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.timers.cancel(CALENDAR_TIMER);
   }
 
   /** Called after every successful read. */
@@ -82,11 +85,6 @@ export class CalendarService {
 
   private async read(): Promise<string> {
     if (!/^https?:\/\//i.test(this.url)) return fs.readFile(this.url, 'utf8');
-    if (!isHostAllowed(this.url, this.allowedHosts)) throw new Error(`host of ${this.url} is not in ALLOWED_SCENARIO_HOSTS`);
-    const response = await fetch(this.url, { signal: AbortSignal.timeout(10_000) });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    const text = await response.text();
-    if (text.length > MAX_FEED_BYTES) throw new Error(`feed larger than ${MAX_FEED_BYTES} bytes`);
-    return text;
+    return fetchCalendarFeed(this.url, this.allowedHosts, { maxBytes: MAX_FEED_BYTES });
   }
 }

@@ -3,7 +3,7 @@ import { parseCron } from './cron-expression';
 import { cronToRrule, schedulesToICalendar } from './ics';
 import { OccurrenceWalker } from './occurrences';
 import { ScheduleSpec } from './schedule';
-import { windowState } from './window';
+import { scheduleWalker, windowState } from './window';
 import { DAY_MS, ZoneClock } from './zone';
 
 function schedule(name: string, cron: string, duration: string, timeZone: string, extra: Partial<ScheduleSpec> = {}): ScheduleSpec {
@@ -34,9 +34,7 @@ function windowStateOpenings(rule: ScheduleSpec, from: Date, until: Date): strin
 
 /** Every occurrence start in [from, until), from the walker windowState is built on. */
 function walkerStarts(rule: ScheduleSpec, from: Date, until: Date): string[] {
-  const parsed = parseCron(rule.cron);
-  if (!parsed.ok) throw new Error(parsed.errors.join());
-  const walker = new OccurrenceWalker(parsed.fields, new ZoneClock(rule.timeZone));
+  const walker = scheduleWalker(rule);
   const starts: string[] = [];
   for (let next = walker.nextAfter(from.getTime() - 1); next !== null && next < until.getTime(); next = walker.nextAfter(next)) {
     starts.push(new Date(next).toISOString());

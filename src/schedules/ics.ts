@@ -2,12 +2,14 @@
  * Exports schedules as an RFC 5545 calendar (GET /api/v1/schedules.ics). A cron that an RRULE expresses
  * exactly becomes a recurring event in the schedule's zone; DST days, where calendar clients disagree with
  * each other and with our rule, are pinned with EXDATE + a UTC RDATE. Other crons list their next
- * occurrences as UTC RDATEs.
+ * occurrences as UTC RDATEs. One-off windows (`at`) are one plain event; blackouts are events of their own
+ * kind (X-MAINTENANCE-KIND:blackout, CATEGORIES:blackout) that deny every scenario.
  */
 import { CronFields, parseCron } from './cron-expression';
 import { escapeText, formatIcalDuration, formatLocal, formatUtc, joinContentLines } from './ical-text';
 import { OccurrenceWalker } from './occurrences';
-import { ScheduleSpec, scheduleDurationMs } from './schedule';
+import { oneOffStart, ScheduleSpec, scheduleDurationMs } from './schedule';
+import { scheduleWalker } from './window';
 import { vtimezoneLines } from './vtimezone';
 import { DAY_MS, ZoneClock } from './zone';
 
@@ -42,11 +44,15 @@ interface Prepared {
 export function schedulesToICalendar(schedules: readonly ScheduleSpec[], now: Date, options: ICalendarOptions = {}): string {
   const zonesUsed = new Map<string, ZoneClock>();
   const events = schedules.flatMap((schedule) => {
+    if (schedule.at !== undefined) {
+      const timing = oneOffTiming(schedule, now.getTime());
+      return timing === null ? [] : [eventLines(schedule, timing, now, options)];
+    }
     const prepared = prepare(schedule);
-    const timing = recurringTiming(prepared, now.getTime()) ?? listedTiming(prepared, now.getTime(), options.horizonDays ?? DEFAULT_HORIZON_DAYS);
+    const timing = (hasExactRule(schedule) ? recurringTiming(prepared, now.getTime()) : null) ?? listedTiming(prepared, now.getTime(), options.horizonDays ?? DEFAULT_HORIZON_DAYS);
     if (timing === null) return [];
     if (timing.zoned) zonesUsed.set(schedule.timeZone, prepared.clock);
-    return [eventLines(prepared, timing, now, options)];
+    return [eventLines(schedule, timing, now, options)];
   });
   const timezones = [...zonesUsed.values()].flatMap((clock) => vtimezoneLines(clock, now.getTime()));
   return joinContentLines([
@@ -74,27 +80,55 @@ export function cronToRrule(fields: CronFields): string | null {
   return parts.join(';');
 }
 
+/**
+ * Whether the schedule's occurrences are the cron's own matches, which an RRULE may express. An offset match
+ * ("the last Friday + 2 days") is in general no RRULE: the shifted day leaves the month or the weekday set the
+ * rule names (BYSETPOS picks within one period), and a day-of-month cron shifted across a month end has no
+ * form at all. validFrom/validUntil would fit DTSTART/UNTIL, but only with the DST fixes recomputed per bound;
+ * so all three list their occurrences as explicit UTC RDATEs up to the horizon (or validUntil, if sooner),
+ * which every client reads the same way and a refreshed feed moves along.
+ */
+function hasExactRule(schedule: ScheduleSpec): boolean {
+  return !schedule.offsetDays && schedule.validFrom === undefined && schedule.validUntil === undefined;
+}
+
 function prepare(schedule: ScheduleSpec): Prepared {
-  const parsed = parseCron(schedule.cron);
+  const parsed = parseCron(schedule.cron ?? '');
   if (!parsed.ok) throw new RangeError(`schedule "${schedule.name}": ${parsed.errors.join('; ')}`);
-  const clock = new ZoneClock(schedule.timeZone);
-  return { schedule, fields: parsed.fields, clock, walker: new OccurrenceWalker(parsed.fields, clock), durationMs: scheduleDurationMs(schedule) };
+  const walker: OccurrenceWalker = scheduleWalker(schedule);
+  return { schedule, fields: parsed.fields, clock: new ZoneClock(schedule.timeZone), walker, durationMs: scheduleDurationMs(schedule) };
+}
+
+/** A one-off window as a single UTC DTSTART; null once it has closed. */
+function oneOffTiming(schedule: ScheduleSpec, now: number): Timing | null {
+  const start = oneOffStart(schedule.at ?? '', schedule.timeZone);
+  return start + scheduleDurationMs(schedule) <= now ? null : { lines: [`DTSTART:${formatUtc(start)}`], zoned: false };
+}
+
+/** How the schedule's timing reads for people: `cron "0 2 * * 0" + 2 days in Europe/Berlin, from ... until ...`. */
+function timingText(schedule: ScheduleSpec): string {
+  if (schedule.at !== undefined) return `once at ${schedule.at} in ${schedule.timeZone}`;
+  const offset = schedule.offsetDays ? ` ${schedule.offsetDays > 0 ? '+' : '-'} ${Math.abs(schedule.offsetDays)} days` : '';
+  const from = schedule.validFrom ? `, from ${schedule.validFrom}` : '';
+  const until = schedule.validUntil ? `, until ${schedule.validUntil}` : '';
+  return `cron "${schedule.cron}"${offset} in ${schedule.timeZone}${from}${until}`;
 }
 
 /** One VEVENT: identity, timing, then the text a person reads and the properties tools key on. */
-function eventLines({ schedule, durationMs }: Prepared, timing: Timing, now: Date, options: ICalendarOptions): string[] {
-  const { name, preset, kind, cron, timeZone, duration, description } = schedule;
-  const title = kind === 'allow' ? `maintenance: ${preset} (${name})` : `maintenance blocked: ${preset} (${name})`;
-  const summary = `${kind === 'allow' ? 'Opens' : 'Blocks'} preset ${preset}: cron "${cron}" in ${timeZone}, ${duration} each.`;
+function eventLines(schedule: ScheduleSpec, timing: Timing, now: Date, options: ICalendarOptions): string[] {
+  const { name, preset, kind, duration, description } = schedule;
+  const title = kind === 'blackout' ? `blackout: ${name}` : kind === 'allow' ? `maintenance: ${preset} (${name})` : `maintenance blocked: ${preset} (${name})`;
+  const what = kind === 'blackout' ? 'Blocks every scenario' : `${kind === 'allow' ? 'Opens' : 'Blocks'} preset ${preset}`;
+  const summary = `${what}: ${timingText(schedule)}, ${duration} each.`;
   return [
     'BEGIN:VEVENT',
     `UID:${name}@${options.uidDomain ?? 'maintenance-orchestrator'}`,
     `DTSTAMP:${formatUtc(now.getTime())}`,
     ...timing.lines,
-    `DURATION:${formatIcalDuration(durationMs)}`,
+    `DURATION:${formatIcalDuration(scheduleDurationMs(schedule))}`,
     `SUMMARY:${escapeText(title)}`,
     `DESCRIPTION:${escapeText(description ? `${summary}\n${description}` : summary)}`,
-    `CATEGORIES:maintenance,${escapeText(preset)}`,
+    kind === 'blackout' ? 'CATEGORIES:blackout' : `CATEGORIES:maintenance,${escapeText(preset ?? '')}`,
     `X-MAINTENANCE-KIND:${kind}`,
     `X-MAINTENANCE-SCHEDULE:${name}`,
     'END:VEVENT',

@@ -21,16 +21,34 @@ export interface DayOccurrences {
   instants(): number[];
 }
 
+/** Where a schedule's occurrences may fall, in local days (midnights as local values), and their shift. */
+export interface OccurrenceLimits {
+  /** Whole days added to each cron match's date; the wall-clock time stays, so DST is decided on the new day. */
+  readonly offsetDays?: number;
+  /** First local day an occurrence may start on (after the shift). */
+  readonly firstDay?: number | null;
+  /** Last local day an occurrence may start on (after the shift). */
+  readonly lastDay?: number | null;
+}
+
 /** Walks the occurrences of one cron expression in one zone; cheap to build, holds no shared state. */
 export class OccurrenceWalker {
   /** Match times within a day, as ms after local midnight, ascending. */
   private readonly timesOfDay: number[];
   private readonly largestGapInDay: number;
+  private readonly offsetMs: number;
+  private readonly firstDay: number;
+  private readonly lastDay: number;
 
   constructor(
     private readonly fields: CronFields,
     private readonly clock: ZoneClock,
+    limits: OccurrenceLimits = {},
   ) {
+    // Local values carry no DST, so shifting a date is exact calendar arithmetic across month ends and leap days.
+    this.offsetMs = (limits.offsetDays ?? 0) * DAY_MS;
+    this.firstDay = limits.firstDay ?? -Infinity;
+    this.lastDay = limits.lastDay ?? Infinity;
     this.timesOfDay = fields.hours.flatMap((hour) => fields.minutes.map((minute) => hour * HOUR_MS + minute * MINUTE_MS));
     this.largestGapInDay = this.timesOfDay.reduce((gap, time, index) => (index === 0 ? 0 : Math.max(gap, time - this.timesOfDay[index - 1])), 0);
   }
@@ -80,8 +98,9 @@ export class OccurrenceWalker {
   /** First occurrence strictly after `after`, or null when there is none within MAX_SCAN_DAYS. */
   nextAfter(after: number): number | null {
     // Start a day early: a time in a gap just before midnight can land on the next day.
-    const firstDay = this.midnightOf(after) - DAY_MS;
+    const firstDay = Math.max(this.midnightOf(after) - DAY_MS, this.firstDay);
     for (let index = 0; index <= MAX_SCAN_DAYS; index++) {
+      if (firstDay + index * DAY_MS > this.lastDay) return null;
       const day = this.day(firstDay + index * DAY_MS);
       if (day === null || day.last <= after) continue;
       const found = day.first > after ? day.first : day.instants().find((instant) => instant > after);
@@ -92,8 +111,9 @@ export class OccurrenceWalker {
 
   /** Last occurrence at or before `atOrBefore`, or null when there is none within MAX_SCAN_DAYS. */
   latestAtOrBefore(atOrBefore: number): number | null {
-    const firstDay = this.midnightOf(atOrBefore) + DAY_MS;
+    const firstDay = Math.min(this.midnightOf(atOrBefore) + DAY_MS, this.lastDay);
     for (let index = 0; index <= MAX_SCAN_DAYS; index++) {
+      if (firstDay - index * DAY_MS < this.firstDay) return null;
       const day = this.day(firstDay - index * DAY_MS);
       if (day === null || day.first > atOrBefore) continue;
       if (day.last <= atOrBefore) return day.last;
@@ -103,8 +123,10 @@ export class OccurrenceWalker {
     return null;
   }
 
+  /** Whether the local day at `midnight` is within the limits and `offsetDays` before it is a cron day. */
   private dayMatches(midnight: number): boolean {
-    const date = new Date(midnight);
+    if (midnight < this.firstDay || midnight > this.lastDay) return false;
+    const date = new Date(midnight - this.offsetMs);
     return matchesDay(this.fields, date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCDay());
   }
 

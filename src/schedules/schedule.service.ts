@@ -11,17 +11,19 @@ import type { OpenAllowWindow } from '../reconciler/desired';
 import type { OpenDenyWindow } from '../reconciler/gates';
 import type { WindowSource } from '../state/state.service';
 import type { DocumentRepository } from '../store/store.port';
+import type { BlackoutFeed } from './blackout-feed';
 import type { CalendarService } from './calendar.service';
 import { schedulesToICalendar } from './ics';
-import { validateSchedule, type ScheduleSpec } from './schedule';
+import { validateSchedule, type ScheduleKind, type ScheduleSpec } from './schedule';
 import { compileSchedule, compiledWindowState, type CompiledSchedule, type WindowState } from './window';
 
 /** A schedule or calendar window as the API shows it. */
 export interface ScheduleView extends Partial<ScheduleSpec> {
   name: string;
-  preset: string;
-  kind: 'allow' | 'deny';
-  source: 'store' | 'calendar';
+  /** Absent on blackouts: they deny every scenario. */
+  preset?: string;
+  kind: ScheduleKind;
+  source: 'store' | 'calendar' | 'blackout-feed';
   readOnly: boolean;
   open: boolean;
   openedAt: string | null;
@@ -35,8 +37,8 @@ export interface ScheduleView extends Partial<ScheduleSpec> {
 
 interface Evaluated {
   name: string;
-  preset: string;
-  kind: 'allow' | 'deny';
+  preset?: string;
+  kind: ScheduleKind;
   state: WindowState;
 }
 
@@ -46,16 +48,29 @@ export class ScheduleService implements WindowSource {
   /** Evaluation is cached until the next edge: passes are frequent, edges are rare. */
   private cache: { at: number; validUntil: number; windows: Evaluated[] } | null = null;
   private openNow = new Set<string>();
+  private blackoutFeed: BlackoutFeed | null = null;
+  private readonly listeners = new Set<() => void>();
 
   constructor(
     private readonly repository: DocumentRepository,
     private readonly presets: PresetCatalog,
     private readonly activity: ActivitySink,
     private readonly calendar: CalendarService | null,
-    private readonly onChange: () => void,
     private readonly clock: () => number = Date.now,
   ) {
     calendar?.onRefresh(() => this.changed());
+  }
+
+  /** Adds the blackouts of BLACKOUT_CALENDAR_URL to the windows (deny for every scenario while an event runs). */
+  useBlackoutFeed(feed: BlackoutFeed): void {
+    this.blackoutFeed = feed;
+    feed.onRefresh(() => this.changed());
+  }
+
+  /** Subscribes to changes of the windows (a schedule saved or deleted, a calendar re-read); returns the unsubscribe function. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Loads stored schedules; an unreadable row is logged and skipped. */
@@ -72,7 +87,9 @@ export class ScheduleService implements WindowSource {
   validate(input: unknown): ScheduleSpec {
     const result = validateSchedule(input);
     if (!result.ok) throw new DomainError('Invalid', result.errors.join('; '), { problems: result.errors });
-    return { ...result.schedule, preset: this.presets.get(result.schedule.preset, 'body').id };
+    const preset = result.schedule.preset;
+    if (preset === undefined) return result.schedule;
+    return { ...result.schedule, preset: this.presets.get(preset, 'body').id };
   }
 
   /** Creates a schedule (Conflict when the name is taken) or, with `replace`, replaces it. */
@@ -81,7 +98,7 @@ export class ScheduleService implements WindowSource {
     if (replace) await this.repository.put(spec.name, spec);
     else await this.repository.create(spec.name, spec);
     this.schedules.set(spec.name, { spec, compiled: compileSchedule(spec) });
-    this.activity.record({ category: 'schedule', actor, preset: spec.preset, message: `schedule ${spec.name} ${replace ? 'saved' : 'created'}: ${spec.kind} ${spec.preset} at "${spec.cron}" ${spec.timeZone} for ${spec.duration}` });
+    this.activity.record({ category: 'schedule', actor, preset: spec.preset, message: `schedule ${spec.name} ${replace ? 'saved' : 'created'}: ${spec.kind}${spec.preset ? ` ${spec.preset}` : ''} ${spec.cron ? `at "${spec.cron}"` : `once at ${spec.at}`} ${spec.timeZone} for ${spec.duration}` });
     this.changed();
     return this.view(spec.name);
   }
@@ -109,7 +126,10 @@ export class ScheduleService implements WindowSource {
       name: entry.name, preset: entry.preset, kind: 'allow' as const, source: 'calendar' as const, readOnly: true, summary: entry.summary,
       ...times(entry.state, 'UTC'),
     }));
-    return [...own, ...calendar];
+    const blackouts = (this.blackoutFeed?.windowsByEvent(now) ?? []).map((entry) => ({
+      name: entry.name, kind: 'blackout' as const, source: 'blackout-feed' as const, readOnly: true, summary: entry.summary, ...times(entry.state, 'UTC'),
+    }));
+    return [...own, ...calendar, ...blackouts];
   }
 
   /** One stored schedule with its state. */
@@ -124,13 +144,15 @@ export class ScheduleService implements WindowSource {
     return schedulesToICalendar([...this.schedules.values()].map((entry) => entry.spec), new Date(this.clock()), { calendarName: 'Maintenance windows' });
   }
 
-  /** WindowSource: open allow and deny windows now; records openings and closings. */
-  openWindows(now: number): { allow: OpenAllowWindow[]; deny: (OpenDenyWindow & { preset: string })[] } {
+  /** WindowSource: open allow and deny windows now (a blackout is a deny without a preset: every scenario); records openings and closings. */
+  openWindows(now: number): { allow: OpenAllowWindow[]; deny: (OpenDenyWindow & { preset?: string })[] } {
     const windows = this.evaluate(now).filter((window) => window.state.open);
     this.noteTransitions(windows);
     return {
-      allow: windows.filter((window) => window.kind === 'allow').map((window) => ({ schedule: window.name, preset: window.preset })),
-      deny: windows.filter((window) => window.kind === 'deny').map((window) => ({ schedule: window.name, preset: window.preset, closesAt: window.state.closesAt?.getTime() ?? Infinity })),
+      allow: windows.flatMap((window) => (window.kind === 'allow' && window.preset ? [{ schedule: window.name, preset: window.preset }] : [])),
+      deny: windows
+        .filter((window) => window.kind !== 'allow')
+        .map((window) => ({ schedule: window.kind === 'blackout' ? `blackout ${window.name}` : window.name, preset: window.kind === 'blackout' ? undefined : window.preset, appliesTo: window.kind === 'blackout' ? null : undefined, closesAt: window.state.closesAt?.getTime() ?? Infinity })),
     };
   }
 
@@ -150,6 +172,7 @@ export class ScheduleService implements WindowSource {
     if (this.cache && now >= this.cache.at && now < this.cache.validUntil) return this.cache.windows;
     const windows: Evaluated[] = [...this.schedules.values()].map(({ spec, compiled }) => ({ name: spec.name, preset: spec.preset, kind: spec.kind, state: compiledWindowState(compiled, now) }));
     for (const entry of this.calendar?.windowsByEvent(now) ?? []) windows.push({ name: entry.name, preset: entry.preset, kind: 'allow', state: entry.state });
+    for (const entry of this.blackoutFeed?.windowsByEvent(now) ?? []) windows.push({ name: entry.name, kind: 'blackout', state: entry.state });
     const edges = windows.map((window) => (window.state.open ? window.state.closesAt?.getTime() : window.state.nextOpen?.getTime()) ?? Infinity);
     this.cache = { at: now, validUntil: Math.min(Infinity, ...edges), windows };
     return windows;
@@ -160,7 +183,7 @@ export class ScheduleService implements WindowSource {
     for (const window of open) {
       if (this.openNow.has(window.name)) continue;
       const closes = window.state.closesAt ? ` until ${window.state.closesAt.toISOString()}` : '';
-      this.activity.record({ category: 'schedule', actor: 'system', preset: window.preset, message: `window ${window.name} opened (${window.kind} ${window.preset})${closes}` });
+      this.activity.record({ category: 'schedule', actor: 'system', preset: window.preset, message: `window ${window.name} opened (${window.kind}${window.preset ? ` ${window.preset}` : ' of every scenario'})${closes}` });
     }
     for (const name of this.openNow) if (!names.has(name)) this.activity.record({ category: 'schedule', actor: 'system', message: `window ${name} closed` });
     this.openNow = names;
@@ -168,7 +191,7 @@ export class ScheduleService implements WindowSource {
 
   private changed(): void {
     this.cache = null;
-    this.onChange();
+    for (const listener of this.listeners) listener();
   }
 }
 

@@ -59,8 +59,24 @@ describe('validateSchedule', () => {
     ['duration', { duration: '8d' }, 'duration "8d" is longer than the 7d limit for one window'],
     ['duration', { duration: '90' }, 'duration "90" needs a unit: write "90m" or "90h"'],
     ['duration', { duration: 7200 }, 'duration is required: a string like "30m", "2h" or "1h30m"'],
-    ['kind', { kind: 'block' }, 'kind "block" is invalid: use "allow" (opens the preset) or "deny" (blocks activations)'],
-    ['kind', { kind: undefined }, 'kind is required: use "allow" (opens the preset) or "deny" (blocks activations)'],
+    ['kind', { kind: 'block' }, 'kind "block" is invalid: use "allow" (opens the preset), "deny" (blocks the preset\'s activations) or "blackout" (blocks every activation)'],
+    ['kind', { kind: undefined }, 'kind is required: use "allow" (opens the preset), "deny" (blocks the preset\'s activations) or "blackout" (blocks every activation)'],
+    ['offsetDays', { offsetDays: 28 }, 'offsetDays 28 must be a whole number from -27 to 27'],
+    ['offsetDays', { offsetDays: -28 }, 'offsetDays -28 must be a whole number from -27 to 27'],
+    ['offsetDays', { offsetDays: 1.5 }, 'offsetDays 1.5 must be a whole number from -27 to 27'],
+    ['offsetDays', { offsetDays: '2' }, 'offsetDays "2" must be a whole number from -27 to 27'],
+    ['validFrom', { validFrom: '2026-02-30' }, 'validFrom "2026-02-30" must be a date like "2026-12-24" (YYYY-MM-DD, read in timeZone)'],
+    ['validUntil', { validUntil: '2026-12-24T00:00' }, 'validUntil "2026-12-24T00:00" must be a date like "2026-12-24" (YYYY-MM-DD, read in timeZone)'],
+    ['validUntil', { validFrom: '2026-06-02', validUntil: '2026-06-01' }, 'validUntil "2026-06-01" is before validFrom "2026-06-02"'],
+    ['cron and at', { at: '2026-12-24T18:00' }, 'cron and at are both set: give cron for a recurring window or at for a one-off window, not both'],
+    ['cron or at', { cron: undefined }, 'cron or at is required: cron is five fields, minute hour day-of-month month day-of-week, e.g. "0 2 * * 0"; at is an ISO date-time, e.g. "2026-12-24T18:00"'],
+    ['at', { cron: undefined, at: '2026-13-01T00:00' }, 'at "2026-13-01T00:00" must be an ISO date-time like "2026-12-24T18:00" (wall clock of timeZone) or "2026-12-24T17:00Z"'],
+    ['at', { cron: undefined, at: '2026-12-24T24:00' }, 'at "2026-12-24T24:00" must be an ISO date-time like "2026-12-24T18:00" (wall clock of timeZone) or "2026-12-24T17:00Z"'],
+    ['at', { cron: undefined, at: '2026-12-24T18:00+25:00' }, 'at "2026-12-24T18:00+25:00" must be an ISO date-time like "2026-12-24T18:00" (wall clock of timeZone) or "2026-12-24T17:00Z"'],
+    ['at', { cron: undefined, at: 'tomorrow' }, 'at "tomorrow" must be an ISO date-time like "2026-12-24T18:00" (wall clock of timeZone) or "2026-12-24T17:00Z"'],
+    ['offsetDays on a one-off', { cron: undefined, at: '2026-12-24T18:00', offsetDays: 1 }, 'offsetDays applies to cron schedules only: a one-off window opens at its at time'],
+    ['validFrom on a one-off', { cron: undefined, at: '2026-12-24T18:00', validFrom: '2026-12-01' }, 'validFrom applies to cron schedules only: a one-off window opens at its at time'],
+    ['preset on a blackout', { kind: 'blackout' }, 'preset: a blackout blocks every scenario and takes no preset; remove preset, or use kind "deny" to block one preset'],
     ['a misspelt field', { timezone: 'UTC' }, 'unknown field "timezone": did you mean "timeZone"?'],
   ])('refuses a bad %s', (_field, change, message) => {
     expect(validateSchedule({ ...valid, ...change })).toEqual({ ok: false, errors: [message] });
@@ -73,6 +89,24 @@ describe('validateSchedule', () => {
   });
 
   it.each([[null], ['0 2 * * 0'], [[valid]]])('refuses a non-object %p', (input) => {
-    expect(validateSchedule(input)).toEqual({ ok: false, errors: ['schedule must be an object with name, preset, cron, duration, timeZone and kind'] });
+    expect(validateSchedule(input)).toEqual({ ok: false, errors: ['schedule must be an object with name, preset, cron or at, duration, timeZone and kind'] });
+  });
+
+  it('accepts the calendar fields and keeps only the ones given', () => {
+    const input = { ...valid, validFrom: '2026-01-01', validUntil: '2026-12-31', offsetDays: -27 };
+    expect(validateSchedule(input)).toEqual({ ok: true, schedule: input });
+    expect(validateSchedule({ ...valid, validFrom: '2026-06-01', validUntil: '2026-06-01', offsetDays: 27 }).ok).toBe(true);
+  });
+
+  it.each([['2026-12-24T18:00'], ['2026-12-24T18:00:30'], ['2026-12-24T17:00Z'], ['2026-12-24T18:00+01:00'], ['2026-12-24T17:00:00.123Z']])('accepts a one-off window at %s', (at) => {
+    const { cron, ...oneOff } = valid;
+    expect(cron).toBeDefined();
+    expect(validateSchedule({ ...oneOff, at })).toEqual({ ok: true, schedule: { ...oneOff, at } });
+  });
+
+  it('accepts a blackout without a preset', () => {
+    const { preset, ...blackout } = valid;
+    expect(preset).toBeDefined();
+    expect(validateSchedule({ ...blackout, kind: 'blackout' })).toEqual({ ok: true, schedule: { ...blackout, kind: 'blackout' } });
   });
 });

@@ -2,11 +2,11 @@
  * Window maths, pure: whether a schedule is open at an instant, and when it next opens or closes.
  * A window is open at `now` when some occurrence start s has s <= now < s + duration. Occurrences that
  * overlap or touch form one window, open from the first start to the last end. Nothing is cached between
- * calls: a reconcile pass may evaluate every schedule afresh.
+ * calls: a reconcile pass may evaluate every schedule afresh. A one-off window (`at`) is one occurrence.
  */
 import { parseCron } from './cron-expression';
 import { OccurrenceWalker } from './occurrences';
-import { ScheduleSpec, scheduleDurationMs } from './schedule';
+import { localDateOf, oneOffStart, ScheduleSpec, scheduleDurationMs } from './schedule';
 import { DAY_MS, ZoneClock } from './zone';
 
 /** A window that stays open longer than this is reported without a closing time ("open for the foreseeable future"). */
@@ -28,11 +28,10 @@ export interface WindowState {
   readonly nextClose: Date | null;
 }
 
-/** A schedule ready for evaluation; build it once per evaluation, not globally. */
-export interface CompiledSchedule {
-  readonly walker: OccurrenceWalker;
-  readonly durationMs: number;
-}
+/** A schedule ready for evaluation: a cron walker, or the start of its one-off window. */
+export type CompiledSchedule =
+  | { readonly walker: OccurrenceWalker; readonly durationMs: number }
+  | { readonly walker: null; readonly start: number; readonly durationMs: number };
 
 /** One merged window: a run of occurrences that overlap or touch. */
 interface Run {
@@ -42,9 +41,21 @@ interface Run {
 
 /** Prepares a validated schedule for evaluation; throws a RangeError if it was never validated. */
 export function compileSchedule(schedule: ScheduleSpec): CompiledSchedule {
-  const parsed = parseCron(schedule.cron);
+  const durationMs = scheduleDurationMs(schedule);
+  if (schedule.at !== undefined) return { walker: null, start: oneOffStart(schedule.at, schedule.timeZone), durationMs };
+  return { walker: scheduleWalker(schedule), durationMs };
+}
+
+/** The occurrence walker of a validated cron schedule: its matches shifted by offsetDays, within validFrom..validUntil. */
+export function scheduleWalker(schedule: ScheduleSpec): OccurrenceWalker {
+  const parsed = parseCron(schedule.cron ?? '');
   if (!parsed.ok) throw new RangeError(`schedule "${schedule.name}": ${parsed.errors.join('; ')}`);
-  return { walker: new OccurrenceWalker(parsed.fields, new ZoneClock(schedule.timeZone)), durationMs: scheduleDurationMs(schedule) };
+  const day = (text: string | undefined) => (text === undefined ? null : localDateOf(text));
+  return new OccurrenceWalker(parsed.fields, new ZoneClock(schedule.timeZone), {
+    offsetDays: schedule.offsetDays,
+    firstDay: day(schedule.validFrom),
+    lastDay: day(schedule.validUntil),
+  });
 }
 
 /** Whether `schedule`'s window is open at `now`, with when it opened/closes and its next edges. */
@@ -64,7 +75,9 @@ export function nextEdge(schedules: readonly ScheduleSpec[], now: Date): Date | 
 }
 
 /** windowState for a compiled schedule and an epoch-ms instant. */
-export function compiledWindowState({ walker, durationMs }: CompiledSchedule, now: number): WindowState {
+export function compiledWindowState(compiled: CompiledSchedule, now: number): WindowState {
+  if (compiled.walker === null) return oneOffState(compiled.start, compiled.durationMs, now);
+  const { walker, durationMs } = compiled;
   const latest = walker.latestAtOrBefore(now);
   if (latest !== null && now < latest + durationMs) {
     const run = runFrom(walker, latest, durationMs);
@@ -81,6 +94,14 @@ export function compiledWindowState({ walker, durationMs }: CompiledSchedule, no
   if (nextOpen === null) return { open: false, nextOpen: null, nextClose: null };
   const run = runFrom(walker, nextOpen, durationMs);
   return { open: false, nextOpen: new Date(nextOpen), nextClose: run ? new Date(run.end) : null };
+}
+
+/** A one-off window: open in [start, start + duration), nothing before or after. */
+function oneOffState(start: number, durationMs: number, now: number): WindowState {
+  const end = start + durationMs;
+  if (now >= end) return { open: false, nextOpen: null, nextClose: null };
+  if (now >= start) return { open: true, openedAt: new Date(start), closesAt: new Date(end), nextOpen: null, nextClose: new Date(end) };
+  return { open: false, nextOpen: new Date(start), nextClose: new Date(end) };
 }
 
 /**

@@ -1,6 +1,8 @@
 /** Samples host load and fleet counts every few seconds for the dashboard's graphs (the last hour, in memory). */
 import type { CpuSignal, MemorySignal } from '../reconciler/gates';
+import type { Timers } from '../common/timers';
 import type { HostLoadProbe } from '../reconciler/host-load';
+import { standaloneTimers } from '../schedules/scheduler-timers';
 import type { ControlService } from './control.service';
 
 /** One sample. */
@@ -17,10 +19,12 @@ export interface HistorySample {
   blocked: number;
 }
 
+/** The name of the sampling timer, as GET /api/v1/timers lists it. */
+export const HISTORY_TIMER = 'history.sample';
+
 /** A ring of samples; an hour at the default interval. */
 export class HistoryService {
   private readonly samples: HistorySample[] = [];
-  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly control: ControlService,
@@ -28,17 +32,16 @@ export class HistoryService {
     private readonly intervalMs = 10_000,
     private readonly capacity = 360,
     private readonly clock: () => number = Date.now,
+    private readonly timers: Timers = standaloneTimers(),
   ) {}
 
   start(): void {
     this.sample();
-    this.timer = setInterval(() => this.sample(), this.intervalMs);
-    this.timer.unref();
+    this.timers.every(HISTORY_TIMER, this.intervalMs, () => this.sample());
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.timers.cancel(HISTORY_TIMER);
   }
 
   /** Samples, oldest first. */

@@ -18,6 +18,8 @@ export interface AppliedDocument {
   name: string | null;
   result: string;
   plan?: ChangePlan;
+  /** MaintenanceState: scenarios whose call failed or did not acknowledge in time (the CLI exits 1). */
+  failed?: { scenario: string; message: string }[];
 }
 
 /** Handles kinds beyond the built-in ones (schedules register themselves here). */
@@ -115,8 +117,9 @@ export class ManifestApplier {
     switch (manifest.kind) {
       case 'MaintenanceState': {
         const plan = await this.state.setDesiredState(value as ReturnType<typeof maintenanceStateFromManifest>, options);
-        if (!options.dryRun) await this.control.outcome('', plan, {});
-        return { result: options.dryRun ? 'planned' : 'applied', plan };
+        if (options.dryRun) return { result: 'planned', plan };
+        const { failed } = await this.control.outcome('', plan, {});
+        return { result: 'applied', plan, ...(failed.length ? { failed } : {}) };
       }
       case 'Preset': {
         const preset = value as ReturnType<typeof presetFromManifest>;

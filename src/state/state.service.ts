@@ -1,56 +1,28 @@
 /**
- * The declared state and every intent that changes it: overrides, applied presets, stop-all and resume.
- * It is also the reconciler's InputsProvider: it assembles what a pass needs and expires TTLs on the way.
+ * Every intent that changes the declared state: overrides, applied presets, stop-all and resume. The state
+ * itself, and the inputs a pass reads from it, live in DeclaredState; the loop reads that, and this
+ * service drives the loop, so neither needs the other at construction.
  */
 import type { ActivitySink } from '../activity/activity';
 import { DomainError } from '../common/domain-error';
 import { formatDuration } from '../config/duration';
 import type { ScenarioSpec } from '../discovery/scenario';
 import type { PresetCatalog } from '../presets/preset-catalog';
-import type { MaintenanceStateSpec, Preset } from '../presets/schema';
-import { selectedIds } from '../presets/selector';
+import type { MaintenanceStateSpec } from '../presets/schema';
 import { unknownNameMessage } from '../presets/unknown-name';
-import { emptyDesiredState, expiredOverrides, nextOverrideExpiry, resolveDesired, type DesiredStateModel, type OpenAllowWindow } from '../reconciler/desired';
-import type { HealthReading, OpenDenyWindow } from '../reconciler/gates';
+import type { DesiredStateModel } from '../reconciler/desired';
 import { NO_NOTIFICATIONS, type NotificationSink } from '../notify/notification';
-import type { HostLoadProbe } from '../reconciler/host-load';
 import { plan } from '../reconciler/planner';
 import type { DesiredEntry } from '../reconciler/types';
-import type { InputsProvider, ReconcileInputs, Reconciler } from '../reconciler/reconciler';
+import type { Reconciler } from '../reconciler/reconciler';
 import { summarizeChange, touchedScenarios, type ChangePlan } from './change-plan';
+import type { DeclaredState, ScenarioSource } from './declared-state';
 import type { PolicyService } from './policy.service';
 
-/** The scenarios discovery knows, Gone ones included until forgotten. */
-export interface ScenarioSource {
-  /** Sorted by id; the same array until something changes. */
-  list(): readonly ScenarioSpec[];
-  /** Ids of Gone scenarios. */
-  readonly gone: readonly string[];
-  get(id: string): ScenarioSpec | undefined;
-  isGone(id: string): boolean;
-  forget(id: string): void;
-}
+export { NO_WINDOWS, type HealthSource, type ScenarioSource, type StateEdges, type WindowSource } from './declared-state';
 
-/** Open maintenance windows, from schedules and calendars. */
-export interface WindowSource {
-  openWindows(now: number): { allow: OpenAllowWindow[]; deny: (OpenDenyWindow & { preset?: string })[] };
-  /** The next instant a window opens or closes. */
-  nextEdge(now: number): number | null;
-}
-
-/** No windows at all (before schedules are configured). */
-export const NO_WINDOWS: WindowSource = { openWindows: () => ({ allow: [], deny: [] }), nextEdge: () => null };
-
-/** The health checks' last readings, for the HealthCheck gate (the health module's HealthCheckService is one). */
-export interface HealthSource {
-  verdict(): readonly HealthReading[];
-}
-
-/** Optional edges of the state: health readings for the planner and where notification events go. */
-export interface StateEdges {
-  health?: HealthSource;
-  notifications?: NotificationSink;
-}
+/** What intents need of the loop: a pass now (whose actions they report), and what it observed and decided. */
+export type ReconcileLoop = Pick<Reconciler, 'observed' | 'verdicts' | 'runPass' | 'abandonActivations' | 'request'>;
 
 /** Options of one intent. */
 export interface IntentOptions {
@@ -68,35 +40,28 @@ export function unknownScenario(id: string, list: readonly ScenarioSpec[], named
   return new DomainError(named === 'url' ? 'NotFound' : 'Invalid', message, { unknownScenario: id });
 }
 
-/** Owns the declared state. */
-export class StateService implements InputsProvider {
-  private model: DesiredStateModel = emptyDesiredState();
-  /**
-   * The last resolution of the current model. Every pass needs it and, while results stream in, nothing it
-   * depends on changes: re-resolving 10,000 scenarios per pass was most of a pass's garbage.
-   */
-  private desiredCache: { model: DesiredStateModel; overrides: number; list: readonly ScenarioSpec[]; presets: ReadonlyMap<string, Preset>; allow: string; desired: Map<string, DesiredEntry> } | null = null;
-  private reconciler: Reconciler | null = null;
-
+/** Changes the declared state on behalf of people and clients. */
+export class StateService {
   constructor(
     private readonly scenarios: ScenarioSource,
     private readonly presets: PresetCatalog,
     private readonly policy: PolicyService,
-    private readonly windows: WindowSource,
-    private readonly host: HostLoadProbe,
+    private readonly declared: DeclaredState,
+    private readonly reconciler: ReconcileLoop,
     private readonly activity: ActivitySink,
     private readonly defaultTimeoutMs: number | null,
     private readonly clock: () => number = Date.now,
-    private readonly edges: StateEdges = {},
+    /** Where emergency stop and resume are announced (the notify module's dispatcher, when configured). */
+    private readonly notifications: NotificationSink = NO_NOTIFICATIONS,
   ) {}
 
-  private get notifications(): NotificationSink {
-    return this.edges.notifications ?? NO_NOTIFICATIONS;
+  /** The current model, held by DeclaredState (which the loop reads). */
+  private get model(): DesiredStateModel {
+    return this.declared.model;
   }
 
-  /** Connects the loop that acts on this state (they need each other; the loop is built second). */
-  attach(reconciler: Reconciler): void {
-    this.reconciler = reconciler;
+  private set model(model: DesiredStateModel) {
+    this.declared.model = model;
   }
 
   /** A copy of the declared state. */
@@ -129,30 +94,12 @@ export class StateService implements InputsProvider {
     return this.planFor(this.modelFromSpec(spec));
   }
 
-  /** InputsProvider: expires TTLs, then gathers what a pass needs. */
-  prepare(now: number): ReconcileInputs {
-    for (const id of expiredOverrides(this.model, now)) {
-      const override = this.model.overrides[id];
-      delete this.model.overrides[id];
-      this.desiredCache = null;
-      const message = `override ${override.state} expired after ${formatDuration(now - override.setAt)} (TTL); back to the declared state`;
-      this.activity.record({ category: 'action', scenario: id, actor: 'system', message, data: { action: 'expire' } });
-      this.notifications.notify({ event: 'override.expired', scenario: id, actor: override.actor, reason: override.reason, message, at: now });
-    }
-    return this.inputsFor(this.model, now);
-  }
-
-  /** InputsProvider: a Gone scenario was driven inactive and may leave the list. */
-  forget(id: string): void {
-    this.scenarios.forget(id);
-  }
-
   /** The plan a declared state would give, against what is observed now. */
   planFor(model: DesiredStateModel): ChangePlan {
     const now = this.clock();
     const before = this.inputsFor(this.model, now).desired;
     const inputs = this.inputsFor(model, now);
-    return summarizeChange(before, inputs.desired, plan({ now, ...inputs, observed: this.reconciler?.observed ?? new Map() }));
+    return summarizeChange(before, inputs.desired, plan({ now, ...inputs, observed: this.reconciler.observed }));
   }
 
   /** Sets an override for one scenario. Refused (nothing stored) under emergency stop. */
@@ -214,8 +161,8 @@ export class StateService implements InputsProvider {
     this.model = { presets: [], overrides: {}, emergencyStop: { reason, actor, at: now } };
     this.activity.record({ category: 'system', level: 'warn', actor, message: `EMERGENCY STOP by ${actor}: ${reason}`, data: { action: 'stop-all' } });
     this.notifications.notify({ event: 'emergency.stop', actor, reason, message: `emergency stop by ${actor}: ${reason}`, at: now });
-    const actions = this.reconciler?.abandonActivations() ?? [];
-    return summarizeChange(before, this.desiredFor(this.model, now), { actions, verdicts: this.reconciler?.verdicts ?? new Map() });
+    const actions = this.reconciler.abandonActivations();
+    return summarizeChange(before, this.desiredFor(this.model, now), { actions, verdicts: this.reconciler.verdicts });
   }
 
   /** Lifts the latch only: nothing comes back on its own except open allow windows. */
@@ -224,7 +171,7 @@ export class StateService implements InputsProvider {
     this.model.emergencyStop = null;
     this.activity.record({ category: 'system', actor, message: wasStopped ? `resumed by ${actor}: emergency stop lifted` : `resume by ${actor}: no emergency stop was active`, data: { action: 'resume' } });
     if (wasStopped) this.notifications.notify({ event: 'emergency.resume', actor, message: `resumed by ${actor}: emergency stop lifted` });
-    this.reconciler?.request();
+    this.reconciler.request();
     return { wasStopped };
   }
 
@@ -254,24 +201,13 @@ export class StateService implements InputsProvider {
     this.model = next;
     // The intent is logged before the pass it causes, so the log reads in the order things happened.
     this.activity.record({ category: 'api', actor: options.actor, scenario: entry.scenario ?? null, preset: entry.preset ?? null, message: entry.message, data: { action: entry.action, touched: touched.length } });
-    const actions = this.reconciler?.runPass() ?? [];
-    return summarizeChange(before, after, { actions, verdicts: this.reconciler?.verdicts ?? new Map() });
+    const actions = this.reconciler.runPass();
+    return summarizeChange(before, after, { actions, verdicts: this.reconciler.verdicts });
   }
 
   /** The declared state of every scenario (before gates) for a model. */
   private desiredFor(model: DesiredStateModel, now: number): Map<string, DesiredEntry> {
-    return this.resolve(model, this.scenarios.list(), this.presets.byId(), this.windows.openWindows(now).allow, now);
-  }
-
-  /** resolveDesired, reused for the current model while scenarios, presets and open windows stay the same. */
-  private resolve(model: DesiredStateModel, list: readonly ScenarioSpec[], presets: ReadonlyMap<string, Preset>, allow: OpenAllowWindow[], now: number): Map<string, DesiredEntry> {
-    const allowKey = allow.map((window) => `${window.schedule}:${window.preset}`).join(',');
-    const cache = this.desiredCache;
-    const overrides = Object.keys(model.overrides).length;
-    if (cache && model === this.model && cache.model === model && cache.overrides === overrides && cache.list === list && cache.presets === presets && cache.allow === allowKey) return cache.desired;
-    const desired = resolveDesired(list, model, presets, allow, now);
-    if (model === this.model) this.desiredCache = { model, overrides, list, presets, allow: allowKey, desired };
-    return desired;
+    return this.declared.desiredFor(model, now);
   }
 
   private modelFromSpec(spec: MaintenanceStateSpec, actor = 'plan'): DesiredStateModel {
@@ -304,25 +240,7 @@ export class StateService implements InputsProvider {
     return this.defaultTimeoutMs ?? (minutes ? minutes * 60_000 : null);
   }
 
-  private inputsFor(model: DesiredStateModel, now: number): ReconcileInputs {
-    const list = this.scenarios.list();
-    const windows = this.windows.openWindows(now);
-    const presetsById = this.presets.byId();
-    const deny = windows.deny.map((window) => {
-      const preset = window.preset ? presetsById.get(window.preset) : undefined;
-      return { ...window, appliesTo: preset ? new Set(selectedIds(preset.selector, list)) : null };
-    });
-    const edges = [nextOverrideExpiry(model), this.windows.nextEdge(now)].filter((at): at is number => at !== null);
-    return {
-      scenarios: list,
-      gone: new Set(this.scenarios.gone),
-      desired: this.resolve(model, list, presetsById, windows.allow, now),
-      policy: this.policy.current(),
-      emergencyStop: model.emergencyStop,
-      denyWindows: deny,
-      host: this.host.read(),
-      health: this.edges.health?.verdict() ?? null,
-      nextChangeAt: edges.length ? Math.min(...edges) : null,
-    };
+  private inputsFor(model: DesiredStateModel, now: number) {
+    return this.declared.inputsFor(model, now);
   }
 }

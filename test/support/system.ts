@@ -3,12 +3,27 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { Test, type TestingModuleBuilder } from '@nestjs/testing';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ACTIVITY_TAP } from '../../src/activity/activity.module';
+import { PrototypedExpressAdapter } from '../../src/api/express-adapter';
+import { AppModule } from '../../src/app.module';
 import { loadConfig, type ConfigOverrides } from '../../src/config/config';
+import { CLOCK, LOGGER, type EdgeOverrides } from '../../src/config/config.module';
+import { RECONCILER_OBSERVER } from '../../src/metrics/metrics.module';
+import { combineObservers } from '../../src/metrics/observers';
+import { PrometheusMetrics } from '../../src/metrics/prometheus-metrics';
 import { FixedHostLoadProbe } from '../../src/reconciler/host-load';
+import { SCENARIO_CLIENT } from '../../src/reconciler/reconciler.module';
 import type { Policy } from '../../src/presets/schema';
-import { startServer, type RunningServer } from '../../src/server';
-import type { OrchestratorOverrides } from '../../src/orchestrator';
+import { WINDOW_SOURCE } from '../../src/schedules/schedules.module';
+import { APP_OPTIONS, configureApp, listen, type RunningServer } from '../../src/server';
+import { HOST_PROBE } from '../../src/state/declared-state.module';
+import { STORE } from '../../src/store/store.module';
 import { startFleet, tempFleetDir, type Fleet, type FleetScenarioSpec } from './fleet';
+
+/** Edges a test replaces; each becomes an overrideProvider on its token. */
+export type TestOverrides = EdgeOverrides;
 
 /** A fleet, an orchestrator serving it, and the temp dirs they use. */
 export interface TestSystem {
@@ -25,7 +40,7 @@ export interface TestSystemOptions {
   specs: FleetScenarioSpec[];
   policy?: Partial<Policy>;
   env?: ConfigOverrides;
-  overrides?: OrchestratorOverrides;
+  overrides?: TestOverrides;
 }
 
 /** Starts fleet and orchestrator on free ports; `stop()` tears everything down. */
@@ -40,7 +55,10 @@ export async function startTestSystem(options: TestSystemOptions): Promise<TestS
     env.POLICY_FILE = file;
   }
   const host = new FixedHostLoadProbe({ cpuLoadPercent: 0, memoryPercent: 0 });
-  const server = await startServer(loadConfig({}, env), { hostProbe: host, ...options.overrides });
+  const config = loadConfig({}, env);
+  const testing = await withEdges(Test.createTestingModule({ imports: [AppModule.forRoot(config)] }), { hostProbe: host, ...options.overrides }).compile();
+  const app = configureApp(testing.createNestApplication<NestExpressApplication>(new PrototypedExpressAdapter(), APP_OPTIONS));
+  const server = await listen(app, config);
   // Let the start-up deactivations settle, as an operator would see them before acting.
   const ids = server.orchestrator.registry.list().map((spec) => spec.id);
   await server.orchestrator.reconciler.waitForSettled(ids, 10_000);
@@ -56,6 +74,23 @@ export async function startTestSystem(options: TestSystemOptions): Promise<TestS
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The application with the given edges in place of the real ones (clock, host probe, scenario client, store, ...). */
+export function withEdges(builder: TestingModuleBuilder, edges: TestOverrides): TestingModuleBuilder {
+  const values: [symbol, unknown][] = [
+    [CLOCK, edges.clock],
+    [HOST_PROBE, edges.hostProbe],
+    [SCENARIO_CLIENT, edges.client],
+    [STORE, edges.store],
+    [WINDOW_SOURCE, edges.windows],
+    [LOGGER, edges.logger],
+    [ACTIVITY_TAP, edges.log],
+  ];
+  for (const [token, value] of values) if (value !== undefined) builder.overrideProvider(token).useValue(value);
+  const observer = edges.observer;
+  if (observer) builder.overrideProvider(RECONCILER_OBSERVER).useFactory({ factory: (metrics: PrometheusMetrics) => combineObservers(metrics, observer), inject: [PrometheusMetrics] });
+  return builder;
 }
 
 /** Polls `check` until it returns true, or fails with `what` after `timeoutMs`. */

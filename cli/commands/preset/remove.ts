@@ -2,7 +2,6 @@
 import { Args } from '@oclif/core';
 import type { PresetChangeResult } from '../../api-types';
 import { BaseCommand } from '../../base-command';
-import { EXIT } from '../../errors';
 import { dryRunFlag, yesFlag } from '../../flags';
 import { presetChangeLines } from '../../format';
 
@@ -20,8 +19,9 @@ export default class PresetRemove extends BaseCommand<typeof PresetRemove> {
       ? await this.client.removePreset(name, { dryRun })
       : await this.withConfirmation((confirm) => this.client.removePreset(name, { confirm: confirm || undefined }), this.flags.yes);
     const lines = presetChangeLines(result, 'removed', dryRun);
-    if (!result.success) this.fail(lines.join('\n'), EXIT.failure, result);
-    this.log(lines.join('\n'));
+    // A dry run only plans: it exits 0 whatever the plan holds.
+    if (dryRun) this.log(lines.join('\n'));
+    else this.finishChange(lines, { touched: result.plan.touched, blocked: result.blocked, failed: result.failed }, result);
     return result;
   }
 }

@@ -184,11 +184,17 @@ export class HealthDto {
 /** A schedule or calendar window with its state. */
 export class ScheduleViewDto {
   @ApiProperty() name!: string;
-  @ApiProperty() preset!: string;
-  @ApiProperty({ enum: ['allow', 'deny'] }) kind!: string;
-  @ApiProperty({ enum: ['store', 'calendar'] }) source!: string;
+  @ApiPropertyOptional({ description: 'Absent on blackouts: they block every scenario.' }) preset?: string;
+  @ApiProperty({ enum: ['allow', 'deny', 'blackout'] }) kind!: string;
+  @ApiProperty({ enum: ['store', 'calendar', 'blackout-feed'] }) source!: string;
   @ApiProperty() readOnly!: boolean;
-  @ApiPropertyOptional() cron?: string;
+  @ApiPropertyOptional({ description: 'Recurring windows; exactly one of cron and at.' }) cron?: string;
+  @ApiPropertyOptional({ example: '2026-12-24T18:00', description: 'One-off windows: when it opens (wall clock of timeZone unless it has Z or an offset).' }) at?: string;
+  @ApiPropertyOptional({ format: 'date', example: '2026-01-01' }) validFrom?: string;
+  @ApiPropertyOptional({ format: 'date', example: '2026-12-31' }) validUntil?: string;
+  @ApiPropertyOptional({ minimum: -27, maximum: 27 }) offsetDays?: number;
+  @ApiPropertyOptional() description?: string;
+  @ApiPropertyOptional({ description: 'The event summary of a calendar or blackout-feed window.' }) summary?: string;
   @ApiPropertyOptional() duration?: string;
   @ApiPropertyOptional() timeZone?: string;
   @ApiProperty() open!: boolean;

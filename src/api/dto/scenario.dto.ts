@@ -1,5 +1,6 @@
 /** Request shapes of the scenario routes. */
 import { Type } from 'class-transformer';
+import { parseTtl } from '../../config/duration';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, MaxLength, Min, Max, ValidateBy, type ValidationOptions } from 'class-validator';
@@ -7,31 +8,36 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, MaxLength, Min, Max, Vali
 /** A duration such as 90s, 2m, 1h30m, or a plain number of seconds. */
 export const DURATION_PATTERN = /^\s*(\d+(\.\d+)?|((\d+(\.\d+)?)(ms|s|m|h|d))+)\s*$/i;
 
-/** True for a duration string (`30m`, `1h30m`, `90`) or a finite, non-negative number of seconds. */
+/** True for a TTL: a duration string (`30m`, `1h30m`, `90`) or a number of seconds, at least 1 s (see parseTtl). */
 export function isDurationValue(value: unknown): value is string | number {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0;
-  return typeof value === 'string' && DURATION_PATTERN.test(value);
+  if (typeof value !== 'number' && typeof value !== 'string') return false;
+  try {
+    parseTtl(value);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A TTL: a duration string or a number of seconds (the original's clients and `{"ttl":600}` send numbers). */
 export function IsDuration(options?: ValidationOptions): PropertyDecorator {
-  return ValidateBy({ name: 'isDuration', validator: { validate: isDurationValue, defaultMessage: () => '$property must be a duration such as 30m, 2h, 1h30m or a number of seconds' } }, options);
+  return ValidateBy({ name: 'isDuration', validator: { validate: isDurationValue, defaultMessage: () => '$property must be a duration such as 30m, 2h, 1h30m or a number of seconds, at least 1s (leave it out for DEFAULT_TIMEOUT)' } }, options);
 }
 
 /** OpenAPI schema of a TTL: either form. */
 export const TTL_SCHEMA: SchemaObject = {
   oneOf: [
     { type: 'string', example: '2h', pattern: DURATION_PATTERN.source },
-    { type: 'number', minimum: 0, example: 600, description: 'seconds' },
+    { type: 'number', minimum: 1, example: 600, description: 'seconds' },
   ],
 };
 
 /** Body of POST /scenarios/{id}/activate. */
 export class ActivateDto {
-  /** How long the activation lasts; default from DEFAULT_TIMEOUT or the policy; 0 means no expiry. */
+  /** How long the activation lasts, at least 1s; default from DEFAULT_TIMEOUT or the policy. */
   @IsOptional()
   @IsDuration()
-  @ApiPropertyOptional({ oneOf: TTL_SCHEMA.oneOf, description: 'How long the activation lasts: a duration (30m, 2h, 1h30m) or a number of seconds; 0 means no expiry. Default from DEFAULT_TIMEOUT or the policy.' })
+  @ApiPropertyOptional({ oneOf: TTL_SCHEMA.oneOf, description: 'How long the activation lasts: a duration (30m, 2h, 1h30m) or a number of seconds, at least 1s. Default from DEFAULT_TIMEOUT or the policy.' })
   ttl?: string | number;
 
   @IsOptional()

@@ -118,12 +118,20 @@ export interface History {
 /** One schedule of GET /schedules (calendar-fed windows may lack the cron fields). */
 export interface Schedule {
   name: string;
-  preset: string;
+  /** Absent on blackouts, which block every scenario. */
+  preset?: string;
   cron?: string;
+  /** A one-off window's opening, instead of cron. */
+  at?: string;
+  validFrom?: string;
+  validUntil?: string;
+  offsetDays?: number;
   duration?: string;
   timeZone?: string;
   description?: string;
-  kind: 'allow' | 'deny';
+  /** The event summary of a calendar or blackout-feed window. */
+  summary?: string;
+  kind: 'allow' | 'deny' | 'blackout';
   open: boolean;
   openedAt: string | null;
   closesAt: string | null;
@@ -132,7 +140,7 @@ export interface Schedule {
   /** The same instants as wall-clock text in the schedule's zone, e.g. `2026-11-29 02:00 CET`. */
   nextOpenLocal?: string | null;
   nextCloseLocal?: string | null;
-  source: 'store' | 'calendar';
+  source: 'store' | 'calendar' | 'blackout-feed';
   readOnly: boolean;
 }
 

@@ -32,22 +32,55 @@ function When({ schedule }: { schedule: Schedule }) {
   );
 }
 
+const KIND_CHIP: Record<Schedule['kind'], string> = { allow: 'chip-on', deny: 'chip-warn', blackout: 'chip-warn' };
+
+/** What the window does while open, in words. */
+function Effect({ schedule }: { schedule: Schedule }) {
+  if (schedule.kind === 'blackout') return <>while open, blocks activations of every scenario{schedule.summary && <> · {schedule.summary}</>}</>;
+  return (
+    <>
+      {schedule.kind === 'deny' ? 'while open, blocks activations of' : 'while open, applies preset'} <code>{schedule.preset}</code>
+    </>
+  );
+}
+
+/** When it opens: once at `at`, or its cron with the day offset and the dates it is valid between. */
+function Timing({ schedule }: { schedule: Schedule }) {
+  const zone = schedule.timeZone ?? 'UTC';
+  if (schedule.at) {
+    return (
+      <>
+        {' '}
+        · once at <code>{schedule.at}</code> for {schedule.duration} ({zone})
+      </>
+    );
+  }
+  if (!schedule.cron) return null;
+  const offset = schedule.offsetDays ? ` ${schedule.offsetDays > 0 ? '+' : '−'}${Math.abs(schedule.offsetDays)}d` : '';
+  return (
+    <>
+      {' '}
+      · <code>{schedule.cron}</code>
+      {offset} for {schedule.duration} ({zone})
+      {schedule.validFrom && <> from {schedule.validFrom}</>}
+      {schedule.validUntil && <> until {schedule.validUntil}</>}
+    </>
+  );
+}
+
 function ScheduleRow({ schedule }: { schedule: Schedule }) {
   return (
-    <li class="schedule">
+    <li class={`schedule schedule-${schedule.kind}`}>
       <div class="schedule-head">
         <strong>{schedule.name}</strong>
-        <span class={`chip ${schedule.kind === 'deny' ? 'chip-warn' : 'chip-on'}`}>{schedule.kind === 'deny' ? 'deny' : 'allow'}</span>
+        <span class={`chip ${KIND_CHIP[schedule.kind] ?? 'chip-on'}`}>{schedule.kind}</span>
+        {schedule.at && <span class="chip">one-off</span>}
         {schedule.source === 'calendar' && <span class="chip">calendar{schedule.readOnly ? ', read-only' : ''}</span>}
+        {schedule.source === 'blackout-feed' && <span class="chip">blackout feed, read-only</span>}
       </div>
       <div class="muted">
-        {schedule.kind === 'deny' ? 'while open, blocks activations of' : 'while open, applies preset'} <code>{schedule.preset}</code>
-        {schedule.cron && (
-          <>
-            {' '}
-            · <code>{schedule.cron}</code> for {schedule.duration} ({schedule.timeZone ?? 'UTC'})
-          </>
-        )}
+        <Effect schedule={schedule} />
+        <Timing schedule={schedule} />
       </div>
       <When schedule={schedule} />
     </li>

@@ -1,0 +1,68 @@
+/**
+ * The reconciler module: the loop, its executor and the scenario client. The loop starts at bootstrap,
+ * after discovery's first scan (DiscoveryModule sits below this one); on shutdown it stops before the
+ * activity log flushes and the store closes, and the client's connections close last.
+ */
+import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { ActivityModule } from '../activity/activity.module';
+import { ActivityService } from '../activity/activity.service';
+import { TIMERS, type Timers } from '../common/timers';
+import type { Config } from '../config/config';
+import { CLOCK, CONFIG, EDGES, type EdgeOverrides } from '../config/config.module';
+import { DiscoveryModule } from '../discovery/discovery.module';
+import { ScenarioRegistry } from '../discovery/registry';
+import { MetricsModule, RECONCILER_OBSERVER } from '../metrics/metrics.module';
+import { ScheduleService } from '../schedules/schedule.service';
+import { SchedulesModule } from '../schedules/schedules.module';
+import { DeclaredState } from '../state/declared-state';
+import { DeclaredStateModule } from '../state/declared-state.module';
+import { Executor } from './executor';
+import { Reconciler, type ReconcilerObserver } from './reconciler';
+import { HttpScenarioClient, type ScenarioClient } from './scenario-client';
+
+/** The client that calls scenarios over HTTP; tests replace it. */
+export const SCENARIO_CLIENT = Symbol('SCENARIO_CLIENT');
+
+/** Provides Reconciler, Executor and SCENARIO_CLIENT. */
+@Module({
+  imports: [ActivityModule, MetricsModule, DiscoveryModule, SchedulesModule, DeclaredStateModule],
+  providers: [
+    { provide: SCENARIO_CLIENT, useFactory: (config: Config, edges: EdgeOverrides): ScenarioClient => edges.client ?? new HttpScenarioClient(config.actionTimeoutMs), inject: [CONFIG, EDGES] },
+    { provide: Executor, useFactory: (client: ScenarioClient, config: Config, clock: () => number) => new Executor(client, config.maxInFlight, clock), inject: [SCENARIO_CLIENT, CONFIG, CLOCK] },
+    {
+      provide: Reconciler,
+      useFactory: (inputs: DeclaredState, executor: Executor, activity: ActivityService, config: Config, clock: () => number, timers: Timers, observer: ReconcilerObserver) =>
+        new Reconciler(inputs, executor, activity, { resyncIntervalMs: config.resyncIntervalMs, clock, timers }, observer),
+      inject: [DeclaredState, Executor, ActivityService, CONFIG, CLOCK, TIMERS, RECONCILER_OBSERVER],
+    },
+  ],
+  exports: [Reconciler, Executor],
+})
+export class ReconcilerModule implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  constructor(
+    private readonly reconciler: Reconciler,
+    private readonly registry: ScenarioRegistry,
+    private readonly schedules: ScheduleService,
+    @Inject(SCENARIO_CLIENT) private readonly client: ScenarioClient,
+  ) {}
+
+  /** Level-triggered: a discovery change or a schedule change just asks for a pass. */
+  onModuleInit(): void {
+    this.registry.onChange(() => this.reconciler.request());
+    this.schedules.onChange(() => this.reconciler.request());
+  }
+
+  /** The first pass drives every scenario inactive; then the resync timer runs. */
+  onApplicationBootstrap(): void {
+    this.reconciler.start();
+  }
+
+  /** No pass starts after this (a pass is synchronous, so the one running has finished); calls in flight end on their own. */
+  beforeApplicationShutdown(): void {
+    this.reconciler.stop();
+  }
+
+  onApplicationShutdown(): void {
+    this.client.close();
+  }
+}

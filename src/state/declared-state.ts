@@ -1,0 +1,128 @@
+/**
+ * The declared state the loop reads: the model (applied presets, overrides, the emergency-stop latch) and
+ * the inputs of a pass assembled from it. It is the reconciler's InputsProvider and expires TTLs on the
+ * way. Intents change it through StateService; the loop only reads it, so the two never need each other.
+ */
+import type { ActivitySink } from '../activity/activity';
+import { formatDuration } from '../config/duration';
+import type { ScenarioSpec } from '../discovery/scenario';
+import type { PresetCatalog } from '../presets/preset-catalog';
+import type { Preset } from '../presets/schema';
+import { selectedIds } from '../presets/selector';
+import { emptyDesiredState, expiredOverrides, nextOverrideExpiry, resolveDesired, type DesiredStateModel, type OpenAllowWindow } from '../reconciler/desired';
+import type { HealthReading, OpenDenyWindow } from '../reconciler/gates';
+import { NO_NOTIFICATIONS, type NotificationSink } from '../notify/notification';
+import type { HostLoadProbe } from '../reconciler/host-load';
+import type { DesiredEntry } from '../reconciler/types';
+import type { InputsProvider, ReconcileInputs } from '../reconciler/reconciler';
+import type { PolicyService } from './policy.service';
+
+/** The scenarios discovery knows, Gone ones included until forgotten. */
+export interface ScenarioSource {
+  /** Sorted by id; the same array until something changes. */
+  list(): readonly ScenarioSpec[];
+  /** Ids of Gone scenarios. */
+  readonly gone: readonly string[];
+  get(id: string): ScenarioSpec | undefined;
+  isGone(id: string): boolean;
+  forget(id: string): void;
+}
+
+/** Open maintenance windows, from schedules and calendars. */
+export interface WindowSource {
+  openWindows(now: number): { allow: OpenAllowWindow[]; deny: (OpenDenyWindow & { preset?: string })[] };
+  /** The next instant a window opens or closes. */
+  nextEdge(now: number): number | null;
+}
+
+/** No windows at all (before schedules are configured). */
+export const NO_WINDOWS: WindowSource = { openWindows: () => ({ allow: [], deny: [] }), nextEdge: () => null };
+
+/** The health checks' last readings, for the HealthCheck gate (the health module's HealthCheckService is one). */
+export interface HealthSource {
+  verdict(): readonly HealthReading[];
+}
+
+/** Optional edges of the declared state: health readings for the planner and where expired overrides are announced. */
+export interface StateEdges {
+  health?: HealthSource;
+  notifications?: NotificationSink;
+}
+
+/** Holds the declared state and gathers what a pass needs from it. */
+export class DeclaredState implements InputsProvider {
+  /** The current model; StateService replaces it whole on every intent. */
+  model: DesiredStateModel = emptyDesiredState();
+  /**
+   * The last resolution of the current model. Every pass needs it and, while results stream in, nothing it
+   * depends on changes: re-resolving 10,000 scenarios per pass was most of a pass's garbage.
+   */
+  private desiredCache: { model: DesiredStateModel; overrides: number; list: readonly ScenarioSpec[]; presets: ReadonlyMap<string, Preset>; allow: string; desired: Map<string, DesiredEntry> } | null = null;
+
+  constructor(
+    private readonly scenarios: ScenarioSource,
+    private readonly presets: PresetCatalog,
+    private readonly policy: PolicyService,
+    private readonly windows: WindowSource,
+    private readonly host: HostLoadProbe,
+    private readonly activity: ActivitySink,
+    private readonly edges: StateEdges = {},
+  ) {}
+
+  /** InputsProvider: expires TTLs, then gathers what a pass needs. */
+  prepare(now: number): ReconcileInputs {
+    for (const id of expiredOverrides(this.model, now)) {
+      const override = this.model.overrides[id];
+      delete this.model.overrides[id];
+      this.desiredCache = null;
+      const message = `override ${override.state} expired after ${formatDuration(now - override.setAt)} (TTL); back to the declared state`;
+      this.activity.record({ category: 'action', scenario: id, actor: 'system', message, data: { action: 'expire' } });
+      (this.edges.notifications ?? NO_NOTIFICATIONS).notify({ event: 'override.expired', scenario: id, actor: override.actor, reason: override.reason, message, at: now });
+    }
+    return this.inputsFor(this.model, now);
+  }
+
+  /** InputsProvider: a Gone scenario was driven inactive and may leave the list. */
+  forget(id: string): void {
+    this.scenarios.forget(id);
+  }
+
+  /** The declared state of every scenario (before gates) for a model. */
+  desiredFor(model: DesiredStateModel, now: number): Map<string, DesiredEntry> {
+    return this.resolve(model, this.scenarios.list(), this.presets.byId(), this.windows.openWindows(now).allow, now);
+  }
+
+  /** What a pass would get for `model` at `now` (the current model, or one an intent proposes). */
+  inputsFor(model: DesiredStateModel, now: number): ReconcileInputs {
+    const list = this.scenarios.list();
+    const windows = this.windows.openWindows(now);
+    const presetsById = this.presets.byId();
+    const deny = windows.deny.map((window) => {
+      const preset = window.preset ? presetsById.get(window.preset) : undefined;
+      return { ...window, appliesTo: preset ? new Set(selectedIds(preset.selector, list)) : null };
+    });
+    const edges = [nextOverrideExpiry(model), this.windows.nextEdge(now)].filter((at): at is number => at !== null);
+    return {
+      scenarios: list,
+      gone: new Set(this.scenarios.gone),
+      desired: this.resolve(model, list, presetsById, windows.allow, now),
+      policy: this.policy.current(),
+      emergencyStop: model.emergencyStop,
+      denyWindows: deny,
+      host: this.host.read(),
+      health: this.edges.health?.verdict() ?? null,
+      nextChangeAt: edges.length ? Math.min(...edges) : null,
+    };
+  }
+
+  /** resolveDesired, reused for the current model while scenarios, presets and open windows stay the same. */
+  private resolve(model: DesiredStateModel, list: readonly ScenarioSpec[], presets: ReadonlyMap<string, Preset>, allow: OpenAllowWindow[], now: number): Map<string, DesiredEntry> {
+    const allowKey = allow.map((window) => `${window.schedule}:${window.preset}`).join(',');
+    const cache = this.desiredCache;
+    const overrides = Object.keys(model.overrides).length;
+    if (cache && model === this.model && cache.model === model && cache.overrides === overrides && cache.list === list && cache.presets === presets && cache.allow === allowKey) return cache.desired;
+    const desired = resolveDesired(list, model, presets, allow, now);
+    if (model === this.model) this.desiredCache = { model, overrides, list, presets, allow: allowKey, desired };
+    return desired;
+  }
+}

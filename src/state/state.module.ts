@@ -1,0 +1,108 @@
+/**
+ * The state module: the intents (StateService, PresetService, ManifestApplier) and the read models
+ * (ControlService, HistoryService) between the API and the loop. It also attaches the fleet gauges to the
+ * metrics, since it owns the views they sample, and starts history sampling once the loop runs.
+ */
+import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { ActivityModule } from '../activity/activity.module';
+import { ActivityService } from '../activity/activity.service';
+import { TIMERS, type Timers } from '../common/timers';
+import type { Config } from '../config/config';
+import { CLOCK, CONFIG } from '../config/config.module';
+import { DiscoveryModule } from '../discovery/discovery.module';
+import { ScenarioRegistry } from '../discovery/registry';
+import { fleetSnapshotSource } from '../metrics/fleet-snapshot';
+import { MetricsModule } from '../metrics/metrics.module';
+import { PrometheusMetrics } from '../metrics/prometheus-metrics';
+import { PresetCatalog } from '../presets/preset-catalog';
+import { PresetsModule } from '../presets/presets.module';
+import { Executor } from '../reconciler/executor';
+import type { HostLoadProbe } from '../reconciler/host-load';
+import { Reconciler } from '../reconciler/reconciler';
+import { ReconcilerModule } from '../reconciler/reconciler.module';
+import { scheduleKindHandler } from '../schedules/schedule-manifest';
+import { ScheduleService } from '../schedules/schedule.service';
+import { SchedulesModule } from '../schedules/schedules.module';
+import { ControlService } from './control.service';
+import { DeclaredState } from './declared-state';
+import { DeclaredStateModule, HOST_PROBE } from './declared-state.module';
+import { HistoryService } from './history.service';
+import { ManifestApplier } from './manifest-applier';
+import { PolicyService } from './policy.service';
+import { PresetService } from './preset.service';
+import { StateService } from './state.service';
+
+/** How often the dashboard's history is sampled, and how many samples it keeps (an hour). */
+const HISTORY_INTERVAL_MS = 10_000;
+const HISTORY_CAPACITY = 360;
+
+/** Provides the intents and read models the API serves. */
+@Module({
+  imports: [ActivityModule, DiscoveryModule, MetricsModule, PresetsModule, SchedulesModule, DeclaredStateModule, ReconcilerModule],
+  providers: [
+    {
+      provide: StateService,
+      useFactory: (registry: ScenarioRegistry, presets: PresetCatalog, policy: PolicyService, declared: DeclaredState, reconciler: Reconciler, activity: ActivityService, config: Config, clock: () => number) =>
+        new StateService(registry, presets, policy, declared, reconciler, activity, config.defaultTimeoutMs, clock),
+      inject: [ScenarioRegistry, PresetCatalog, PolicyService, DeclaredState, Reconciler, ActivityService, CONFIG, CLOCK],
+    },
+    {
+      provide: ControlService,
+      useFactory: (state: StateService, registry: ScenarioRegistry, reconciler: Reconciler, activity: ActivityService, clock: () => number) => new ControlService(state, registry, reconciler, activity, clock),
+      inject: [StateService, ScenarioRegistry, Reconciler, ActivityService, CLOCK],
+    },
+    {
+      provide: HistoryService,
+      useFactory: (control: ControlService, host: HostLoadProbe, clock: () => number, timers: Timers) => new HistoryService(control, host, HISTORY_INTERVAL_MS, HISTORY_CAPACITY, clock, timers),
+      inject: [ControlService, HOST_PROBE, CLOCK, TIMERS],
+    },
+    {
+      provide: PresetService,
+      useFactory: (catalog: PresetCatalog, registry: ScenarioRegistry, state: StateService, control: ControlService, activity: ActivityService) => new PresetService(catalog, registry, state, control, activity),
+      inject: [PresetCatalog, ScenarioRegistry, StateService, ControlService, ActivityService],
+    },
+    {
+      provide: ManifestApplier,
+      useFactory: (state: StateService, control: ControlService, presets: PresetCatalog, policy: PolicyService, schedules: ScheduleService) => {
+        const applier = new ManifestApplier(state, control, presets, policy);
+        applier.register('Schedule', scheduleKindHandler(schedules));
+        return applier;
+      },
+      inject: [StateService, ControlService, PresetCatalog, PolicyService, ScheduleService],
+    },
+  ],
+  exports: [StateService, ControlService, HistoryService, PresetService, ManifestApplier],
+})
+export class StateModule implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(
+    private readonly metrics: PrometheusMetrics,
+    private readonly control: ControlService,
+    private readonly state: StateService,
+    private readonly schedules: ScheduleService,
+    private readonly executor: Executor,
+    private readonly history: HistoryService,
+    @Inject(CLOCK) private readonly clock: () => number,
+  ) {}
+
+  /** Scrape-time gauges read one snapshot of the views this module serves. */
+  onModuleInit(): void {
+    this.metrics.attach(
+      fleetSnapshotSource({
+        listScenarios: () => this.control.listScenarios().scenarios,
+        emergencyStop: () => this.state.view().emergencyStop !== null,
+        windows: (now) => this.schedules.states(now),
+        queueDepth: () => this.executor.depth,
+        clock: this.clock,
+      }),
+    );
+  }
+
+  /** After the loop's first pass (ReconcilerModule sits below this one), so the first sample has verdicts. */
+  onApplicationBootstrap(): void {
+    this.history.start();
+  }
+
+  beforeApplicationShutdown(): void {
+    this.history.stop();
+  }
+}
