@@ -62,6 +62,9 @@ describe('notifications and health checks wired into the app', () => {
     await eventually(() => receiver.requests.length >= 2, 'two deliveries');
     expect(receiver.requests.map((received) => JSON.parse(received.body).event)).toEqual(['emergency.stop', 'emergency.resume']);
     expect(receiver.requests.every(signed)).toBe(true);
+    const { body } = await request(http).get('/api/v1/notifiers').expect(200);
+    expect(body.notifiers).toEqual([{ name: 'pager', type: 'webhook', url: receiver.url, events: ['emergency.stop', 'emergency.resume'], signed: true }]);
+    expect(JSON.stringify(body)).not.toContain(SECRET);
   });
 
   it("a Policy's Alertmanager check holds back a real activation while the alert fires, and lets it through once silenced", async () => {
@@ -71,6 +74,8 @@ describe('notifications and health checks wired into the app', () => {
     await fetch(`${alertmanager.url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ labels: { alertname: 'PrimaryDown', severity: 'critical' }, endsAt }]) });
     const health = system.server.app.get(HealthCheckService);
     await eventually(async () => (await health.readNow()).some((result) => !result.ok), 'the check to fail', 30_000);
+    const checks = (await request(http).get('/api/v1/health-checks').expect(200)).body.checks;
+    expect(checks).toEqual([expect.objectContaining({ check: 'pages', ok: false, readAt: expect.any(String) })]);
     const refused = await request(http).post('/api/v1/scenarios/backup/activate').send({ reason: 'sweep' }).expect(409);
     expect(refused.body.message).toContain('PrimaryDown');
     expect(activeIds(system.fleet)).toEqual([]);
@@ -80,6 +85,13 @@ describe('notifications and health checks wired into the app', () => {
     await eventually(async () => (await health.readNow()).every((result) => result.ok), 'the check to pass', 30_000);
     await request(http).post('/api/v1/scenarios/backup/activate').send({ reason: 'sweep' }).expect(200);
     expect(activeIds(system.fleet)).toEqual(['backup']);
+  });
+
+  it('DELETE /api/v1/notifiers/{name} deletes a notifier, and an unknown name is 404 and changes nothing', async () => {
+    await request(http).delete('/api/v1/notifiers/nope').expect(404);
+    expect((await request(http).get('/api/v1/notifiers')).body.notifiers).toHaveLength(1);
+    await request(http).delete('/api/v1/notifiers/pager').expect(204);
+    expect((await request(http).get('/api/v1/notifiers')).body.notifiers).toEqual([]);
   });
 
   it('runs the checks on the named health.checks timer, listed by GET /api/v1/timers', async () => {

@@ -30,6 +30,9 @@ import { ScenariosController } from './scenarios.controller';
 import { SchedulesController } from './schedules.controller';
 import { StateController } from './state.controller';
 import { TimersController } from './timers.controller';
+import { NotifyController } from './notify.controller';
+import { HealthModule } from '../health/health.module';
+import { NotifyModule } from '../notify/notify.module';
 
 /** Serves /api/v1, /health, /healthz, /readyz and /metrics. */
 @Module({
@@ -44,6 +47,8 @@ import { TimersController } from './timers.controller';
     DeclaredStateModule,
     ReconcilerModule,
     StateModule,
+    HealthModule,
+    NotifyModule,
   ],
   controllers: [
     ScenariosController,
@@ -56,6 +61,7 @@ import { TimersController } from './timers.controller';
     ProbesController,
     MetricsController,
     TimersController,
+    NotifyController,
   ],
   providers: [NestPinoLogger, WriteGate, { provide: APP_GUARD, useClass: AcceptingWritesGuard }, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
 })

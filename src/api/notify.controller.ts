@@ -1,0 +1,42 @@
+/** GET/DELETE /api/v1/notifiers and GET /api/v1/health-checks (SPEC 11): thin views over the notify and health modules. */
+import { Controller, Delete, Get, HttpCode, Inject, Param } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheckService } from '../health/health-check.service';
+import { NotifierRegistry } from '../notify/notifier-registry';
+import { Actor } from './auth';
+import { HealthCheckListDto, NotifierListDto } from './dto/notify.dto';
+import { ApiErrors, BEARER_SCHEME } from './openapi';
+
+@ApiTags('notifications')
+@ApiBearerAuth(BEARER_SCHEME)
+@ApiErrors(401)
+@Controller('api/v1')
+export class NotifyController {
+  constructor(
+    @Inject(NotifierRegistry) private readonly notifiers: NotifierRegistry,
+    @Inject(HealthCheckService) private readonly health: HealthCheckService,
+  ) {}
+
+  @Get('notifiers')
+  @ApiOperation({ summary: 'List notifiers', description: 'Every notifier (applied as kind Notifier), without secrets.' })
+  @ApiOkResponse({ type: NotifierListDto })
+  list(): NotifierListDto {
+    return { notifiers: this.notifiers.views() };
+  }
+
+  @Delete('notifiers/:name')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a notifier' })
+  @ApiNoContentResponse({ description: 'Deleted.' })
+  @ApiErrors(404)
+  async delete(@Param('name') name: string, @Actor() actor: string): Promise<void> {
+    await this.notifiers.delete(name, actor);
+  }
+
+  @Get('health-checks')
+  @ApiOperation({ summary: 'Health checks', description: "Each policy health check's last result and when it was read." })
+  @ApiOkResponse({ type: HealthCheckListDto })
+  checks(): HealthCheckListDto {
+    return { checks: this.health.results().map((result) => ({ ...result, readAt: result.readAt === null ? null : new Date(result.readAt).toISOString() })) };
+  }
+}
