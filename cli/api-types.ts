@@ -288,3 +288,12 @@ export interface CreateScheduleInput {
   kind?: 'allow' | 'deny' | 'blackout';
   description?: string;
 }
+
+/** A notifier as GET /api/v1/notifiers shows it (never its secret). */
+export interface NotifierView {
+  name: string;
+  type: 'webhook' | 'slack' | 'alertmanager';
+  url: string;
+  events: string[];
+  signed: boolean;
+}

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { HealthCheckService } from '../src/health/health-check.service';
 import { startAlertmanager, type MonitoringServer } from './support/monitoring-servers';
+import { cliAt, requireBuiltCli } from './support/cli-runner';
 import { activeIds, eventually, startTestSystem, type TestSystem } from './support/system';
 
 jest.setTimeout(90_000);
@@ -87,10 +88,23 @@ describe('notifications and health checks wired into the app', () => {
     expect(activeIds(system.fleet)).toEqual(['backup']);
   });
 
+  it('notifier list shows it without the secret; notifier delete of an unknown name fails and changes nothing', async () => {
+    requireBuiltCli();
+    const { cli, json } = cliAt(() => system.url);
+    const { run, body } = await json<{ notifiers: { name: string; signed: boolean }[] }>('notifier', 'list');
+    expect(run.code).toBe(0);
+    expect(body.notifiers).toEqual([expect.objectContaining({ name: 'pager', signed: true })]);
+    expect(run.stdout).not.toContain(SECRET);
+    const unknown = await cli('notifier', 'delete', 'nope');
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain('nope');
+    expect((await request(http).get('/api/v1/notifiers')).body.notifiers).toHaveLength(1);
+  });
+
   it('DELETE /api/v1/notifiers/{name} deletes a notifier, and an unknown name is 404 and changes nothing', async () => {
     await request(http).delete('/api/v1/notifiers/nope').expect(404);
     expect((await request(http).get('/api/v1/notifiers')).body.notifiers).toHaveLength(1);
-    await request(http).delete('/api/v1/notifiers/pager').expect(204);
+    expect((await request(http).delete('/api/v1/notifiers/pager').expect(200)).body).toEqual({ success: true, name: 'pager' });
     expect((await request(http).get('/api/v1/notifiers')).body.notifiers).toEqual([]);
   });
 

@@ -1,10 +1,10 @@
 /** GET/DELETE /api/v1/notifiers and GET /api/v1/health-checks (SPEC 11): thin views over the notify and health modules. */
-import { Controller, Delete, Get, HttpCode, Inject, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Delete, Get, Inject, Param } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService } from '../health/health-check.service';
 import { NotifierRegistry } from '../notify/notifier-registry';
 import { Actor } from './auth';
-import { HealthCheckListDto, NotifierListDto } from './dto/notify.dto';
+import { DeletedNotifierDto, HealthCheckListDto, NotifierListDto } from './dto/notify.dto';
 import { ApiErrors, BEARER_SCHEME } from './openapi';
 
 @ApiTags('notifications')
@@ -25,12 +25,12 @@ export class NotifyController {
   }
 
   @Delete('notifiers/:name')
-  @HttpCode(204)
   @ApiOperation({ summary: 'Delete a notifier' })
-  @ApiNoContentResponse({ description: 'Deleted.' })
+  @ApiOkResponse({ type: DeletedNotifierDto })
   @ApiErrors(404)
-  async delete(@Param('name') name: string, @Actor() actor: string): Promise<void> {
+  async delete(@Param('name') name: string, @Actor() actor: string): Promise<DeletedNotifierDto> {
     await this.notifiers.delete(name, actor);
+    return { success: true, name };
   }
 
   @Get('health-checks')

@@ -29,3 +29,9 @@ export class HealthCheckResultDto {
 export class HealthCheckListDto {
   @ApiProperty({ type: [HealthCheckResultDto] }) checks!: HealthCheckResultDto[];
 }
+
+/** What DELETE /api/v1/notifiers/{name} answers. */
+export class DeletedNotifierDto {
+  @ApiProperty() success!: boolean;
+  @ApiProperty({ example: 'pager' }) name!: string;
+}
