@@ -99,6 +99,9 @@ export class ApiClient {
   createSchedule = (body: T.CreateScheduleInput) => this.json<T.Schedule>('POST', 'schedules', { body });
   deleteSchedule = (name: string) => this.json<{ success: boolean; name: string }>('DELETE', `schedules/${enc(name)}`);
 
+  listNotifiers = () => this.json<{ notifiers: T.NotifierView[] }>('GET', 'notifiers');
+  deleteNotifier = (name: string) => this.json<{ success: boolean; name: string }>('DELETE', `notifiers/${enc(name)}`);
+
   activity = (query: T.ActivityQuery = {}) => this.json<T.ActivityPage>('GET', 'activity', { query: { ...query } });
 
   /** Opens GET /events (activity entries only); resolves once the server accepted the stream. */

@@ -72,3 +72,5 @@ export type ImportResult = Schemas['ImportResultDto'];
 export type AppliedDocument = Schemas['AppliedDocumentDto'];
 /** POST /apply. */
 export type ApplyResult = Schemas['ApplyResultDto'];
+/** A notifier as GET /notifiers shows it (never its secret). */
+export type NotifierView = Schemas['NotifierViewDto'];

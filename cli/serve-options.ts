@@ -21,6 +21,7 @@ export const SERVE_FLAG_ENV = {
   'port-resolver': 'PORT_RESOLVER',
   policy: 'POLICY_FILE',
   'allowed-hosts': 'ALLOWED_SCENARIO_HOSTS',
+  'allowed-notify-hosts': 'ALLOWED_NOTIFY_HOSTS',
   'manifests-dir': 'MANIFESTS_DIR',
   'action-timeout': 'ACTION_TIMEOUT',
   'max-in-flight': 'MAX_IN_FLIGHT',

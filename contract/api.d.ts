@@ -616,6 +616,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifiers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List notifiers
+         * @description Every notifier (applied as kind Notifier), without secrets.
+         */
+        get: operations["Notify_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifiers/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a notifier */
+        delete: operations["Notify_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health-checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Health checks
+         * @description Each policy health check's last result and when it was read.
+         */
+        get: operations["Notify_checks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/whoami": {
         parameters: {
             query?: never;
@@ -872,7 +929,7 @@ export interface components {
             /** Format: date-time */
             timestamp: string;
             /** @enum {string} */
-            category: "discovery" | "reconcile" | "action" | "gate" | "schedule" | "api" | "system";
+            category: "discovery" | "reconcile" | "action" | "gate" | "schedule" | "api" | "system" | "notification";
             /** @enum {string} */
             level: "info" | "warn" | "error";
             /**
@@ -1238,6 +1295,45 @@ export interface components {
         };
         TimerListDto: {
             timers: components["schemas"]["TimerDto"][];
+        };
+        NotifierViewDto: {
+            /** @example pager */
+            name: string;
+            /** @enum {string} */
+            type: "webhook" | "slack" | "alertmanager";
+            /** @example https://hooks.example/maintenance */
+            url: string;
+            /** @description The events it is sent; empty for an alertmanager notifier. */
+            events: string[];
+            /** @description True when deliveries carry an HMAC signature (the secret itself is never shown). */
+            signed: boolean;
+        };
+        NotifierListDto: {
+            notifiers: components["schemas"]["NotifierViewDto"][];
+        };
+        DeletedNotifierDto: {
+            success: boolean;
+            /** @example pager */
+            name: string;
+        };
+        HealthCheckResultDto: {
+            /** @example pages */
+            check: string;
+            /** @description False while it holds new activations back. */
+            ok: boolean;
+            message: string;
+            /** @description What fails: alerts or the query. */
+            failing: string[];
+            /**
+             * Format: date-time
+             * @description When it was last read; null before the first read.
+             */
+            readAt: string | null;
+            /** @description Why it could not be read, if it could not. */
+            error?: string;
+        };
+        HealthCheckListDto: {
+            checks: components["schemas"]["HealthCheckResultDto"][];
         };
     };
     responses: never;
@@ -2267,7 +2363,7 @@ export interface operations {
     Activity_list: {
         parameters: {
             query?: {
-                category?: "discovery" | "reconcile" | "action" | "gate" | "schedule" | "api" | "system";
+                category?: "discovery" | "reconcile" | "action" | "gate" | "schedule" | "api" | "system" | "notification";
                 /** @description Scenario id. */
                 scenario?: string;
                 /** @description ISO time, or a duration back from now such as 1h. */
@@ -2314,7 +2410,7 @@ export interface operations {
     Activity_events: {
         parameters: {
             query?: {
-                category?: "discovery" | "reconcile" | "action" | "gate" | "schedule" | "api" | "system";
+                category?: "discovery" | "reconcile" | "action" | "gate" | "schedule" | "api" | "system" | "notification";
                 /** @description Scenario id. */
                 scenario?: string;
                 /** @description Only activity entries, no state-change events. */
@@ -2994,6 +3090,104 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TimerListDto"];
+                };
+            };
+            /** @description A token is required (MAINTENANCE_TOKENS is set). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Notify_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotifierListDto"];
+                };
+            };
+            /** @description A token is required (MAINTENANCE_TOKENS is set). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Notify_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedNotifierDto"];
+                };
+            };
+            /** @description A token is required (MAINTENANCE_TOKENS is set). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unknown id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Notify_checks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthCheckListDto"];
                 };
             };
             /** @description A token is required (MAINTENANCE_TOKENS is set). */

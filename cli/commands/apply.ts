@@ -7,12 +7,13 @@ import { appliedDocumentLines } from '../format';
 
 /** Sends a manifest file to the server, which validates every document before changing anything. */
 export default class Apply extends BaseCommand<typeof Apply> {
-  static override summary = 'Apply a manifest file of any kind: MaintenanceState, Preset, Policy, Schedule.';
+  static override summary = 'Apply a manifest file of any kind: MaintenanceState, Preset, Policy, Schedule, Notifier.';
   static override description = `Every document is validated first (errors name the file, line and field; exit 2); then, in order:
   MaintenanceState  replaces the applied presets and overrides whole
   Preset            creates or replaces a custom preset
   Policy            replaces the safety policy
   Schedule          creates or replaces a maintenance window
+  Notifier          creates or replaces a notifier (webhook, slack, alertmanager)
 Prints what activates, what deactivates and what is blocked (with the gate and its message). --dry-run only prints
 that plan. A change that touches many scenarios asks for confirmation on a terminal; scripts pass --yes (without it:
 exit 3, nothing changed). Exit codes: 0 applied (blocked ones listed), 1 a scenario did not acknowledge, 2 invalid

@@ -19,6 +19,7 @@ const SUMMARIES: Record<ServeStringFlag, string> = {
   'port-resolver': "Command template that prints a scenario's port, e.g. 'vrooli scenario port {name} API_PORT'.",
   policy: 'Policy manifest file (kind: Policy); wins over the stored policy.',
   'allowed-hosts': 'Comma-separated hosts the orchestrator may call (default loopback).',
+  'allowed-notify-hosts': 'Comma-separated hosts off the machine that health checks and notifiers may call (loopback always may).',
   'manifests-dir': 'Folder of shipped manifests (default: the package manifests/).',
   'action-timeout': 'Time allowed for one call to a scenario (default 5s).',
   'max-in-flight': 'Calls to scenarios in flight at once (default 256).',

@@ -31,6 +31,9 @@ import { SchedulesController } from './schedules.controller';
 import { SecurityModule } from './security.module';
 import { StateController } from './state.controller';
 import { TimersController } from './timers.controller';
+import { NotifyController } from './notify.controller';
+import { HealthModule } from '../health/health.module';
+import { NotifyModule } from '../notify/notify.module';
 
 /** Serves /api/v1, /health, /healthz, /readyz and /metrics. */
 @Module({
@@ -46,6 +49,8 @@ import { TimersController } from './timers.controller';
     ReconcilerModule,
     StateModule,
     SecurityModule, // security (SPEC 8): rate limiter, /whoami, anonymous flag
+    HealthModule,
+    NotifyModule,
   ],
   controllers: [
     ScenariosController,
@@ -58,6 +63,7 @@ import { TimersController } from './timers.controller';
     ProbesController,
     MetricsController,
     TimersController,
+    NotifyController,
   ],
   providers: [NestPinoLogger, WriteGate, { provide: APP_GUARD, useClass: AcceptingWritesGuard }, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
 })

@@ -29,6 +29,8 @@ export interface Config {
   policyFile: string | null;
   /** Hosts the orchestrator may call; loopback unless told. */
   allowedHosts: string[];
+  /** Hosts off the machine that health checks and notifiers may call (loopback always may). */
+  allowedNotifyHosts: string[];
   /** Directory of shipped manifests (presets, policy). */
   manifestsDir: string;
   /** Time allowed for one call to a scenario. */
@@ -114,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     portResolver: read('PORT_RESOLVER') ?? null,
     policyFile: read('POLICY_FILE') ? path.resolve(read('POLICY_FILE') as string) : null,
     allowedHosts: readList(read, 'ALLOWED_SCENARIO_HOSTS', ['127.0.0.1', 'localhost', '::1']),
+    allowedNotifyHosts: readList(read, 'ALLOWED_NOTIFY_HOSTS', []),
     manifestsDir: path.resolve(read('MANIFESTS_DIR') ?? path.join(root, 'manifests')),
     actionTimeoutMs: readDuration(read, 'ACTION_TIMEOUT', '5s', 's', 50),
     maxInFlight: readInteger(read, 'MAX_IN_FLIGHT', 256, 1, 100_000),

@@ -67,8 +67,9 @@ describe('PrometheusMetrics', () => {
     metrics.scanCompleted({ ok: true, durationSeconds: 0.02 });
     metrics.scanCompleted({ ok: false, durationSeconds: 0.01 });
     const samples = await scrape(metrics);
-    expect(samplesOf(samples, 'maintenance_gate_blocked_total')).toHaveLength(7);
+    expect(samplesOf(samples, 'maintenance_gate_blocked_total')).toHaveLength(8);
     expect(valueOf(samples, 'maintenance_gate_blocked_total', { gate: 'Conflict' })).toBe(2);
+    expect(valueOf(samples, 'maintenance_gate_blocked_total', { gate: 'HealthCheck' })).toBe(0);
     expect(valueOf(samples, 'maintenance_gate_blocked_total', { gate: 'Cooldown' })).toBe(0);
     expect(valueOf(samples, 'maintenance_discovery_duration_seconds_count')).toBe(2);
     expect(valueOf(samples, 'maintenance_discovery_errors_total')).toBe(1);
@@ -115,5 +116,34 @@ describe('PrometheusMetrics', () => {
     expect(types.get('process_resident_memory_bytes')).toBe('gauge');
     expect(types.get('nodejs_eventloop_lag_seconds')).toBe('gauge');
     expect(types.has('nodejs_active_handles_total')).toBe(false);
+  });
+  it('shows each health check as up and failing, and forgets a check that left the policy', async () => {
+    const metrics = new PrometheusMetrics({ defaultMetrics: false });
+    metrics.healthCheckRead({ check: 'pages', ok: false, failing: ['HighErrorRate{}'], readAt: 1, message: 'failing' }, true);
+    metrics.healthCheckRead({ check: 'queue', ok: true, failing: [], readAt: 1, message: 'cannot be read; onError allow', error: 'timed out' }, false);
+    metrics.healthCheckRead({ check: 'errors', ok: false, failing: [], readAt: 1, message: 'cannot be read; onError block', error: 'HTTP 503' }, false);
+    let samples = await scrape(metrics);
+    // Failing means "holds activations back": an unreadable check with onError block does, with allow it does not.
+    expect(valueOf(samples, 'maintenance_health_check_failing', { check: 'errors' })).toBe(1);
+    expect(valueOf(samples, 'maintenance_health_check_up', { check: 'pages' })).toBe(1);
+    expect(valueOf(samples, 'maintenance_health_check_failing', { check: 'pages' })).toBe(1);
+    expect(valueOf(samples, 'maintenance_health_check_up', { check: 'queue' })).toBe(0);
+    expect(valueOf(samples, 'maintenance_health_check_failing', { check: 'queue' })).toBe(0);
+    metrics.healthCheckRemoved('pages');
+    samples = await scrape(metrics);
+    expect(samplesOf(samples, 'maintenance_health_check_up', { check: 'pages' })).toEqual([]);
+    expect(metricTypes(await metrics.render()).get('maintenance_health_check_failing')).toBe('gauge');
+  });
+
+  it('counts notification deliveries by notifier and result', async () => {
+    const metrics = new PrometheusMetrics({ defaultMetrics: false });
+    metrics.notificationFinished('pager', 'success');
+    metrics.notificationFinished('pager', 'success');
+    metrics.notificationFinished('pager', 'failure');
+    metrics.notificationFinished('chat', 'dropped');
+    const samples = await scrape(metrics);
+    expect(valueOf(samples, 'maintenance_notifications_total', { notifier: 'pager', result: 'success' })).toBe(2);
+    expect(valueOf(samples, 'maintenance_notifications_total', { notifier: 'pager', result: 'failure' })).toBe(1);
+    expect(valueOf(samples, 'maintenance_notifications_total', { notifier: 'chat', result: 'dropped' })).toBe(1);
   });
 });

@@ -4,8 +4,10 @@
  * in one process, as in tests, never collide). Counters and histograms are updated as events happen;
  * per-scenario gauges are computed at scrape time from one fleet snapshot (see fleet-gauges.ts).
  */
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ScanReport } from '../discovery/registry';
+import type { HealthCheckResult, HealthObserver } from '../health/health-check.service';
+import type { DeliveryResult, NotificationObserver } from '../notify/notification';
 import type { ActionOutcome } from '../reconciler/executor';
 import type { ReconcilerObserver } from '../reconciler/reconciler';
 import { GATES, type Gate } from '../reconciler/types';
@@ -26,7 +28,7 @@ const LINT_FAILING_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_req
 export type ActionResult = 'success' | 'failure' | 'aborted';
 
 /** Implements the reconciler's and discovery's observers and renders the exposition for GET /metrics. */
-export class PrometheusMetrics implements ReconcilerObserver {
+export class PrometheusMetrics implements ReconcilerObserver, HealthObserver, NotificationObserver {
   /** This orchestrator's registry; exposed for tests and for an embedding that wants to add its own. */
   readonly registry = new Registry();
   private source: FleetSnapshotSource | null = null;
@@ -40,6 +42,9 @@ export class PrometheusMetrics implements ReconcilerObserver {
   private readonly gateBlocks: Counter<'gate'>;
   private readonly discoveryDuration: Histogram;
   private readonly discoveryErrors: Counter;
+  private readonly healthUp: Gauge<'check'>;
+  private readonly healthFailing: Gauge<'check'>;
+  private readonly notifications: Counter<'notifier' | 'result'>;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -64,6 +69,15 @@ export class PrometheusMetrics implements ReconcilerObserver {
     this.gateBlocks = new Counter({ name: 'maintenance_gate_blocked_total', help: 'Times a scenario became blocked by a gate.', labelNames: ['gate'], registers });
     this.discoveryDuration = new Histogram({ name: 'maintenance_discovery_duration_seconds', help: 'Time one scan of the scenarios directory takes.', buckets: SCAN_BUCKETS, registers });
     this.discoveryErrors = new Counter({ name: 'maintenance_discovery_errors_total', help: 'Scans of the scenarios directory that failed.', registers });
+    // One series per configured check or notifier: names come from the policy and manifests, a bounded set.
+    this.healthUp = new Gauge({ name: 'maintenance_health_check_up', help: 'Whether the last read of a health check reached its server and got a usable answer (1) or not (0).', labelNames: ['check'], registers });
+    this.healthFailing = new Gauge({ name: 'maintenance_health_check_failing', help: 'Whether a health check holds new activations back (1) or not (0).', labelNames: ['check'], registers });
+    this.notifications = new Counter({
+      name: 'maintenance_notifications_total',
+      help: 'Notification deliveries, by notifier and result (success|failure|dropped).',
+      labelNames: ['notifier', 'result'],
+      registers,
+    });
     registerFleetGauges(this.registry, () => this.snapshot);
     // Known label values start at 0, so rate() and "by gate" panels show them before the first event.
     for (const result of ['success', 'error'] as const) this.reconciles.inc({ result }, 0);
@@ -113,6 +127,23 @@ export class PrometheusMetrics implements ReconcilerObserver {
   /** ReconcilerObserver: a scenario became blocked by a gate. */
   gateBlocked(gate: Gate): void {
     this.gateBlocks.inc({ gate });
+  }
+
+  /** HealthObserver: a check was read (up: its server answered usably). */
+  healthCheckRead(result: HealthCheckResult, up: boolean): void {
+    this.healthUp.set({ check: result.check }, up ? 1 : 0);
+    this.healthFailing.set({ check: result.check }, result.ok ? 0 : 1);
+  }
+
+  /** HealthObserver: a check left the policy; its series go with it. */
+  healthCheckRemoved(check: string): void {
+    this.healthUp.remove({ check });
+    this.healthFailing.remove({ check });
+  }
+
+  /** NotificationObserver: a delivery ended (delivered, given up after its retries, or dropped from a full queue). */
+  notificationFinished(notifier: string, result: DeliveryResult): void {
+    this.notifications.inc({ notifier, result });
   }
 
   /** Discovery hook: one scan finished. */

@@ -7,7 +7,7 @@ import { LineCounter, parseAllDocuments, isMap, isSeq, isNode, type Document } f
 /** The only API version we read and write. */
 export const API_VERSION = 'maintenance/v1';
 /** Kinds we know, each validated by its own schema in schema.ts. */
-export const MANIFEST_KINDS = ['Preset', 'MaintenanceState', 'Policy', 'Schedule'] as const;
+export const MANIFEST_KINDS = ['Preset', 'MaintenanceState', 'Policy', 'Schedule', 'Notifier'] as const;
 export type ManifestKind = (typeof MANIFEST_KINDS)[number];
 
 /** A raw manifest document, before its spec is validated. */

@@ -3,6 +3,7 @@
  * Preset, MaintenanceState and Policy are checked here; Schedule specs are checked by the schedules module.
  */
 import { parseTtl } from '../config/duration';
+import { readHealthChecks, type HealthCheckSpec } from '../health/health-check-spec';
 import { describe, isPlainObject, ManifestError, type ManifestProblem, type RawManifest } from './manifest';
 
 /** Ids of presets, schedules and scenarios as the API accepts them: lowercase, digits, dashes. */
@@ -49,6 +50,8 @@ export interface Policy {
   cooldownSeconds: number;
   bulkConfirmThreshold: number;
   defaultTimeoutMinutes: number | null;
+  /** Alertmanager and Prometheus checks behind the HealthCheck gate (SPEC 11); none by default. */
+  healthChecks: HealthCheckSpec[];
 }
 
 /** The shipped defaults of SPEC 4. */
@@ -60,6 +63,7 @@ export const DEFAULT_POLICY: Policy = {
   cooldownSeconds: 0,
   bulkConfirmThreshold: 3,
   defaultTimeoutMinutes: null,
+  healthChecks: [],
 };
 
 /** Collects problems against one manifest, then throws them all at once. */
@@ -197,7 +201,7 @@ export function policyFromObject(value: unknown, source: RawManifest): Policy {
 }
 
 function readPolicy(check: Checker, spec: Record<string, unknown>, at: string[]): Policy {
-  const known = ['maxActive', 'maxHeavy', 'conflicts', 'resourceLimits', 'cooldownSeconds', 'bulkConfirmThreshold', 'defaultTimeoutMinutes'];
+  const known = ['maxActive', 'maxHeavy', 'conflicts', 'resourceLimits', 'cooldownSeconds', 'bulkConfirmThreshold', 'defaultTimeoutMinutes', 'healthChecks'];
   check.onlyKnown(spec, at, known);
   const limits = isPlainObject(spec.resourceLimits) ? spec.resourceLimits : {};
   if (spec.resourceLimits !== undefined && !isPlainObject(spec.resourceLimits)) check.fail([...at, 'resourceLimits'], 'must be a mapping');
@@ -223,5 +227,6 @@ function readPolicy(check: Checker, spec: Record<string, unknown>, at: string[])
     cooldownSeconds: check.integer(spec.cooldownSeconds, [...at, 'cooldownSeconds'], 0, 86_400 * 7, 0) ?? 0,
     bulkConfirmThreshold: check.integer(spec.bulkConfirmThreshold, [...at, 'bulkConfirmThreshold'], 0, 1_000_000, 3) ?? 3,
     defaultTimeoutMinutes: check.integer(spec.defaultTimeoutMinutes, [...at, 'defaultTimeoutMinutes'], 1, 525_600, d.defaultTimeoutMinutes),
+    healthChecks: readHealthChecks(spec.healthChecks, [...at, 'healthChecks'], (path, message) => check.fail(path, message)),
   };
 }

@@ -10,10 +10,10 @@ import { GATES, unknownRecord, type DesiredEntry, type Gate, type ObservedRecord
 const NOW = Date.parse('2026-11-28T12:00:00Z');
 
 /** SPEC 4's order, written out here rather than read from GATES, so that this test is the contract. */
-const SPEC_ORDER = ['EmergencyStop', 'WindowClosed', 'Conflict', 'ConcurrencyLimit', 'ResourcePressure', 'Cooldown'] as const;
+const SPEC_ORDER = ['EmergencyStop', 'WindowClosed', 'Conflict', 'ConcurrencyLimit', 'ResourcePressure', 'HealthCheck', 'Cooldown'] as const;
 type PlannerGate = (typeof SPEC_ORDER)[number];
 
-/** Gates 2, 5 and 8 hold back new activations only; these are the ones that also stop a running scenario. */
+/** Gates 2, 5, 6 and 8 hold back new activations only; these are the ones that also stop a running scenario. */
 const HOLDS_RUNNING: ReadonlySet<PlannerGate> = new Set(['EmergencyStop', 'Conflict', 'ConcurrencyLimit']);
 
 const want: DesiredEntry = { state: 'active', source: { kind: 'preset', preset: 'full' } };
@@ -40,6 +40,7 @@ function scene(gates: readonly PlannerGate[], running: boolean): PlanInput {
     emergencyStop: on('EmergencyStop') ? { reason: 'incident', actor: 'ops' } : null,
     denyWindows: on('WindowClosed') ? [{ schedule: 'freeze', closesAt: NOW + 3_600_000 }] : [],
     host: { cpuLoadPercent: on('ResourcePressure') ? 99 : 5, memoryPercent: 5 },
+    health: [{ check: 'pages', ok: !on('HealthCheck'), message: 'alertmanager check "pages": 1 alert active: HighErrorRate{severity="critical"}' }],
   };
 }
 
@@ -82,10 +83,10 @@ describe('gate order (SPEC 4)', () => {
     },
   );
 
-  it('a running scenario stays active when a deny window opens, the host gets busy and its cooldown runs, all at once', () => {
+  it('a running scenario stays active when a deny window opens, the host gets busy, a health check fails and its cooldown runs, all at once', () => {
     const before = plan(scene([], true));
     expect(before.verdicts.get('subject')).toMatchObject({ target: 'active', reason: null });
-    const after = plan({ ...scene(['WindowClosed', 'ResourcePressure', 'Cooldown'], true), previous: before.verdicts });
+    const after = plan({ ...scene(['WindowClosed', 'ResourcePressure', 'HealthCheck', 'Cooldown'], true), previous: before.verdicts });
     expect(after.verdicts.get('subject')).toBe(before.verdicts.get('subject'));
     expect(after.actions).toEqual([]);
   });

@@ -108,7 +108,24 @@ function aboveLimit(figure: string, value: number, limit: number): string {
   return `${figure} ${Math.round(value * 10) / 10}% is above the policy's ${limit}%`;
 }
 
-/** Gate 6: a minimum time between two activations of the same scenario. */
+/** The last reading of one health check, as the gate needs it (SPEC 11; the health module reads them). */
+export interface HealthReading {
+  check: string;
+  /** False when the check fails, or cannot be read and its onError is block. */
+  ok: boolean;
+  /** What the check saw: the alerts (alertname and labels) or the query and its values, or why it cannot be read. */
+  message: string;
+}
+
+/** Gate 6: a failing health check blocks new activations; the message names each failing check's findings. */
+export function healthCheckGate(health: readonly HealthReading[] | null | undefined): GateBlock | null {
+  if (!health || health.length === 0) return null;
+  const failing = health.filter((reading) => !reading.ok);
+  if (failing.length === 0) return null;
+  return { reason: 'HealthCheck', message: failing.map((reading) => reading.message).join('; ') };
+}
+
+/** Gate 8: a minimum time between two activations of the same scenario. */
 export function cooldownGate(lastActivatedAt: number | null, policy: Policy, now: number): GateBlock | null {
   if (policy.cooldownSeconds <= 0 || lastActivatedAt === null) return null;
   const readyAt = lastActivatedAt + policy.cooldownSeconds * 1_000;

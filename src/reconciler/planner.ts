@@ -13,9 +13,11 @@ import {
   conflictMap,
   cooldownGate,
   emergencyStopGate,
+  healthCheckGate,
   resourceGate,
   windowGate,
   type GateBlock,
+  type HealthReading,
   type HostLoad,
   type Occupancy,
   type OpenDenyWindow,
@@ -46,6 +48,8 @@ export interface PlanInput {
   emergencyStop: { reason: string; actor: string } | null;
   denyWindows: readonly OpenDenyWindow[];
   host: HostLoad | null;
+  /** The last reading of each configured health check; absent or empty when none is configured. */
+  health?: readonly HealthReading[] | null;
   /**
    * The verdicts of the previous pass. A scenario whose verdict did not change keeps the same object, so
    * that a pass over 10,000 scenarios allocates only for what changed and readers can tell "unchanged" by
@@ -148,6 +152,7 @@ function decideTargets(input: PlanInput, ordered: readonly PlannableScenario[], 
   const stopped = emergencyStopGate(input.emergencyStop);
   let hostBlock: GateBlock | null | undefined;
   const hostGate = () => (hostBlock === undefined ? (hostBlock = resourceGate(input.host, input.policy)) : hostBlock);
+  const healthBlock = healthCheckGate(input.health);
 
   // Scenarios that hold a slot without being wanted still occupy it until they are confirmed inactive:
   // that is what makes a hand-over wait for the previous holder to stop.
@@ -174,6 +179,7 @@ function decideTargets(input: PlanInput, ordered: readonly PlannableScenario[], 
       conflictGate(scenario.id, conflicts, occupancy) ??
       concurrencyGate(scenario.weight === 'heavy', input.policy, occupancy) ??
       hostGate() ??
+      healthBlock ??
       cooldownGate(record.lastActivatedAt, input.policy, input.now);
     if (block) targets.set(scenario.id, { target: 'inactive', block });
     else if (isBackingOff(record, input.now)) targets.set(scenario.id, ADMITTED);

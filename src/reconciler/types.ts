@@ -20,6 +20,7 @@ export const GATES = [
   'Conflict',
   'ConcurrencyLimit',
   'ResourcePressure',
+  'HealthCheck',
   'Cooldown',
   'AwaitingConfirmation',
 ] as const;

@@ -6,17 +6,19 @@
 import { Module } from '@nestjs/common';
 import { ActivityModule } from '../activity/activity.module';
 import { ActivityService } from '../activity/activity.service';
-import type { Config } from '../config/config';
-import { CONFIG, EDGES, type EdgeOverrides } from '../config/config.module';
+import { EDGES, type EdgeOverrides } from '../config/config.module';
 import { DiscoveryModule } from '../discovery/discovery.module';
 import { ScenarioRegistry } from '../discovery/registry';
 import { PresetCatalog } from '../presets/preset-catalog';
 import { PresetsModule } from '../presets/presets.module';
 import { SystemHostLoadProbe, type HostLoadProbe } from '../reconciler/host-load';
 import { SchedulesModule, WINDOW_SOURCE } from '../schedules/schedules.module';
-import { STORE, StoreModule } from '../store/store.module';
-import type { Store } from '../store/store.port';
+import { HealthCheckService } from '../health/health-check.service';
+import { HealthModule } from '../health/health.module';
+import { NotificationDispatcher } from '../notify/notification-dispatcher';
+import { NotifyModule } from '../notify/notify.module';
 import { DeclaredState, type WindowSource } from './declared-state';
+import { PolicyModule } from './policy.module';
 import { PolicyService } from './policy.service';
 
 /** The host load probe the ResourcePressure gate reads; tests replace it. */
@@ -24,25 +26,16 @@ export const HOST_PROBE = Symbol('HOST_PROBE');
 
 /** Provides DeclaredState, PolicyService and HOST_PROBE. */
 @Module({
-  imports: [StoreModule, ActivityModule, DiscoveryModule, PresetsModule, SchedulesModule],
+  imports: [ActivityModule, DiscoveryModule, PresetsModule, SchedulesModule, PolicyModule, HealthModule, NotifyModule],
   providers: [
     { provide: HOST_PROBE, useFactory: (edges: EdgeOverrides): HostLoadProbe => edges.hostProbe ?? new SystemHostLoadProbe(), inject: [EDGES] },
     {
-      provide: PolicyService,
-      useFactory: async (store: Store, activity: ActivityService, config: Config) => {
-        const policy = new PolicyService(store.settings, activity);
-        await policy.load(config.policyFile, config.manifestsDir);
-        return policy;
-      },
-      inject: [STORE, ActivityService, CONFIG],
-    },
-    {
       provide: DeclaredState,
-      useFactory: (registry: ScenarioRegistry, presets: PresetCatalog, policy: PolicyService, windows: WindowSource, host: HostLoadProbe, activity: ActivityService) =>
-        new DeclaredState(registry, presets, policy, windows, host, activity),
-      inject: [ScenarioRegistry, PresetCatalog, PolicyService, WINDOW_SOURCE, HOST_PROBE, ActivityService],
+      useFactory: (registry: ScenarioRegistry, presets: PresetCatalog, policy: PolicyService, windows: WindowSource, host: HostLoadProbe, activity: ActivityService, health: HealthCheckService, notifications: NotificationDispatcher) =>
+        new DeclaredState(registry, presets, policy, windows, host, activity, { health, notifications }),
+      inject: [ScenarioRegistry, PresetCatalog, PolicyService, WINDOW_SOURCE, HOST_PROBE, ActivityService, HealthCheckService, NotificationDispatcher],
     },
   ],
-  exports: [DeclaredState, PolicyService, HOST_PROBE],
+  exports: [DeclaredState, PolicyModule, HOST_PROBE],
 })
 export class DeclaredStateModule {}

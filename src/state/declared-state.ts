@@ -10,7 +10,8 @@ import type { PresetCatalog } from '../presets/preset-catalog';
 import type { Preset } from '../presets/schema';
 import { selectedIds } from '../presets/selector';
 import { emptyDesiredState, expiredOverrides, nextOverrideExpiry, resolveDesired, type DesiredStateModel, type OpenAllowWindow } from '../reconciler/desired';
-import type { OpenDenyWindow } from '../reconciler/gates';
+import type { HealthReading, OpenDenyWindow } from '../reconciler/gates';
+import { NO_NOTIFICATIONS, type NotificationSink } from '../notify/notification';
 import type { HostLoadProbe } from '../reconciler/host-load';
 import type { DesiredEntry } from '../reconciler/types';
 import type { InputsProvider, ReconcileInputs } from '../reconciler/reconciler';
@@ -37,6 +38,17 @@ export interface WindowSource {
 /** No windows at all (before schedules are configured). */
 export const NO_WINDOWS: WindowSource = { openWindows: () => ({ allow: [], deny: [] }), nextEdge: () => null };
 
+/** The health checks' last readings, for the HealthCheck gate (the health module's HealthCheckService is one). */
+export interface HealthSource {
+  verdict(): readonly HealthReading[];
+}
+
+/** Optional edges of the declared state: health readings for the planner and where expired overrides are announced. */
+export interface StateEdges {
+  health?: HealthSource;
+  notifications?: NotificationSink;
+}
+
 /** Holds the declared state and gathers what a pass needs from it. */
 export class DeclaredState implements InputsProvider {
   /** The current model; StateService replaces it whole on every intent. */
@@ -54,6 +66,7 @@ export class DeclaredState implements InputsProvider {
     private readonly windows: WindowSource,
     private readonly host: HostLoadProbe,
     private readonly activity: ActivitySink,
+    private readonly edges: StateEdges = {},
   ) {}
 
   /** InputsProvider: expires TTLs, then gathers what a pass needs. */
@@ -62,7 +75,9 @@ export class DeclaredState implements InputsProvider {
       const override = this.model.overrides[id];
       delete this.model.overrides[id];
       this.desiredCache = null;
-      this.activity.record({ category: 'action', scenario: id, actor: 'system', message: `override ${override.state} expired after ${formatDuration(now - override.setAt)} (TTL); back to the declared state`, data: { action: 'expire' } });
+      const message = `override ${override.state} expired after ${formatDuration(now - override.setAt)} (TTL); back to the declared state`;
+      this.activity.record({ category: 'action', scenario: id, actor: 'system', message, data: { action: 'expire' } });
+      (this.edges.notifications ?? NO_NOTIFICATIONS).notify({ event: 'override.expired', scenario: id, actor: override.actor, reason: override.reason, message, at: now });
     }
     return this.inputsFor(this.model, now);
   }
@@ -95,6 +110,7 @@ export class DeclaredState implements InputsProvider {
       emergencyStop: model.emergencyStop,
       denyWindows: deny,
       host: this.host.read(),
+      health: this.edges.health?.verdict() ?? null,
       nextChangeAt: edges.length ? Math.min(...edges) : null,
     };
   }

@@ -23,6 +23,11 @@ import { ReconcilerModule } from '../reconciler/reconciler.module';
 import { scheduleKindHandler } from '../schedules/schedule-manifest';
 import { ScheduleService } from '../schedules/schedule.service';
 import { SchedulesModule } from '../schedules/schedules.module';
+import { connectLoopNotifications } from '../notify/loop-notifications';
+import { MaintenanceAlertPublisher } from '../notify/maintenance-alerts';
+import { NotificationDispatcher } from '../notify/notification-dispatcher';
+import { NotifierRegistry, notifierKindHandler } from '../notify/notifier-registry';
+import { NotifyModule } from '../notify/notify.module';
 import { ControlService } from './control.service';
 import { DeclaredState } from './declared-state';
 import { DeclaredStateModule, HOST_PROBE } from './declared-state.module';
@@ -38,13 +43,13 @@ const HISTORY_CAPACITY = 360;
 
 /** Provides the intents and read models the API serves. */
 @Module({
-  imports: [ActivityModule, DiscoveryModule, MetricsModule, PresetsModule, SchedulesModule, DeclaredStateModule, ReconcilerModule],
+  imports: [ActivityModule, DiscoveryModule, MetricsModule, PresetsModule, SchedulesModule, DeclaredStateModule, ReconcilerModule, NotifyModule],
   providers: [
     {
       provide: StateService,
-      useFactory: (registry: ScenarioRegistry, presets: PresetCatalog, policy: PolicyService, declared: DeclaredState, reconciler: Reconciler, activity: ActivityService, config: Config, clock: () => number) =>
-        new StateService(registry, presets, policy, declared, reconciler, activity, config.defaultTimeoutMs, clock),
-      inject: [ScenarioRegistry, PresetCatalog, PolicyService, DeclaredState, Reconciler, ActivityService, CONFIG, CLOCK],
+      useFactory: (registry: ScenarioRegistry, presets: PresetCatalog, policy: PolicyService, declared: DeclaredState, reconciler: Reconciler, activity: ActivityService, config: Config, clock: () => number, notifications: NotificationDispatcher) =>
+        new StateService(registry, presets, policy, declared, reconciler, activity, config.defaultTimeoutMs, clock, notifications),
+      inject: [ScenarioRegistry, PresetCatalog, PolicyService, DeclaredState, Reconciler, ActivityService, CONFIG, CLOCK, NotificationDispatcher],
     },
     {
       provide: ControlService,
@@ -63,12 +68,13 @@ const HISTORY_CAPACITY = 360;
     },
     {
       provide: ManifestApplier,
-      useFactory: (state: StateService, control: ControlService, presets: PresetCatalog, policy: PolicyService, schedules: ScheduleService) => {
+      useFactory: (state: StateService, control: ControlService, presets: PresetCatalog, policy: PolicyService, schedules: ScheduleService, notifiers: NotifierRegistry) => {
         const applier = new ManifestApplier(state, control, presets, policy);
         applier.register('Schedule', scheduleKindHandler(schedules));
+        applier.register('Notifier', notifierKindHandler(notifiers));
         return applier;
       },
-      inject: [StateService, ControlService, PresetCatalog, PolicyService, ScheduleService],
+      inject: [StateService, ControlService, PresetCatalog, PolicyService, ScheduleService, NotifierRegistry],
     },
   ],
   exports: [StateService, ControlService, HistoryService, PresetService, ManifestApplier],
@@ -82,7 +88,13 @@ export class StateModule implements OnModuleInit, OnApplicationBootstrap, Before
     private readonly executor: Executor,
     private readonly history: HistoryService,
     @Inject(CLOCK) private readonly clock: () => number,
+    private readonly reconciler: Reconciler,
+    private readonly notifications: NotificationDispatcher,
+    private readonly notifiers: NotifierRegistry,
   ) {}
+
+  /** Unsubscribes the loop's notifications at shutdown. */
+  private disconnectNotifications: (() => void) | null = null;
 
   /** Scrape-time gauges read one snapshot of the views this module serves. */
   onModuleInit(): void {
@@ -100,9 +112,12 @@ export class StateModule implements OnModuleInit, OnApplicationBootstrap, Before
   /** After the loop's first pass (ReconcilerModule sits below this one), so the first sample has verdicts. */
   onApplicationBootstrap(): void {
     this.history.start();
+    this.disconnectNotifications = connectLoopNotifications(this.reconciler, this.notifications, new MaintenanceAlertPublisher(() => this.notifiers.list(), this.notifications, { clock: this.clock }), () => this.state.view().emergencyStop);
   }
 
   beforeApplicationShutdown(): void {
     this.history.stop();
+    this.disconnectNotifications?.();
+    this.disconnectNotifications = null;
   }
 }

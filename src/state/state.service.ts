@@ -11,6 +11,7 @@ import type { PresetCatalog } from '../presets/preset-catalog';
 import type { MaintenanceStateSpec } from '../presets/schema';
 import { unknownNameMessage } from '../presets/unknown-name';
 import type { DesiredStateModel } from '../reconciler/desired';
+import { NO_NOTIFICATIONS, type NotificationSink } from '../notify/notification';
 import { plan } from '../reconciler/planner';
 import type { DesiredEntry } from '../reconciler/types';
 import type { Reconciler } from '../reconciler/reconciler';
@@ -18,7 +19,7 @@ import { summarizeChange, touchedScenarios, type ChangePlan } from './change-pla
 import type { DeclaredState, ScenarioSource } from './declared-state';
 import type { PolicyService } from './policy.service';
 
-export { NO_WINDOWS, type ScenarioSource, type WindowSource } from './declared-state';
+export { NO_WINDOWS, type HealthSource, type ScenarioSource, type StateEdges, type WindowSource } from './declared-state';
 
 /** What intents need of the loop: a pass now (whose actions they report), and what it observed and decided. */
 export type ReconcileLoop = Pick<Reconciler, 'observed' | 'verdicts' | 'runPass' | 'abandonActivations' | 'request'>;
@@ -50,6 +51,8 @@ export class StateService {
     private readonly activity: ActivitySink,
     private readonly defaultTimeoutMs: number | null,
     private readonly clock: () => number = Date.now,
+    /** Where emergency stop and resume are announced (the notify module's dispatcher, when configured). */
+    private readonly notifications: NotificationSink = NO_NOTIFICATIONS,
   ) {}
 
   /** The current model, held by DeclaredState (which the loop reads). */
@@ -157,6 +160,7 @@ export class StateService {
     const before = this.desiredFor(this.model, now);
     this.model = { presets: [], overrides: {}, emergencyStop: { reason, actor, at: now } };
     this.activity.record({ category: 'system', level: 'warn', actor, message: `EMERGENCY STOP by ${actor}: ${reason}`, data: { action: 'stop-all' } });
+    this.notifications.notify({ event: 'emergency.stop', actor, reason, message: `emergency stop by ${actor}: ${reason}`, at: now });
     const actions = this.reconciler.abandonActivations();
     return summarizeChange(before, this.desiredFor(this.model, now), { actions, verdicts: this.reconciler.verdicts });
   }
@@ -166,6 +170,7 @@ export class StateService {
     const wasStopped = this.model.emergencyStop !== null;
     this.model.emergencyStop = null;
     this.activity.record({ category: 'system', actor, message: wasStopped ? `resumed by ${actor}: emergency stop lifted` : `resume by ${actor}: no emergency stop was active`, data: { action: 'resume' } });
+    if (wasStopped) this.notifications.notify({ event: 'emergency.resume', actor, message: `resumed by ${actor}: emergency stop lifted` });
     this.reconciler.request();
     return { wasStopped };
   }

@@ -104,6 +104,8 @@ export const RESOURCES_OF: Record<ActivityCategory, readonly Refreshable[]> = {
   gate: ['scenarios', 'status'],
   reconcile: [],
   discovery: [],
+  // A delivery's outcome changes nothing the page shows but the log itself.
+  notification: [],
 };
 
 function onActivity(dashboard: Dashboard, entry: ActivityEntry): void {

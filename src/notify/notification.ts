@@ -1,0 +1,51 @@
+/**
+ * Notification events (SPEC 11) and the small port the domain emits them through. Emitting is synchronous
+ * and never waits for a delivery: the dispatcher queues, the loop goes on.
+ */
+
+/** Every event a notifier may subscribe to. */
+export const NOTIFICATION_EVENTS = [
+  'window.opened',
+  'window.closed',
+  'emergency.stop',
+  'emergency.resume',
+  'override.expiring',
+  'override.expired',
+  'action.failed',
+  'budget.exhausted',
+  'healthcheck.blocked',
+  'leader.changed',
+] as const;
+export type NotificationEventName = (typeof NOTIFICATION_EVENTS)[number];
+
+/** One thing that happened, as the domain reports it. */
+export interface NotificationEvent {
+  event: NotificationEventName;
+  /** The scenario it concerns, if one. */
+  scenario?: string | null;
+  /** Who caused it: a token name, or `system` for the loop itself. */
+  actor?: string | null;
+  reason?: string | null;
+  /** One line for people. */
+  message: string;
+  /** Epoch ms; the dispatcher stamps it when absent. */
+  at?: number;
+  /** Small structured details (schedule, preset, check); never large payloads. */
+  data?: Record<string, string | number | boolean | null>;
+}
+
+/** Where the domain emits events; never blocks and never throws. */
+export interface NotificationSink {
+  notify(event: NotificationEvent): void;
+}
+
+/** Drops every event: the default where no dispatcher is wired. */
+export const NO_NOTIFICATIONS: NotificationSink = { notify: () => undefined };
+
+/** How a delivery ended, as a bounded label value. */
+export type DeliveryResult = 'success' | 'failure' | 'dropped';
+
+/** Hooks for metrics; the notify module never imports a metrics library. */
+export interface NotificationObserver {
+  notificationFinished(notifier: string, result: DeliveryResult): void;
+}
