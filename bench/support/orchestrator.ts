@@ -30,8 +30,10 @@ export interface OrchestratorChild {
 /** What a child needs besides the defaults. */
 export interface OrchestratorChildOptions {
   scenariosDir: string;
-  /** A fresh DATA_DIR and the policy file are created under it. */
+  /** A fresh DATA_DIR (unless `dataDir` is given) and the policy file are created under it. */
   workDir: string;
+  /** DATA_DIR to use instead of a fresh one: a restart finds the store file of an earlier start there. */
+  dataDir?: string;
   maxInFlight: number;
   profileDir: string | null;
   /** Sample allocations into this folder (support/heap-sampler.ts, preloaded). */
@@ -86,7 +88,7 @@ const API_LINE = /maintenance-orchestrator API:\s+(http:\/\/\S+)\/api\/v1/;
 
 /** Spawns the orchestrator and waits for its API line. */
 export async function startOrchestratorChild(options: OrchestratorChildOptions): Promise<OrchestratorChild> {
-  const dataDir = await mkdtemp(path.join(options.workDir, 'data-'));
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(options.workDir, 'data-')));
   const policyFile = await writeBenchPolicy(options.workDir);
   const env: Record<string, string> = { ...benchEnv({ scenariosDir: options.scenariosDir, dataDir, policyFile, maxInFlight: options.maxInFlight }), ...options.env };
   const execArgv = [...SERVER_NODE_FLAGS, ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [])];

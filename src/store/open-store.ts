@@ -2,7 +2,6 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Pool } from 'pg';
 import type { Config } from '../config/config';
 import { assertSupported, migrate } from './migrations';
 import { migratePostgres } from './postgres.migrations';
@@ -38,6 +37,9 @@ export interface PostgresOpenOptions extends PostgresStoreOptions {
  */
 export async function openPostgresStore(url: string, options: PostgresOpenOptions = {}): Promise<PostgresStore> {
   const where = redactUrl(url);
+  // Loaded here, not at the top: a single-node start on SQLite never evaluates the driver (pg and its
+  // dozen modules cost start-up time, bench/FINDINGS.md session 7).
+  const { Pool } = await import('pg');
   const pool = new Pool({
     connectionString: url,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
