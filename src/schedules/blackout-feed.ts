@@ -4,12 +4,11 @@
  * RDATE, EXDATE, moved occurrences), and zoned times convert with the same DST rule as schedules. Parsing is
  * pure and reuses calendar-feed's readers; BlackoutFeed below holds the last good read of the file or URL.
  */
-import * as fs from 'node:fs/promises';
 import type { ActivitySink } from '../activity/activity';
 import type { Timers } from '../common/timers';
-import { fetchCalendarFeed } from './calendar-fetch';
 import { calendarWindowState, InstantReader, masterEvents, parseCalendar, startZoneParameter } from './calendar-feed';
 import type { WindowState } from './window';
+import { PeriodicFeed } from './periodic-feed';
 import { standaloneTimers } from './scheduler-timers';
 import { DAY_MS, isValidTimeZone } from './zone';
 
@@ -95,57 +94,52 @@ function eventBlackouts(event: Event, range: { from: number; to: number }, reade
 
 /** Holds the last good read of BLACKOUT_CALENDAR_URL (a file path or an http URL on an allowed host). */
 export class BlackoutFeed {
-  private windows: BlackoutWindow[] = [];
-  private listeners: (() => void)[] = [];
-  /** What went wrong on the last read, or null. */
-  lastError: string | null = null;
+  private readonly feed: PeriodicFeed<BlackoutWindow[]>;
 
   constructor(
-    private readonly url: string,
-    private readonly allowedHosts: readonly string[],
-    private readonly activity: ActivitySink,
-    private readonly refreshMs = 5 * 60_000,
-    private readonly clock: () => number = Date.now,
-    private readonly timers: Timers = standaloneTimers(),
-  ) {}
+    url: string,
+    allowedHosts: readonly string[],
+    activity: ActivitySink,
+    refreshMs = 5 * 60_000,
+    clock: () => number = Date.now,
+    timers: Timers = standaloneTimers(),
+  ) {
+    this.feed = new PeriodicFeed({
+      label: 'blackout feed', url, allowedHosts, timerName: BLACKOUT_TIMER, refreshMs, maxBytes: MAX_FEED_BYTES, clock, timers, activity, initial: [],
+      parse: (text, now) => {
+        const result = parseBlackoutFeed(text, now);
+        return { value: result.windows, errors: result.errors };
+      },
+    });
+  }
+
+  /** What went wrong on the last read, or null. */
+  get lastError(): string | null {
+    return this.feed.lastError;
+  }
 
   /** Reads now, then every `refreshMs`. A failed read keeps the previous blackouts. */
-  async start(): Promise<void> {
-    await this.refresh();
-    this.timers.every(BLACKOUT_TIMER, this.refreshMs, () => void this.refresh());
+  start(): Promise<void> {
+    return this.feed.start();
   }
 
   /** Stops the periodic read. */
   stop(): void {
-    this.timers.cancel(BLACKOUT_TIMER);
+    this.feed.stop();
   }
 
   /** Called after every successful read. */
   onRefresh(listener: () => void): void {
-    this.listeners.push(listener);
+    this.feed.onRefresh(listener);
   }
 
   /** Blackouts grouped by event, with their state at `now`. */
   windowsByEvent(now: number): BlackoutEventWindow[] {
-    return blackoutsByEvent(this.windows, new Date(now));
+    return blackoutsByEvent(this.feed.value, new Date(now));
   }
 
   /** Reads and parses the feed once; an unreadable feed is logged and keeps the previous blackouts. */
-  async refresh(): Promise<void> {
-    try {
-      const result = parseBlackoutFeed(await this.read(), new Date(this.clock()));
-      this.windows = result.windows;
-      this.lastError = result.errors.length ? result.errors.join('; ') : null;
-      if (this.lastError) this.activity.record({ category: 'schedule', level: 'warn', actor: 'system', message: `blackout feed: ${this.lastError}` });
-      for (const listener of this.listeners) listener();
-    } catch (error) {
-      this.lastError = error instanceof Error ? error.message : String(error);
-      this.activity.record({ category: 'schedule', level: 'error', actor: 'system', message: `blackout feed ${this.url} unreadable: ${this.lastError}` });
-    }
-  }
-
-  private async read(): Promise<string> {
-    if (!/^https?:\/\//i.test(this.url)) return fs.readFile(this.url, 'utf8');
-    return fetchCalendarFeed(this.url, this.allowedHosts, { maxBytes: MAX_FEED_BYTES });
+  refresh(): Promise<void> {
+    return this.feed.refresh();
   }
 }

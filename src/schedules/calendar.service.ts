@@ -2,11 +2,10 @@
  * Calendar integration (ENABLE_CALENDAR + CALENDAR_URL): reads maintenance windows from an iCalendar feed,
  * a file or an http URL on an allowed host, and re-reads it periodically. Its windows are read-only.
  */
-import * as fs from 'node:fs/promises';
 import type { ActivitySink } from '../activity/activity';
-import { fetchCalendarFeed } from './calendar-fetch';
 import type { Timers } from '../common/timers';
 import { calendarWindowState, parseCalendarFeed, type CalendarWindow } from './calendar-feed';
+import { PeriodicFeed } from './periodic-feed';
 import { standaloneTimers } from './scheduler-timers';
 import type { WindowState } from './window';
 
@@ -25,66 +24,62 @@ export const CALENDAR_TIMER = 'calendar.refresh';
 
 /** Holds the last good read of the feed. */
 export class CalendarService {
-  private windows: CalendarWindow[] = [];
-  private listeners: (() => void)[] = [];
-  lastError: string | null = null;
-  lastReadAt: number | null = null;
+  private readonly feed: PeriodicFeed<CalendarWindow[]>;
 
   constructor(
-    private readonly url: string,
-    private readonly allowedHosts: readonly string[],
-    private readonly knownPresets: () => string[],
-    private readonly activity: ActivitySink,
-    private readonly refreshMs = 5 * 60_000,
-    private readonly clock: () => number = Date.now,
-    private readonly timers: Timers = standaloneTimers(),
-  ) {}
+    url: string,
+    allowedHosts: readonly string[],
+    knownPresets: () => string[],
+    activity: ActivitySink,
+    refreshMs = 5 * 60_000,
+    clock: () => number = Date.now,
+    timers: Timers = standaloneTimers(),
+  ) {
+    this.feed = new PeriodicFeed({
+      label: 'calendar feed', url, allowedHosts, timerName: CALENDAR_TIMER, refreshMs, maxBytes: MAX_FEED_BYTES, clock, timers, activity, initial: [],
+      parse: (text, now) => {
+        const result = parseCalendarFeed(text, now, HORIZON_DAYS, { knownPresets: knownPresets() });
+        return { value: result.windows, errors: result.errors };
+      },
+    });
+  }
+
+  get lastError(): string | null {
+    return this.feed.lastError;
+  }
+
+  get lastReadAt(): number | null {
+    return this.feed.lastReadAt;
+  }
 
   /** Reads now, then every `refreshMs`. A failed read keeps the previous windows. */
-  async start(): Promise<void> {
-    await this.refresh();
-    this.timers.every(CALENDAR_TIMER, this.refreshMs, () => void this.refresh());
+  start(): Promise<void> {
+    return this.feed.start();
   }
 
   stop(): void {
-    this.timers.cancel(CALENDAR_TIMER);
+    this.feed.stop();
   }
 
   /** Called after every successful read. */
   onRefresh(listener: () => void): void {
-    this.listeners.push(listener);
+    this.feed.onRefresh(listener);
+  }
+
+  /** Reads and parses the feed once. */
+  refresh(): Promise<void> {
+    return this.feed.refresh();
   }
 
   /** Windows grouped by event, with their state at `now`. */
   windowsByEvent(now: number): CalendarEventWindow[] {
     const byUid = new Map<string, CalendarWindow[]>();
-    for (const window of this.windows) byUid.set(window.uid, [...(byUid.get(window.uid) ?? []), window]);
+    for (const window of this.feed.value) byUid.set(window.uid, [...(byUid.get(window.uid) ?? []), window]);
     return [...byUid.entries()].map(([uid, windows]) => ({
       name: `calendar-${uid.replace(/[^a-z0-9-]/gi, '-').toLowerCase().slice(0, 50)}`,
       preset: windows[0].preset,
       summary: windows[0].summary,
       state: calendarWindowState(windows, new Date(now)),
     }));
-  }
-
-  /** Reads and parses the feed once. */
-  async refresh(): Promise<void> {
-    try {
-      const text = await this.read();
-      const result = parseCalendarFeed(text, new Date(this.clock()), HORIZON_DAYS, { knownPresets: this.knownPresets() });
-      this.windows = result.windows;
-      this.lastReadAt = this.clock();
-      this.lastError = result.errors.length ? result.errors.join('; ') : null;
-      if (result.errors.length) this.activity.record({ category: 'schedule', level: 'warn', actor: 'system', message: `calendar feed: ${this.lastError}` });
-      for (const listener of this.listeners) listener();
-    } catch (error) {
-      this.lastError = (error as Error).message;
-      this.activity.record({ category: 'schedule', level: 'error', actor: 'system', message: `calendar feed ${this.url} unreadable: ${this.lastError}` });
-    }
-  }
-
-  private async read(): Promise<string> {
-    if (!/^https?:\/\//i.test(this.url)) return fs.readFile(this.url, 'utf8');
-    return fetchCalendarFeed(this.url, this.allowedHosts, { maxBytes: MAX_FEED_BYTES });
   }
 }
