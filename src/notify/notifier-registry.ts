@@ -47,11 +47,16 @@ export class NotifierRegistry {
     return replaced ? 'replaced' : 'created';
   }
 
+  /** One notifier, secret included (for `notifier test`); an unknown name is NotFound. */
+  get(name: string): NotifierSpec {
+    const found = this.notifiers.find((notifier) => notifier.name === name);
+    if (!found) throw new DomainError('NotFound', `notifier ${name} does not exist (known: ${this.notifiers.map((notifier) => notifier.name).join(', ') || 'none'})`);
+    return found;
+  }
+
   /** Deletes a notifier; an unknown name is NotFound and changes nothing. */
   async delete(name: string, actor: string): Promise<void> {
-    if (!this.notifiers.some((notifier) => notifier.name === name)) {
-      throw new DomainError('NotFound', `notifier ${name} does not exist (known: ${this.notifiers.map((notifier) => notifier.name).join(', ') || 'none'})`);
-    }
+    this.get(name);
     const next = this.notifiers.filter((notifier) => notifier.name !== name);
     await this.settings.set(NOTIFIERS_KEY, next);
     this.notifiers = next;
