@@ -58,7 +58,7 @@ export async function runNotify(ctx: SuiteContext, fleet: BenchFleet): Promise<v
   ctx.rows.push(
     ratioRow(
       {
-        id: 'notify.stopAll', figure: `stop-all → all inactive with a webhook answering in ${RECEIVER_DELAY_MS / 1000} s`, n, unit: 'ms',
+        id: 'notify.stopAll', figure: `9 stop-all → all inactive with a webhook answering in ${RECEIVER_DELAY_MS / 1000} s`, n, unit: 'ms',
         ours: median(withNotifier), baseline: median(without),
         baselineLabel: `the same stop-all on the same orchestrator without a notifier, median of ${without.length} (pairs alternate which goes first)`,
         note: `with ${withNotifier.join(', ')} ms; without ${without.join(', ')} ms; the receiver got the emergency.stop delivery of each sample with the notifier`,
