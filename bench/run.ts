@@ -60,16 +60,16 @@ async function fleetSuites(ctx: SuiteContext, failures: string[]): Promise<void>
         scanned = true;
         await attempt(ctx, 'startup', failures, () => runScan(ctx, fleet.dir));
       }
-      const keep = atLargest && (has('api') || has('metrics'));
+      const keep = atLargest && (has('api') || has('metrics') || has('notify'));
       if (has('convergence')) await attempt(ctx, 'convergence', failures, async () => void (orchestrator = await runConvergence(ctx, fleet, keep)), n);
       if (keep && !orchestrator) orchestrator = await settledOrchestrator(ctx, fleet.dir, n);
       const running = orchestrator as OrchestratorChild | null;
       if (atLargest && has('api') && running) await attempt(ctx, 'api', failures, () => runApi(ctx, running, fleet));
       if (atLargest && has('metrics') && running) await attempt(ctx, 'metrics', failures, () => runMetrics(ctx, running, n));
+      if (atLargest && has('notify') && running) await attempt(ctx, 'notify', failures, () => runNotify(ctx, running, fleet));
       await running?.stop();
       orchestrator = null;
       if (atLargest && has('window')) await attempt(ctx, 'window', failures, () => runWindowEdge(ctx, fleet));
-      if (atLargest && has('notify')) await attempt(ctx, 'notify', failures, () => runNotify(ctx, fleet));
     } finally {
       await (orchestrator as OrchestratorChild | null)?.stop();
       await fleet.stop();

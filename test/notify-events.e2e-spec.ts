@@ -3,8 +3,9 @@
  * schedule's edges, override.expiring 15 minutes before a TTL lapses and override.expired when it does,
  * healthcheck.blocked while the real Alertmanager has a page firing; and `notifier test` (API and CLI)
  * through the real dispatcher, answered by the receiver, by a dead port, by a failing receiver and by the
- * real Alertmanager. The orchestrator's clock starts two seconds before a window opens and is moved forward
- * to reach TTLs; its timers still run in real time.
+ * real Alertmanager. The orchestrator's clock is set two seconds before a window opens and moved forward
+ * to reach TTLs; its timers still run in real time, and there is no resync: passes come from the edges
+ * themselves, from intents, or are requested after the clock moves.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -75,14 +76,13 @@ describe('notification events and notifier test from the running app', () => {
 
   beforeAll(async () => {
     [receiver, alertmanager] = await Promise.all([startReceiver(), startAlertmanager()]);
-    offset = OPENS - 2_000 - Date.now();
     system = await startTestSystem({
       specs: [
         { id: 'security-scanner', service: { tags: ['security'] } },
         { id: 'backup-manager', service: { tags: ['backup'] } },
         { id: 'report-builder', service: { tags: ['reports'] } },
       ],
-      env: { RESYNC_INTERVAL: '1s' },
+      env: { RESYNC_INTERVAL: '1h' },
       overrides: { clock: () => Date.now() + offset },
     });
     http = system.server.app.getHttpServer();
@@ -95,7 +95,15 @@ describe('notification events and notifier test from the running app', () => {
     await alertmanager?.stop();
   });
 
+  /** Moves the orchestrator's clock and asks for a pass, as the next resync would. */
+  const moveClock = (by: number) => {
+    offset += by;
+    system.server.orchestrator.reconciler.request();
+  };
+
   it('sends window.opened at the opening and window.closed at the closing, signed, naming the schedule', async () => {
+    // Set here rather than before start-up, which can take seconds on a loaded machine.
+    offset = OPENS - 2_000 - Date.now();
     await request(http).post('/api/v1/schedules').send({ name: 'sunday-security', preset: 'security', cron: '0 2 * * 0', duration: '3s' }).expect(201);
     await eventually(() => named('window.closed').length === 1, 'the window to open and close', 10_000);
     const [opened, closed] = [named('window.opened'), named('window.closed')];
@@ -114,14 +122,17 @@ describe('notification events and notifier test from the running app', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(named('override.expiring')).toEqual([]);
 
-    offset += MINUTE; // backup-manager has 15 minutes left
+    moveClock(MINUTE); // backup-manager has 15 minutes left
     await eventually(() => named('override.expiring').length === 1, 'override.expiring for backup-manager', 10_000);
     expect(named('override.expiring')[0]).toMatchObject({ scenario: 'backup-manager', reason: 'nightly backup', message: expect.stringMatching(/^override active of backup-manager expires in 1\dm/), data: { state: 'active' } });
-    // Several passes later it has not been sent again.
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    // Passes later it has not been sent again.
+    for (let pass = 0; pass < 3; pass++) {
+      moveClock(1_000);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
     expect(named('override.expiring')).toHaveLength(1);
 
-    offset += 15 * MINUTE; // both TTLs lapsed
+    moveClock(15 * MINUTE); // both TTLs lapsed
     await eventually(() => named('override.expired').length === 2, 'override.expired for both', 10_000);
     expect(named('override.expired').map((body) => body.scenario).sort()).toEqual(['backup-manager', 'report-builder']);
     expect(named('override.expiring').map((body) => body.scenario)).toEqual(['backup-manager']);
@@ -138,7 +149,11 @@ describe('notification events and notifier test from the running app', () => {
     // Refused now, but declared: the loop holds it back pass after pass.
     await request(http).post('/api/v1/scenarios/security-scanner/activate').send({ reason: 'scan' }).expect(409);
     await eventually(() => named('healthcheck.blocked').length === 1, 'healthcheck.blocked', 10_000);
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    // Passes later, while it still blocks, it has not been sent again.
+    for (let pass = 0; pass < 3; pass++) {
+      system.server.orchestrator.reconciler.request();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
     expect(named('healthcheck.blocked')).toEqual([expect.objectContaining({ actor: 'system', reason: expect.stringContaining('PrimaryDown'), message: expect.stringContaining('security-scanner') })]);
     await request(http).post('/api/v1/scenarios/security-scanner/deactivate').expect(200);
     await request(http).post('/api/v1/apply').send({ manifests: 'apiVersion: maintenance/v1\nkind: Policy\nmetadata: {name: default}\nspec: {}\n', source: 'policy.yaml', confirm: true }).expect(200);

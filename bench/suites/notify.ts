@@ -1,6 +1,7 @@
 /**
  * Notifications never delay the loop (issue 19): the same 10,000-scenario stop-all with and without a
- * webhook notifier whose receiver answers each delivery in 2 s, on one orchestrator, in one run. Pairs
+ * webhook notifier whose receiver answers each delivery in 2 s, on one orchestrator (the settled one the
+ * API and metrics suites used), in one run. Pairs
  * alternate which side goes first (ABBA) so drift of the machine falls on both. The receiver runs in its
  * own process; it must have received the emergency.stop delivery for a sample with the notifier to count.
  */
@@ -8,7 +9,7 @@ import * as path from 'node:path';
 import { ratioRow, type SuiteContext } from '../support/context';
 import type { BenchFleet } from '../support/fleet';
 import { request } from '../support/http';
-import { startOrchestratorChild, workDir } from '../support/orchestrator';
+import type { OrchestratorChild } from '../support/orchestrator';
 import { forkNode, IpcPeer, sleep, stopChild } from '../support/proc';
 import { median } from '../support/stats';
 import { productCycle } from './convergence';
@@ -20,12 +21,11 @@ export const NOTIFY_RATIO_MAX = 1.2;
 const EVERY_EVENT = ['window.opened', 'window.closed', 'emergency.stop', 'emergency.resume', 'override.expiring', 'override.expired', 'action.failed', 'budget.exhausted', 'healthcheck.blocked', 'leader.changed'];
 
 /** Runs the pairs and records notify.stopAll. */
-export async function runNotify(ctx: SuiteContext, fleet: BenchFleet): Promise<void> {
+export async function runNotify(ctx: SuiteContext, orchestrator: OrchestratorChild, fleet: BenchFleet): Promise<void> {
   const n = fleet.scenarios.length;
   const pairs = ctx.options.mode === 'smoke' ? 1 : Math.max(ctx.options.reps, 3);
   const receiver = forkNode(path.join(__dirname, '..', 'support', 'slow-receiver.js'), [], { BENCH_RECEIVER_DELAY_MS: String(RECEIVER_DELAY_MS) });
   const peer = new IpcPeer(receiver);
-  const orchestrator = await startOrchestratorChild({ scenariosDir: fleet.dir, workDir: await workDir(ctx.workRoot, `notify-${n}`), maxInFlight: ctx.options.maxInFlight, profileDir: ctx.options.profileDir });
   const without: number[] = [];
   const withNotifier: number[] = [];
   try {
@@ -51,8 +51,8 @@ export async function runNotify(ctx: SuiteContext, fleet: BenchFleet): Promise<v
         ctx.log(`notify N=${n} pair ${pair}/${pairs}: stop-all ${cycle.stop.ms} ms ${on ? `with the ${RECEIVER_DELAY_MS} ms webhook` : 'without a notifier'}`);
       }
     }
+    await setNotifier(false);
   } finally {
-    await orchestrator.stop();
     await stopChild(receiver);
   }
   ctx.rows.push(
