@@ -18,7 +18,11 @@ export interface Delivery {
   /** The event, or what the delivery is for (`alerts` for the alertmanager notifier's alert posts). */
   event: string;
   id: string;
-  request: PreparedRequest;
+  /**
+   * The request, or how to build it: events are built (JSON, HMAC) when first sent, not when emitted, so
+   * emitting costs the loop a queue push and a delivery dropped from a full queue costs nothing more.
+   */
+  request: PreparedRequest | (() => PreparedRequest);
   /** Attempts for this delivery, when not the dispatcher's maxAttempts (a test makes one). */
   maxAttempts?: number;
   /** Called once with how it ended (delivered, given up, or dropped). */
@@ -98,9 +102,8 @@ export class NotificationDispatcher implements NotificationSink {
     const stamped = { ...event, at: event.at ?? this.now() };
     const id = randomUUID();
     for (const notifier of this.notifiers()) {
-      if (!notifier.events.includes(event.event)) continue;
-      const request = requestFor(notifier, stamped, id);
-      if (request) this.enqueue({ notifier: notifier.name, event: event.event, id, request });
+      if (!notifier.events.includes(event.event) || notifier.type === 'alertmanager') continue;
+      this.enqueue({ notifier: notifier.name, event: event.event, id, request: () => requestFor(notifier, stamped, id) as PreparedRequest });
     }
   }
 
@@ -191,6 +194,8 @@ export class NotificationDispatcher implements NotificationSink {
   }
 
   private async attempt(delivery: Attempting): Promise<void> {
+    // Built once, on the first attempt; retries send the same body and signature.
+    if (typeof delivery.request === 'function') delivery.request = delivery.request();
     const { url, headers, body } = delivery.request;
     let status: number | null = null;
     try {
