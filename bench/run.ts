@@ -21,6 +21,7 @@ import { runBacklog } from './suites/backlog';
 import { runCli } from './suites/cli';
 import { runConvergence } from './suites/convergence';
 import { runMetrics } from './suites/metrics';
+import { runNotify } from './suites/notify';
 import { runScan, runStartup } from './suites/startup';
 import { runWindowEdge } from './suites/window-edge';
 import { FIGURE_IDS } from './support/figures';
@@ -42,7 +43,7 @@ async function attempt(ctx: SuiteContext, suite: SuiteName, failures: string[], 
   }
 }
 
-/** Convergence at every size; at the largest, the API, metrics and window figures on the same fleet. */
+/** Convergence at every size; at the largest, the API, metrics, window and notify figures on the same fleet. */
 async function fleetSuites(ctx: SuiteContext, failures: string[]): Promise<void> {
   const { options } = ctx;
   const has = (suite: SuiteName) => options.suites.has(suite);
@@ -50,7 +51,7 @@ async function fleetSuites(ctx: SuiteContext, failures: string[]): Promise<void>
   let scanned = !has('startup');
   for (const n of options.sizes) {
     const atLargest = n === largest;
-    if (!has('convergence') && !(atLargest && (has('api') || has('metrics') || has('window')))) continue;
+    if (!has('convergence') && !(atLargest && (has('api') || has('metrics') || has('window') || has('notify')))) continue;
     ctx.log(`fleet of ${n} scenarios: starting`);
     const fleet = await startBenchFleet({ n, delayMs: options.delayMs, failRate: options.failRate, securityShare: options.windowShare, scenariosPerShard: options.scenariosPerShard });
     let orchestrator: OrchestratorChild | null = null;
@@ -59,12 +60,13 @@ async function fleetSuites(ctx: SuiteContext, failures: string[]): Promise<void>
         scanned = true;
         await attempt(ctx, 'startup', failures, () => runScan(ctx, fleet.dir));
       }
-      const keep = atLargest && (has('api') || has('metrics'));
+      const keep = atLargest && (has('api') || has('metrics') || has('notify'));
       if (has('convergence')) await attempt(ctx, 'convergence', failures, async () => void (orchestrator = await runConvergence(ctx, fleet, keep)), n);
       if (keep && !orchestrator) orchestrator = await settledOrchestrator(ctx, fleet.dir, n);
       const running = orchestrator as OrchestratorChild | null;
       if (atLargest && has('api') && running) await attempt(ctx, 'api', failures, () => runApi(ctx, running, fleet));
       if (atLargest && has('metrics') && running) await attempt(ctx, 'metrics', failures, () => runMetrics(ctx, running, n));
+      if (atLargest && has('notify') && running) await attempt(ctx, 'notify', failures, () => runNotify(ctx, running, fleet));
       await running?.stop();
       orchestrator = null;
       if (atLargest && has('window')) await attempt(ctx, 'window', failures, () => runWindowEdge(ctx, fleet));

@@ -101,6 +101,7 @@ export class ApiClient {
 
   listNotifiers = () => this.json<{ notifiers: T.NotifierView[] }>('GET', 'notifiers');
   deleteNotifier = (name: string) => this.json<{ success: boolean; name: string }>('DELETE', `notifiers/${enc(name)}`);
+  testNotifier = (name: string) => this.json<T.NotifierTestResult>('POST', `notifiers/${enc(name)}/test`, { body: {} });
 
   activity = (query: T.ActivityQuery = {}) => this.json<T.ActivityPage>('GET', 'activity', { query: { ...query } });
 

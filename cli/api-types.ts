@@ -74,3 +74,5 @@ export type AppliedDocument = Schemas['AppliedDocumentDto'];
 export type ApplyResult = Schemas['ApplyResultDto'];
 /** A notifier as GET /notifiers shows it (never its secret). */
 export type NotifierView = Schemas['NotifierViewDto'];
+/** POST /notifiers/{name}/test: how the one test delivery ended. */
+export type NotifierTestResult = Schemas['NotifierTestResultDto'];

@@ -653,6 +653,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifiers/{name}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test notification
+         * @description One delivery through the dispatcher (queue, allowed hosts, signature, activity log, metrics) without retries; answers how it ended. A failed delivery is still 200: the test ran, its result says what happened.
+         */
+        post: operations["Notify_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/health-checks": {
         parameters: {
             query?: never;
@@ -1315,6 +1335,29 @@ export interface components {
             success: boolean;
             /** @example pager */
             name: string;
+        };
+        NotifierTestResultDto: {
+            /** @example pager */
+            notifier: string;
+            /** @enum {string} */
+            type: "webhook" | "slack" | "alertmanager";
+            /**
+             * @description What was sent: the event notifier.test to a webhook or slack notifier, the alert MaintenanceNotifierTest (resolving after 5 minutes) to an alertmanager notifier.
+             * @example notifier.test
+             */
+            event: string;
+            /** @description True when the receiver answered 2xx. */
+            delivered: boolean;
+            /** @enum {string} */
+            result: "success" | "failure" | "dropped";
+            /** @description Sends made: a test makes one, without retries. */
+            attempts: number;
+            /** @description The receiver's HTTP status; null when it did not answer. */
+            status: number | null;
+            /** @description Why it was not delivered (refused, timed out, status and body summary, host not allowed). */
+            error: string | null;
+            /** @description From queueing to the answer. */
+            durationMs: number;
         };
         HealthCheckResultDto: {
             /** @example pages */
@@ -3150,6 +3193,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeletedNotifierDto"];
+                };
+            };
+            /** @description A token is required (MAINTENANCE_TOKENS is set). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unknown id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Notify_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotifierTestResultDto"];
                 };
             };
             /** @description A token is required (MAINTENANCE_TOKENS is set). */

@@ -46,7 +46,7 @@ describe('bench --smoke', () => {
     // Each is measured, or not available with the reason (e.g. /metrics not built yet, fixtures missing).
     const unexplained = record.figures.filter((row) => row.ours === null && !(row.verdict === 'n/a' && row.note));
     expect(unexplained).toEqual([]);
-    const baselined = ['convergence.apply', 'convergence.stopAll', 'stopAllUnderLoad', 'api.status.throughput', 'cli.status', 'windowEdge'];
+    const baselined = ['convergence.apply', 'convergence.stopAll', 'stopAllUnderLoad', 'api.status.throughput', 'cli.status', 'windowEdge', 'notify.stopAll'];
     for (const id of baselined) expect(record.figures.find((row) => row.id === id)?.baseline).toEqual(expect.any(Number));
   });
 

@@ -87,7 +87,8 @@ describe('application lifecycle', () => {
       expect(Date.parse(resync.nextAt)).toBeGreaterThan(Date.now() - 50);
       expect(names).not.toContain('reconciler.wake');
 
-      const activated = (await requestJson(`${server.url}/api/v1/scenarios/alpha/activate`, { ttl: '2h' })).body as Json;
+      // 10 minutes: a TTL longer than 15 would first wake the loop for its override.expiring warning.
+      const activated = (await requestJson(`${server.url}/api/v1/scenarios/alpha/activate`, { ttl: '10m' })).body as Json;
       const until = Date.parse(((await requestJson(`${server.url}/api/v1/scenarios/alpha`)).body as Json).activeUntil);
       expect(activated).toMatchObject({ success: true, newState: 'active' });
       let wake: Json | undefined;

@@ -33,6 +33,8 @@ async function exposed(): Promise<{ names: Set<string>; labels: Set<string> }> {
   metrics.actionCompleted({ scenario: 'backup', action: 'activate', durationMs: 10, result: { ok: false, unreachable: false, aborted: false, error: 'HTTP 500' } }, true);
   metrics.passCompleted('success', 0.001);
   metrics.scanCompleted({ ok: true, durationSeconds: 0.01 });
+  metrics.healthCheckRead({ check: 'pages', ok: false, message: 'failing', failing: ['PrimaryDown'], readAt: 1 }, true);
+  metrics.notificationFinished('pager', 'failure');
   const text = await metrics.render();
   const labels = new Set([...SCRAPE_LABELS, ...parseExposition(text).flatMap((sample) => Object.keys(sample.labels))]);
   return { names: queryableNames(text), labels };

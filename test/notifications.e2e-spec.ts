@@ -185,6 +185,30 @@ describe('notifications', () => {
     expect((await notificationLog()).filter((entry) => entry.level === 'warn')).toHaveLength(1);
   });
 
+  it('a test delivery waits its turn in the queue, and reports being dropped by a full queue or a stop instead of hanging', async () => {
+    const receiver = await startReceiver();
+    closers.push(receiver.close);
+    const hook: NotifierSpec = { name: 'hook', type: 'webhook', url: receiver.url, events: ['action.failed'], secret: SECRET };
+    const notifications = dispatcher([hook], { capacity: 2, concurrency: 1 });
+    notifications.notify(failed); // sent at once
+    const crowdedOut = notifications.test(hook, 'ops'); // queued, then pushed out by the two below
+    notifications.notify(failed);
+    notifications.notify(failed);
+    expect(await crowdedOut).toMatchObject({ result: 'dropped', attempts: 0, status: null, error: 'the notification queue was full (2)' });
+    await notifications.idle();
+    const delivered = await notifications.test(hook, 'ops');
+    expect(delivered).toMatchObject({ result: 'success', attempts: 1, status: 204, error: null });
+    expect(receiver.requests.filter((request) => JSON.parse(request.body).event === 'notifier.test')).toHaveLength(1);
+    expect(signedWithSecret(receiver.requests[receiver.requests.length - 1])).toBe(true);
+
+    const slow = dispatcher([hook], { concurrency: 1 });
+    slow.notify(failed);
+    const stranded = slow.test(hook, 'ops');
+    slow.stop();
+    expect(await stranded).toMatchObject({ result: 'dropped', attempts: 0, error: 'the dispatcher stopped' });
+    expect(await slow.test(hook, 'ops')).toMatchObject({ result: 'dropped', error: 'the dispatcher stopped' });
+  });
+
   // 127.0.0.2 stands for a host off the machine: not a loopback name the rule allows, yet a broken rule's call stays here.
   it('a notifier on a host that ALLOWED_NOTIFY_HOSTS does not list is not called; listed, it is', async () => {
     const receiver = createServer((request, response) => response.writeHead(204).end());

@@ -126,6 +126,7 @@ describe('README REST API table', () => {
     'GET /schedules/{name}': { params: { name: 'readme-shown' }, before: () => schedule('readme-shown') },
     'PUT /schedules/{name}': { params: { name: 'readme-put' }, body: { preset: 'security', cron: `0 2 * * ${quietWeekday()}`, duration: '1h' } },
     'DELETE /notifiers/{name}': { params: { name: 'readme-doomed' }, before: () => call('POST', '/apply', { manifests: 'apiVersion: maintenance/v1\nkind: Notifier\nmetadata: {name: readme-doomed}\nspec: {type: webhook, url: "http://127.0.0.1:9/hook", events: [emergency.stop]}\n' }) },
+    'POST /notifiers/{name}/test': { params: { name: 'readme-tested' }, before: () => call('POST', '/apply', { manifests: 'apiVersion: maintenance/v1\nkind: Notifier\nmetadata: {name: readme-tested}\nspec: {type: webhook, url: "http://127.0.0.1:9/hook", events: [emergency.stop]}\n' }) },
     'DELETE /schedules/{name}': { params: { name: 'readme-doomed' }, before: () => schedule('readme-doomed') },
     'GET /events': { stream: true },
     'POST /registrations': { body: async () => ({ id: 'readme-registered', endpoint: endpoint(), ttlSeconds: 60 }) },

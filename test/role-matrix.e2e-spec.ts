@@ -42,6 +42,7 @@ const SPEC_ROLES: Record<string, RouteRole> = {
   'GET /api/v1/timers': 'viewer',
   'GET /api/v1/notifiers': 'viewer',
   'DELETE /api/v1/notifiers/:name': 'admin',
+  'POST /api/v1/notifiers/:name/test': 'operator',
   'GET /api/v1/health-checks': 'viewer',
   'GET /api/v1/history': 'viewer',
   'GET /api/v1/desired-state': 'viewer',

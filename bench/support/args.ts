@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 
 /** Suites, in the order they run. */
-export const SUITES = ['startup', 'cli', 'convergence', 'api', 'metrics', 'window', 'backlog'] as const;
+export const SUITES = ['startup', 'cli', 'convergence', 'api', 'metrics', 'window', 'backlog', 'notify'] as const;
 /** One suite name. */
 export type SuiteName = (typeof SUITES)[number];
 

@@ -24,4 +24,5 @@ export const FIGURE_IDS: Record<SuiteName, { id: string; figure: string; unit: s
   metrics: [{ id: 'metrics.scrape', figure: '8 GET /metrics scrape time (max)', unit: 'ms', target: '< 250 ms' }],
   window: [{ id: 'windowEdge', figure: '3 window opens → first activation received, p99', unit: 'ms', target: '< 100 ms' }],
   backlog: [{ id: 'stopAllUnderLoad', figure: '2 stop-all → all inactive under a backlog', unit: 'ms', target: 'ratio ≤ 2' }],
+  notify: [{ id: 'notify.stopAll', figure: '9 stop-all → all inactive with a webhook answering in 2 s', unit: 'ms', target: 'ratio ≤ 1.2' }],
 };

@@ -45,17 +45,26 @@ export function connectLoopNotifications(
   };
   let healthBlocking = false;
   const onPass = () => {
-    const held = [...loop.verdicts].filter(([, verdict]) => verdict.reason === 'HealthCheck');
-    if (held.length > 0 && !healthBlocking) {
+    // Counted in place: a pass at 10,000 scenarios should not copy its verdicts into an array to find none.
+    let count = 0;
+    let reason = '';
+    const named: string[] = [];
+    for (const [id, verdict] of loop.verdicts) {
+      if (verdict.reason !== 'HealthCheck') continue;
+      if (count === 0) reason = verdict.message ?? '';
+      if (named.length < 5) named.push(id);
+      count++;
+    }
+    if (count > 0 && !healthBlocking) {
       sink.notify({
         event: 'healthcheck.blocked',
         actor: 'system',
-        reason: held[0][1].message,
-        message: `health checks hold back ${held.length} activation${held.length > 1 ? 's' : ''} (${held.slice(0, 5).map(([id]) => id).join(', ')}${held.length > 5 ? ', ...' : ''}): ${held[0][1].message}`,
-        data: { scenarios: held.length },
+        reason,
+        message: `health checks hold back ${count} activation${count > 1 ? 's' : ''} (${named.join(', ')}${count > 5 ? ', ...' : ''}): ${reason}`,
+        data: { scenarios: count },
       });
     }
-    healthBlocking = held.length > 0;
+    healthBlocking = count > 0;
     if (!alerts) return;
     const active: string[] = [];
     for (const [id, record] of loop.observed) if (effectiveState(record) === 'active') active.push(id);

@@ -8,9 +8,9 @@ import { randomUUID } from 'node:crypto';
 import type { ActivitySink } from '../activity/activity';
 import { expectSuccess, send } from '../health/outbound';
 import { BoundedQueue } from './bounded-queue';
-import type { NotificationEvent, NotificationObserver, NotificationSink } from './notification';
+import { TEST_EVENT, type DeliveryOutcome, type DeliveryResult, type NotificationEvent, type NotificationObserver, type NotificationSink } from './notification';
 import type { NotifierSpec } from './notifier-manifest';
-import { requestFor, type PreparedRequest } from './payloads';
+import { requestFor, testRequest, type PreparedRequest } from './payloads';
 
 /** One delivery to one notifier; retried as it is (same id, same body, same signature). */
 export interface Delivery {
@@ -18,7 +18,15 @@ export interface Delivery {
   /** The event, or what the delivery is for (`alerts` for the alertmanager notifier's alert posts). */
   event: string;
   id: string;
-  request: PreparedRequest;
+  /**
+   * The request, or how to build it: events are built (JSON, HMAC) when first sent, not when emitted, so
+   * emitting costs the loop a queue push and a delivery dropped from a full queue costs nothing more.
+   */
+  request: PreparedRequest | (() => PreparedRequest);
+  /** Attempts for this delivery, when not the dispatcher's maxAttempts (a test makes one). */
+  maxAttempts?: number;
+  /** Called once with how it ended (delivered, given up, or dropped). */
+  onSettled?: (outcome: DeliveryOutcome) => void;
 }
 
 /** Timers, so tests and Nest can supply their own. */
@@ -56,17 +64,21 @@ const NODE_TIMER: RetryTimer = {
 
 interface Attempting extends Delivery {
   attempt: number;
+  /** performance.now() when first queued: durations come from the monotonic clock, not the (replaceable) wall clock. */
+  queuedAt: number;
 }
 
 /** The NotificationSink the domain emits into. */
 export class NotificationDispatcher implements NotificationSink {
   private readonly queue: BoundedQueue<Attempting>;
-  private readonly retries = new Set<unknown>();
+  /** Deliveries waiting for their next attempt, by timer handle. */
+  private readonly retries = new Map<unknown, Attempting>();
   private readonly waiters: (() => void)[] = [];
   private inFlight = 0;
   private droppedCount = 0;
   private overflowing = false;
   private stopped = false;
+  private transportReady = false;
 
   constructor(
     private readonly notifiers: () => readonly NotifierSpec[],
@@ -87,18 +99,40 @@ export class NotificationDispatcher implements NotificationSink {
 
   /** NotificationSink: one delivery per notifier that wants this event. Synchronous; never throws. */
   notify(event: NotificationEvent): void {
-    const stamped = { ...event, at: event.at ?? (this.options.clock ?? Date.now)() };
+    const stamped = { ...event, at: event.at ?? this.now() };
     const id = randomUUID();
     for (const notifier of this.notifiers()) {
-      if (!notifier.events.includes(event.event)) continue;
-      const request = requestFor(notifier, stamped, id);
-      if (request) this.enqueue({ notifier: notifier.name, event: event.event, id, request });
+      if (!notifier.events.includes(event.event) || notifier.type === 'alertmanager') continue;
+      this.enqueue({ notifier: notifier.name, event: event.event, id, request: () => requestFor(notifier, stamped, id) as PreparedRequest });
     }
   }
 
   /** Queues a prepared delivery (the alertmanager notifier's alert posts come this way). Synchronous, O(1). */
   enqueue(delivery: Delivery): void {
-    this.push({ ...delivery, attempt: 1 });
+    this.push({ ...delivery, attempt: 1, queuedAt: performance.now() });
+  }
+
+  /**
+   * `notifier test`: one `notifier.test` delivery to this notifier through the same queue, allowed-hosts
+   * rule, signature, activity log and metrics as every event, and resolves with how it ended. It makes a
+   * single attempt: whoever runs the test waits for the answer, which should be the receiver's own, not
+   * the outcome of a minute of backoff.
+   */
+  test(notifier: NotifierSpec, actor: string): Promise<DeliveryOutcome> {
+    const id = randomUUID();
+    const request = testRequest(notifier, actor, this.now(), id);
+    return new Promise((resolve) => this.enqueue({ notifier: notifier.name, event: TEST_EVENT, id, request, maxAttempts: 1, onSettled: resolve }));
+  }
+
+  /**
+   * Loads Node's fetch machinery ahead of the first delivery, a second from now. Its first call loads undici
+   * synchronously (about 85 ms measured here): paid inside a stop-all, that is the loop delayed. Called
+   * when there are notifiers (at boot with stored ones, and when one is applied), never at a bare start.
+   */
+  prepareTransport(): void {
+    if (this.transportReady) return;
+    this.transportReady = true;
+    setTimeout(() => void fetch('data:,').then((response) => response.arrayBuffer(), () => undefined), 1_000).unref();
   }
 
   /** Resolves once nothing waits, sends or waits for a retry (for tests and a graceful shutdown). */
@@ -110,14 +144,20 @@ export class NotificationDispatcher implements NotificationSink {
   /** Cancels waiting retries and sends nothing more; what is in flight finishes. */
   stop(): void {
     this.stopped = true;
-    for (const handle of this.retries) (this.options.timer ?? NODE_TIMER).clearTimeout(handle);
+    for (const [handle, delivery] of this.retries) {
+      (this.options.timer ?? NODE_TIMER).clearTimeout(handle);
+      this.finish(delivery, 'dropped', null, 'the dispatcher stopped');
+    }
     this.retries.clear();
-    while (this.queue.size > 0) this.queue.shift();
+    while (this.queue.size > 0) this.finish(this.queue.shift() as Attempting, 'dropped', null, 'the dispatcher stopped');
     this.settle();
   }
 
   private push(delivery: Attempting): void {
-    if (this.stopped) return;
+    if (this.stopped) {
+      this.finish(delivery, 'dropped', null, 'the dispatcher stopped');
+      return;
+    }
     const dropped = this.queue.push(delivery);
     if (dropped) this.drop(dropped);
     this.pump();
@@ -126,6 +166,7 @@ export class NotificationDispatcher implements NotificationSink {
   private drop(delivery: Attempting): void {
     this.droppedCount++;
     this.options.observer?.notificationFinished(delivery.notifier, 'dropped');
+    this.finish(delivery, 'dropped', null, `the notification queue was full (${this.queue.capacity})`);
     // One entry per overflow episode, not one per dropped delivery: a flood must not flood the log too.
     if (this.overflowing) return;
     this.overflowing = true;
@@ -153,32 +194,39 @@ export class NotificationDispatcher implements NotificationSink {
   }
 
   private async attempt(delivery: Attempting): Promise<void> {
+    // Built once, on the first attempt; retries send the same body and signature.
+    if (typeof delivery.request === 'function') delivery.request = delivery.request();
     const { url, headers, body } = delivery.request;
+    let status: number | null = null;
     try {
-      expectSuccess(await send({ method: 'POST', url, headers, body, timeoutMs: this.options.timeoutMs ?? 5_000 }, this.options.allowedHosts), url);
+      const reply = await send({ method: 'POST', url, headers, body, timeoutMs: this.options.timeoutMs ?? 5_000 }, this.options.allowedHosts);
+      status = reply.status;
+      expectSuccess(reply, url);
     } catch (error) {
-      this.failed(delivery, (error as Error).message);
+      this.failed(delivery, status, (error as Error).message);
       return;
     }
     this.options.observer?.notificationFinished(delivery.notifier, 'success');
+    this.finish(delivery, 'success', status, null);
     this.options.activity.record(
       { category: 'notification', actor: 'system', message: `${delivery.event} delivered to ${delivery.notifier}${delivery.attempt > 1 ? ` (attempt ${delivery.attempt})` : ''}`, data: { notifier: delivery.notifier, event: delivery.event, result: 'success', attempts: delivery.attempt } },
       { batch: true },
     );
   }
 
-  private failed(delivery: Attempting, error: string): void {
-    const maxAttempts = this.options.maxAttempts ?? 5;
+  private failed(delivery: Attempting, status: number | null, error: string): void {
+    const maxAttempts = delivery.maxAttempts ?? this.options.maxAttempts ?? 5;
     if (delivery.attempt < maxAttempts && !this.stopped) {
       const timer = this.options.timer ?? NODE_TIMER;
       const handle = timer.setTimeout(() => {
         this.retries.delete(handle);
         this.push({ ...delivery, attempt: delivery.attempt + 1 });
       }, this.backoff(delivery.attempt));
-      this.retries.add(handle);
+      this.retries.set(handle, delivery);
       return;
     }
     this.options.observer?.notificationFinished(delivery.notifier, 'failure');
+    this.finish(delivery, 'failure', status, error);
     this.options.activity.record({
       category: 'notification',
       level: 'error',
@@ -193,6 +241,16 @@ export class NotificationDispatcher implements NotificationSink {
     const base = this.options.baseDelayMs ?? 1_000;
     const ceiling = Math.min(this.options.maxDelayMs ?? 60_000, base * 2 ** (attempt - 1));
     return Math.round(ceiling / 2 + (ceiling / 2) * (this.options.random ?? Math.random)());
+  }
+
+  /** Tells the delivery's onSettled, if any, how it ended. */
+  private finish(delivery: Attempting, result: DeliveryResult, status: number | null, error: string | null): void {
+    // A dropped delivery never got its current attempt; the others did.
+    delivery.onSettled?.({ result, attempts: result === 'dropped' ? delivery.attempt - 1 : delivery.attempt, status, error, durationMs: Math.round(performance.now() - delivery.queuedAt) });
+  }
+
+  private now(): number {
+    return (this.options.clock ?? Date.now)();
   }
 
   private settle(): void {

@@ -18,6 +18,12 @@ export const NOTIFICATION_EVENTS = [
 ] as const;
 export type NotificationEventName = (typeof NOTIFICATION_EVENTS)[number];
 
+/** The event `notifier test` sends: to the one notifier named, whatever events it subscribed to. */
+export const TEST_EVENT = 'notifier.test';
+
+/** An event as it is delivered: a subscribable one, or the test event. */
+export type DeliveredEvent = Omit<NotificationEvent, 'event'> & { event: NotificationEventName | typeof TEST_EVENT; at: number };
+
 /** One thing that happened, as the domain reports it. */
 export interface NotificationEvent {
   event: NotificationEventName;
@@ -44,6 +50,19 @@ export const NO_NOTIFICATIONS: NotificationSink = { notify: () => undefined };
 
 /** How a delivery ended, as a bounded label value. */
 export type DeliveryResult = 'success' | 'failure' | 'dropped';
+
+/** How one delivery ended, for `notifier test`. */
+export interface DeliveryOutcome {
+  result: DeliveryResult;
+  /** Sends made (0 when it was dropped before any). */
+  attempts: number;
+  /** The HTTP status of the last answer; null when none came (refused, timed out, dropped). */
+  status: number | null;
+  /** Why it was not delivered; null when it was. */
+  error: string | null;
+  /** From queueing to the outcome. */
+  durationMs: number;
+}
 
 /** Hooks for metrics; the notify module never imports a metrics library. */
 export interface NotificationObserver {

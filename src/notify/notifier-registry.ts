@@ -16,6 +16,7 @@ export type NotifierView = Omit<NotifierSpec, 'secret'> & { signed: boolean };
 /** Holds the notifiers; the dispatcher and the alert publisher read `list()` on every event. */
 export class NotifierRegistry {
   private notifiers: readonly NotifierSpec[] = [];
+  private readonly listeners: (() => void)[] = [];
 
   constructor(
     private readonly settings: SettingRepository,
@@ -25,6 +26,11 @@ export class NotifierRegistry {
   /** Loads the stored notifiers at boot. */
   async load(): Promise<void> {
     this.notifiers = (await this.settings.get<NotifierSpec[]>(NOTIFIERS_KEY)) ?? [];
+  }
+
+  /** Calls `listener` whenever a notifier is saved. */
+  onSaved(listener: () => void): void {
+    this.listeners.push(listener);
   }
 
   /** Every notifier, secrets included (for delivery); the same array until one is saved or deleted. */
@@ -43,15 +49,21 @@ export class NotifierRegistry {
     const next = [...this.notifiers.filter((notifier) => notifier.name !== spec.name), spec].sort((a, b) => a.name.localeCompare(b.name));
     await this.settings.set(NOTIFIERS_KEY, next);
     this.notifiers = next;
+    for (const listener of this.listeners) listener();
     this.activity.record({ category: 'notification', actor, message: `notifier ${spec.name} (${spec.type}) ${replaced ? 'replaced' : 'created'}: ${spec.events.join(' ') || 'maintenance alerts'}`, data: { notifier: spec.name, action: 'apply' } });
     return replaced ? 'replaced' : 'created';
   }
 
+  /** One notifier, secret included (for `notifier test`); an unknown name is NotFound. */
+  get(name: string): NotifierSpec {
+    const found = this.notifiers.find((notifier) => notifier.name === name);
+    if (!found) throw new DomainError('NotFound', `notifier ${name} does not exist (known: ${this.notifiers.map((notifier) => notifier.name).join(', ') || 'none'})`);
+    return found;
+  }
+
   /** Deletes a notifier; an unknown name is NotFound and changes nothing. */
   async delete(name: string, actor: string): Promise<void> {
-    if (!this.notifiers.some((notifier) => notifier.name === name)) {
-      throw new DomainError('NotFound', `notifier ${name} does not exist (known: ${this.notifiers.map((notifier) => notifier.name).join(', ') || 'none'})`);
-    }
+    this.get(name);
     const next = this.notifiers.filter((notifier) => notifier.name !== name);
     await this.settings.set(NOTIFIERS_KEY, next);
     this.notifiers = next;

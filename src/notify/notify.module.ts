@@ -31,8 +31,12 @@ import { NotifierRegistry } from './notifier-registry';
     },
     {
       provide: NotificationDispatcher,
-      useFactory: (registry: NotifierRegistry, activity: ActivityService, metrics: PrometheusMetrics, config: Config, clock: () => number) =>
-        new NotificationDispatcher(() => registry.list(), { activity, allowedHosts: config.allowedNotifyHosts, observer: metrics, clock }),
+      useFactory: (registry: NotifierRegistry, activity: ActivityService, metrics: PrometheusMetrics, config: Config, clock: () => number) => {
+        const dispatcher = new NotificationDispatcher(() => registry.list(), { activity, allowedHosts: config.allowedNotifyHosts, observer: metrics, clock });
+        registry.onSaved(() => dispatcher.prepareTransport());
+        if (registry.list().length > 0) dispatcher.prepareTransport();
+        return dispatcher;
+      },
       inject: [NotifierRegistry, ActivityService, PrometheusMetrics, CONFIG, CLOCK],
     },
   ],

@@ -1,5 +1,5 @@
 import type { Preset } from '../presets/schema';
-import { emptyDesiredState, expiredOverrides, nextOverrideExpiry, resolveDesired } from './desired';
+import { emptyDesiredState, expiredOverrides, nextOverrideExpiry, nextOverrideWarning, OVERRIDE_WARNING_MS, overridesExpiringSoon, resolveDesired, type Override } from './desired';
 
 const preset = (id: string, tags: string[]): Preset => ({ id, description: '', aliases: [], isDefault: true, selector: { names: [], tags, exclude: [] } });
 const presets = new Map([['perf', preset('perf', ['performance'])], ['night', preset('night', ['backup'])]]);
@@ -32,5 +32,37 @@ describe('resolveDesired', () => {
     const model = { ...emptyDesiredState(), overrides: { a: { state: 'active' as const, expiresAt: 5, reason: null, actor: 'x', setAt: 0 }, b: { state: 'active' as const, expiresAt: 9, reason: null, actor: 'x', setAt: 0 } } };
     expect(expiredOverrides(model, 5)).toEqual(['a']);
     expect(nextOverrideExpiry(model)).toBe(5);
+  });
+});
+
+describe('override.expiring', () => {
+  const MIN = 60_000;
+  const override = (setAt: number, expiresAt: number | null): Override => ({ state: 'active', expiresAt, reason: null, actor: 'ops', setAt });
+  const model = {
+    ...emptyDesiredState(),
+    overrides: {
+      long: override(0, 60 * MIN), // warned at 45 min
+      longer: override(0, 90 * MIN), // warned at 75 min
+      short: override(0, 10 * MIN), // too short to be warned
+      exact: override(0, 15 * MIN), // as long as the lead: it would be warned as it is set
+      forever: override(0, null),
+    },
+  };
+
+  it.each([
+    [44 * MIN, []],
+    [45 * MIN, ['long']],
+    [59 * MIN, ['long']],
+    [60 * MIN, []], // lapsed: override.expired, not expiring
+    [75 * MIN, ['longer']],
+  ])('at %d ms the due warnings are %j', (now, expected) => {
+    expect(overridesExpiringSoon(model, now)).toEqual(expected);
+  });
+
+  it('wakes the loop at the next warning still ahead, never at one already past', () => {
+    expect(OVERRIDE_WARNING_MS).toBe(15 * MIN);
+    expect(nextOverrideWarning(model, 0)).toBe(45 * MIN);
+    expect(nextOverrideWarning(model, 45 * MIN)).toBe(75 * MIN);
+    expect(nextOverrideWarning(model, 75 * MIN)).toBeNull();
   });
 });

@@ -120,3 +120,36 @@ export function nextOverrideExpiry(model: DesiredStateModel): number | null {
   }
   return next;
 }
+
+/** How long before an override lapses `override.expiring` is announced (SPEC 11). */
+export const OVERRIDE_WARNING_MS = 15 * 60_000;
+
+/**
+ * When `override.expiring` is due for an override: OVERRIDE_WARNING_MS before it lapses. Null without a TTL,
+ * and for an override set to last no longer than that: its warning would go out the moment it is set, which
+ * tells the person who just set it nothing.
+ */
+export function overrideWarningAt(override: Override): number | null {
+  if (override.expiresAt === null || override.expiresAt - override.setAt <= OVERRIDE_WARNING_MS) return null;
+  return override.expiresAt - OVERRIDE_WARNING_MS;
+}
+
+/** Overrides whose warning is due at `now` and which have not lapsed yet. */
+export function overridesExpiringSoon(model: DesiredStateModel, now: number): string[] {
+  const due: string[] = [];
+  for (const [id, override] of Object.entries(model.overrides)) {
+    const warnAt = overrideWarningAt(override);
+    if (warnAt !== null && warnAt <= now && now < (override.expiresAt as number)) due.push(id);
+  }
+  return due;
+}
+
+/** The earliest warning strictly after `now`, so a pass runs then; null for none. */
+export function nextOverrideWarning(model: DesiredStateModel, now: number): number | null {
+  let next: number | null = null;
+  for (const override of Object.values(model.overrides)) {
+    const warnAt = overrideWarningAt(override);
+    if (warnAt !== null && warnAt > now && (next === null || warnAt < next)) next = warnAt;
+  }
+  return next;
+}

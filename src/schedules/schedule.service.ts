@@ -1,9 +1,11 @@
 /**
  * Maintenance windows at run time: stored schedules plus read-only calendar windows. It is the reconciler's
  * WindowSource (which windows are open now, and when the next edge comes, so a timer fires a pass exactly
- * then) and records every opening and closing in the activity log.
+ * then), records every opening and closing in the activity log and announces them as `window.opened` and
+ * `window.closed` notifications.
  */
 import type { ActivitySink } from '../activity/activity';
+import { NO_NOTIFICATIONS, type NotificationSink } from '../notify/notification';
 import { DomainError } from '../common/domain-error';
 import type { PresetCatalog } from '../presets/preset-catalog';
 import { unknownNameMessage } from '../presets/unknown-name';
@@ -47,8 +49,9 @@ export class ScheduleService implements WindowSource {
   private schedules = new Map<string, { spec: ScheduleSpec; compiled: CompiledSchedule }>();
   /** Evaluation is cached until the next edge: passes are frequent, edges are rare. */
   private cache: { at: number; validUntil: number; windows: Evaluated[] } | null = null;
-  private openNow = new Set<string>();
+  private openNow = new Map<string, Evaluated>();
   private blackoutFeed: BlackoutFeed | null = null;
+  private notifications: NotificationSink = NO_NOTIFICATIONS;
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -65,6 +68,11 @@ export class ScheduleService implements WindowSource {
   useBlackoutFeed(feed: BlackoutFeed): void {
     this.blackoutFeed = feed;
     feed.onRefresh(() => this.changed());
+  }
+
+  /** Where window openings and closings are announced (the notify module's dispatcher). */
+  useNotifications(sink: NotificationSink): void {
+    this.notifications = sink;
   }
 
   /** Subscribes to changes of the windows (a schedule saved or deleted, a calendar re-read); returns the unsubscribe function. */
@@ -147,7 +155,7 @@ export class ScheduleService implements WindowSource {
   /** WindowSource: open allow and deny windows now (a blackout is a deny without a preset: every scenario); records openings and closings. */
   openWindows(now: number): { allow: OpenAllowWindow[]; deny: (OpenDenyWindow & { preset?: string })[] } {
     const windows = this.evaluate(now).filter((window) => window.state.open);
-    this.noteTransitions(windows);
+    this.noteTransitions(windows, now);
     return {
       allow: windows.flatMap((window) => (window.kind === 'allow' && window.preset ? [{ schedule: window.name, preset: window.preset }] : [])),
       deny: windows
@@ -178,15 +186,22 @@ export class ScheduleService implements WindowSource {
     return windows;
   }
 
-  private noteTransitions(open: Evaluated[]): void {
-    const names = new Set(open.map((window) => window.name));
+  private noteTransitions(open: Evaluated[], now: number): void {
+    const next = new Map(open.map((window) => [window.name, window]));
     for (const window of open) {
       if (this.openNow.has(window.name)) continue;
-      const closes = window.state.closesAt ? ` until ${window.state.closesAt.toISOString()}` : '';
-      this.activity.record({ category: 'schedule', actor: 'system', preset: window.preset, message: `window ${window.name} opened (${window.kind}${window.preset ? ` ${window.preset}` : ' of every scenario'})${closes}` });
+      const closesAt = window.state.closesAt?.toISOString() ?? null;
+      const message = `window ${window.name} opened (${window.kind}${window.preset ? ` ${window.preset}` : ' of every scenario'})${closesAt ? ` until ${closesAt}` : ''}`;
+      this.activity.record({ category: 'schedule', actor: 'system', preset: window.preset, message });
+      this.notifications.notify({ event: 'window.opened', actor: 'system', message, at: now, data: { schedule: window.name, kind: window.kind, preset: window.preset ?? null, closesAt } });
     }
-    for (const name of this.openNow) if (!names.has(name)) this.activity.record({ category: 'schedule', actor: 'system', message: `window ${name} closed` });
-    this.openNow = names;
+    for (const [name, window] of this.openNow) {
+      if (next.has(name)) continue;
+      const message = `window ${name} closed`;
+      this.activity.record({ category: 'schedule', actor: 'system', message });
+      this.notifications.notify({ event: 'window.closed', actor: 'system', message, at: now, data: { schedule: name, kind: window.kind, preset: window.preset ?? null } });
+    }
+    this.openNow = next;
   }
 
   private changed(): void {

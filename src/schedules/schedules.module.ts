@@ -1,6 +1,6 @@
 /**
  * The schedules module: stored schedules, the optional calendar feed and the optional blackout feed, which
- * together are the loop's window source. Both feeds are read at bootstrap and refreshed on named timers.
+ * together are the loop's window source; window edges are announced through the notify module's dispatcher. Both feeds are read at bootstrap and refreshed on named timers.
  */
 import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { ActivityModule } from '../activity/activity.module';
@@ -8,6 +8,8 @@ import { ActivityService } from '../activity/activity.service';
 import { TIMERS, type Timers } from '../common/timers';
 import type { Config } from '../config/config';
 import { CLOCK, CONFIG, EDGES, type EdgeOverrides } from '../config/config.module';
+import { NotificationDispatcher } from '../notify/notification-dispatcher';
+import { NotifyModule } from '../notify/notify.module';
 import { PresetCatalog } from '../presets/preset-catalog';
 import { PresetsModule } from '../presets/presets.module';
 import type { WindowSource } from '../state/declared-state';
@@ -26,7 +28,7 @@ export const WINDOW_SOURCE = Symbol('WINDOW_SOURCE');
 
 /** Provides ScheduleService, CALENDAR and WINDOW_SOURCE. */
 @Module({
-  imports: [StoreModule, PresetsModule, ActivityModule],
+  imports: [StoreModule, PresetsModule, ActivityModule, NotifyModule],
   providers: [
     {
       provide: CALENDAR,
@@ -44,13 +46,14 @@ export const WINDOW_SOURCE = Symbol('WINDOW_SOURCE');
     },
     {
       provide: ScheduleService,
-      useFactory: async (store: Store, presets: PresetCatalog, activity: ActivityService, calendar: CalendarService | null, blackouts: BlackoutFeed | null, clock: () => number) => {
+      useFactory: async (store: Store, presets: PresetCatalog, activity: ActivityService, calendar: CalendarService | null, blackouts: BlackoutFeed | null, clock: () => number, notifications: NotificationDispatcher) => {
         const schedules = new ScheduleService(store.schedules, presets, activity, calendar, clock);
         if (blackouts) schedules.useBlackoutFeed(blackouts);
+        schedules.useNotifications(notifications);
         await schedules.load();
         return schedules;
       },
-      inject: [STORE, PresetCatalog, ActivityService, CALENDAR, BLACKOUT_FEED, CLOCK],
+      inject: [STORE, PresetCatalog, ActivityService, CALENDAR, BLACKOUT_FEED, CLOCK, NotificationDispatcher],
     },
     { provide: WINDOW_SOURCE, useFactory: (schedules: ScheduleService, edges: EdgeOverrides): WindowSource => edges.windows ?? schedules, inject: [ScheduleService, EDGES] },
   ],

@@ -9,7 +9,7 @@ import type { ScenarioSpec } from '../discovery/scenario';
 import type { PresetCatalog } from '../presets/preset-catalog';
 import type { Preset } from '../presets/schema';
 import { selectedIds } from '../presets/selector';
-import { emptyDesiredState, expiredOverrides, nextOverrideExpiry, resolveDesired, type DesiredStateModel, type OpenAllowWindow } from '../reconciler/desired';
+import { emptyDesiredState, expiredOverrides, nextOverrideExpiry, nextOverrideWarning, overridesExpiringSoon, resolveDesired, type DesiredStateModel, type OpenAllowWindow } from '../reconciler/desired';
 import type { HealthReading, OpenDenyWindow } from '../reconciler/gates';
 import { NO_NOTIFICATIONS, type NotificationSink } from '../notify/notification';
 import type { HostLoadProbe } from '../reconciler/host-load';
@@ -43,7 +43,7 @@ export interface HealthSource {
   verdict(): readonly HealthReading[];
 }
 
-/** Optional edges of the declared state: health readings for the planner and where expired overrides are announced. */
+/** Optional edges of the declared state: health readings for the planner and where expiring and expired overrides are announced. */
 export interface StateEdges {
   health?: HealthSource;
   notifications?: NotificationSink;
@@ -58,6 +58,8 @@ export class DeclaredState implements InputsProvider {
    * depends on changes: re-resolving 10,000 scenarios per pass was most of a pass's garbage.
    */
   private desiredCache: { model: DesiredStateModel; overrides: number; list: readonly ScenarioSpec[]; presets: ReadonlyMap<string, Preset>; allow: string; desired: Map<string, DesiredEntry> } | null = null;
+  /** The expiry each override was last warned about, so `override.expiring` goes out once per TTL (a renewed TTL is warned again). */
+  private readonly warned = new Map<string, number>();
 
   constructor(
     private readonly scenarios: ScenarioSource,
@@ -69,8 +71,9 @@ export class DeclaredState implements InputsProvider {
     private readonly edges: StateEdges = {},
   ) {}
 
-  /** InputsProvider: expires TTLs, then gathers what a pass needs. */
+  /** InputsProvider: warns of TTLs about to lapse, expires those that did, then gathers what a pass needs. */
   prepare(now: number): ReconcileInputs {
+    this.warnExpiring(now);
     for (const id of expiredOverrides(this.model, now)) {
       const override = this.model.overrides[id];
       delete this.model.overrides[id];
@@ -101,7 +104,7 @@ export class DeclaredState implements InputsProvider {
       const preset = window.preset ? presetsById.get(window.preset) : undefined;
       return { ...window, appliesTo: preset ? new Set(selectedIds(preset.selector, list)) : null };
     });
-    const edges = [nextOverrideExpiry(model), this.windows.nextEdge(now)].filter((at): at is number => at !== null);
+    const edges = [nextOverrideExpiry(model), nextOverrideWarning(model, now), this.windows.nextEdge(now)].filter((at): at is number => at !== null);
     return {
       scenarios: list,
       gone: new Set(this.scenarios.gone),
@@ -113,6 +116,22 @@ export class DeclaredState implements InputsProvider {
       health: this.edges.health?.verdict() ?? null,
       nextChangeAt: edges.length ? Math.min(...edges) : null,
     };
+  }
+
+  /** `override.expiring` for each override whose TTL lapses within 15 minutes (OVERRIDE_WARNING_MS), once per TTL. */
+  private warnExpiring(now: number): void {
+    for (const id of this.warned.keys()) if (this.model.overrides[id]?.expiresAt !== this.warned.get(id)) this.warned.delete(id);
+    for (const id of overridesExpiringSoon(this.model, now)) {
+      const override = this.model.overrides[id];
+      const expiresAt = override.expiresAt as number;
+      if (this.warned.get(id) === expiresAt) continue;
+      this.warned.set(id, expiresAt);
+      const message = `override ${override.state} of ${id} expires in ${formatDuration(expiresAt - now)} (at ${new Date(expiresAt).toISOString()}); then back to the declared state`;
+      (this.edges.notifications ?? NO_NOTIFICATIONS).notify({
+        event: 'override.expiring', scenario: id, actor: override.actor, reason: override.reason, message, at: now,
+        data: { state: override.state, expiresAt: new Date(expiresAt).toISOString() },
+      });
+    }
   }
 
   /** resolveDesired, reused for the current model while scenarios, presets and open windows stay the same. */

@@ -1,4 +1,4 @@
-/** Response shapes of GET /api/v1/notifiers and GET /api/v1/health-checks, for the OpenAPI document. */
+/** Response shapes of the notifier routes and GET /api/v1/health-checks, for the OpenAPI document. */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** One notifier, without its secret. */
@@ -34,4 +34,17 @@ export class HealthCheckListDto {
 export class DeletedNotifierDto {
   @ApiProperty() success!: boolean;
   @ApiProperty({ example: 'pager' }) name!: string;
+}
+
+/** What POST /api/v1/notifiers/{name}/test answers: how its one test delivery ended. */
+export class NotifierTestResultDto {
+  @ApiProperty({ example: 'pager' }) notifier!: string;
+  @ApiProperty({ enum: ['webhook', 'slack', 'alertmanager'] }) type!: string;
+  @ApiProperty({ example: 'notifier.test', description: 'What was sent: the event notifier.test to a webhook or slack notifier, the alert MaintenanceNotifierTest (resolving after 5 minutes) to an alertmanager notifier.' }) event!: string;
+  @ApiProperty({ description: 'True when the receiver answered 2xx.' }) delivered!: boolean;
+  @ApiProperty({ enum: ['success', 'failure', 'dropped'] }) result!: string;
+  @ApiProperty({ description: 'Sends made: a test makes one, without retries.' }) attempts!: number;
+  @ApiProperty({ type: Number, nullable: true, description: "The receiver's HTTP status; null when it did not answer." }) status!: number | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Why it was not delivered (refused, timed out, status and body summary, host not allowed).' }) error!: string | null;
+  @ApiProperty({ description: 'From queueing to the answer.' }) durationMs!: number;
 }
