@@ -123,22 +123,27 @@ describe('Executor', () => {
       expect(executor.renew('b', address('b'))).toBeNull();
     });
 
-    it('give way to a deactivation of the same scenario, queued or running', async () => {
+    it('give way to a deactivation of the same scenario while queued', async () => {
       const client = new ControlledClient();
       const executor = new Executor(client, 1);
       void executor.submit('busy', 'activate', address('busy'));
       const queued = executor.renew('q', address('q'))!;
       void executor.submit('q', 'deactivate', address('q'));
       expect((await queued).result).toMatchObject({ aborted: true, neverSent: true });
+    });
 
-      const second = new ControlledClient();
-      const other = new Executor(second, 1);
-      const running = other.renew('r', address('r'))!;
+    it('once sent, finish before the deactivation of the same scenario is sent, so it can never land after it', async () => {
+      const client = new ControlledClient();
+      const executor = new Executor(client, 4);
+      const running = executor.renew('r', address('r'))!;
       await tick();
-      void other.submit('r', 'deactivate', address('r'));
-      expect((await running).result).toMatchObject({ aborted: true });
+      void executor.submit('r', 'deactivate', address('r'));
       await tick();
-      expect(second.calls.map((call) => call.state)).toEqual(['active', 'inactive']);
+      expect(client.calls.map((call) => call.state)).toEqual(['active']);
+      client.calls[0].finish(ok);
+      expect((await running).result).toMatchObject({ ok: true });
+      await tick();
+      expect(client.calls.map((call) => call.state)).toEqual(['active', 'inactive']);
     });
 
     it('give way to an activation of the same scenario, which carries the lease itself', async () => {
@@ -151,7 +156,7 @@ describe('Executor', () => {
       expect(executor.pending('a')).toBe('activate');
     });
 
-    it('are dropped by stop-all without being reported as activations', async () => {
+    it('are dropped by stop-all while queued, without being reported as activations; one in flight finishes', async () => {
       const client = new ControlledClient();
       const executor = new Executor(client, 1);
       const running = executor.renew('r', address('r'))!;
@@ -159,8 +164,10 @@ describe('Executor', () => {
       void executor.submit('a', 'activate', address('a'));
       await tick();
       expect(executor.abandonAllActivations()).toEqual({ neverSent: ['a'], interrupted: [] });
-      expect((await running).result).toMatchObject({ aborted: true });
       expect((await queued).result).toMatchObject({ aborted: true, neverSent: true });
+      expect(executor.depth).toBe(1);
+      client.calls[0].finish(ok);
+      expect((await running).result).toMatchObject({ ok: true });
       expect(executor.depth).toBe(0);
     });
   });

@@ -1,8 +1,8 @@
 /**
  * The executor: performs the planner's actions against scenarios with a bounded number of calls in flight.
  * Deactivations always go before queued activations, and activations before lease renewals; an activation
- * or a renewal can be abandoned (stop-all, or a deactivation for the same scenario supersedes it), so
- * nothing slow ever delays a stop.
+ * can be abandoned (stop-all, or a deactivation for the same scenario supersedes it), so nothing slow ever
+ * delays a stop. A queued renewal is dropped the same way; one already sent is let finish (see `renew`).
  */
 import { Cancellation, type ScenarioAddress, type ScenarioClient, type CallResult } from './scenario-client';
 import type { ActionKind } from './types';
@@ -19,7 +19,7 @@ interface Job {
   scenario: string;
   action: ActionKind;
   address: ScenarioAddress;
-  /** Only activations (renewals included) can be abandoned, so only they carry one. */
+  /** Only planned activations can be cut off mid-flight, so only they carry one. */
   cancellation: Cancellation | null;
   /** A lease renewal (SPEC 12): an activation of a scenario already active, which the loop did not plan. */
   renewal: boolean;
@@ -119,7 +119,10 @@ export class Executor {
   /**
    * Queues a lease renewal: the activation call again, at the lowest priority. Null when the scenario
    * already has a call queued or running (an activation carries the lease itself; a deactivation ends it).
-   * Any action submitted later for the scenario supersedes the renewal, which then resolves as aborted.
+   * Any action submitted later for the scenario supersedes a queued renewal (it resolves as aborted, never
+   * sent). A renewal already sent is never cut off: the scenario may have read it and would then apply it
+   * in any order with the call that follows on another connection; a renewal landing after a deactivation
+   * would switch the scenario on again. The next call waits for its answer, one call per scenario as always.
    */
   renew(scenario: string, address: ScenarioAddress): Promise<ActionOutcome> | null {
     if (this.isBusy(scenario)) return null;
@@ -138,7 +141,7 @@ export class Executor {
 
   private enqueue(scenario: string, action: ActionKind, address: ScenarioAddress, renewal: boolean): Promise<ActionOutcome> {
     return new Promise((resolve) => {
-      const job: Job = { scenario, action, address, cancellation: action === 'activate' ? new Cancellation() : null, renewal, resolve, startedAt: null };
+      const job: Job = { scenario, action, address, cancellation: action === 'activate' && !renewal ? new Cancellation() : null, renewal, resolve, startedAt: null };
       this.queued.set(scenario, job);
       this.queueOf(job).push(job);
       this.pump();
@@ -161,13 +164,13 @@ export class Executor {
         job.resolve(abandoned(job, 0));
         return job.scenario;
       });
-    // Renewals go too (every lease is about to be ended by a deactivation), but are not reported: the loop
-    // did not plan them, so it has nothing to undo.
+    // Queued renewals go too (every lease is about to be ended by a deactivation), but are not reported: the
+    // loop did not plan them, so it has nothing to undo. Renewals in flight finish (see `renew`).
     drain(this.renewals);
     const neverSent = drain(this.activations);
-    const running = [...this.running.values()].filter((job) => job.action === 'activate');
-    for (const job of running) this.abandonActivation(job.scenario);
-    return { neverSent, interrupted: running.filter((job) => !job.renewal).map((job) => job.scenario) };
+    const interrupted = [...this.running.values()].filter((job) => job.action === 'activate' && !job.renewal).map((job) => job.scenario);
+    for (const id of interrupted) this.abandonActivation(id);
+    return { neverSent, interrupted };
   }
 
   /** Reads a scenario's state, outside the action queue but within a separate small budget. */
@@ -180,7 +183,7 @@ export class Executor {
     }
   }
 
-  /** Abandons the scenario's queued or running activation, a renewal included. */
+  /** Abandons the scenario's queued activation or renewal, and cuts off its running activation (a renewal has no cancellation). */
   private abandonActivation(scenario: string, renewalOnly = false): void {
     const matches = (job: Job | undefined): job is Job => job !== undefined && job.action === 'activate' && (job.renewal || !renewalOnly);
     const queued = this.queued.get(scenario);
