@@ -30,6 +30,17 @@ function summary(): ShardSummary {
   return result;
 }
 
+/** State POSTs received and activation leases that ran out, across the shard (SPEC 12's figure). */
+function leaseCounters(): { posts: number; expiredLeases: number } {
+  const result = { posts: 0, expiredLeases: 0 };
+  for (const { id } of running().scenarios) {
+    const stats = running().stats(id);
+    result.posts += stats.posts;
+    result.expiredLeases += stats.expiredLeases;
+  }
+  return result;
+}
+
 /** The latest change to `state` at or after `since` (epoch ms) across the shard, and how many there were. */
 function lastChange(state: string, since: number): { at: number | null; changes: number } {
   let at: number | null = null;
@@ -83,6 +94,8 @@ serveIpc(async (message) => {
       return start(message.specs as FleetScenarioSpec[]);
     case 'summary':
       return { ...summary() };
+    case 'leaseCounters':
+      return leaseCounters();
     case 'lastChange':
       return lastChange(message.state as string, message.since as number);
     case 'firstChange':

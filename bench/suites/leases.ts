@@ -70,19 +70,21 @@ export async function runLeases(ctx: SuiteContext, fleet: BenchFleet): Promise<v
       stops.push(await timedStopAll(fleet, orchestrator, swing));
       await postIntent(orchestrator.api, '/resume');
     }
-    return { round: round as RenewalRound | null, stops };
+    return { round: round as RenewalRound | null, stops, expired: (await fleet.leaseCounters()).expiredLeases };
   });
-  record(ctx, n, leaseSeconds, reference, leased.round, leased.stops);
+  record(ctx, n, leaseSeconds, reference, leased.round, leased.stops, leased.expired);
 }
 
-function record(ctx: SuiteContext, n: number, leaseSeconds: number, reference: StopAll[], round: RenewalRound | null, stops: StopAll[]): void {
+function record(ctx: SuiteContext, n: number, leaseSeconds: number, reference: StopAll[], round: RenewalRound | null, stops: StopAll[], expired: number): void {
   const lease = `${leaseSeconds} s lease`;
   if (round) {
     ctx.rows.push({
       id: 'leases.renewalRate', figure: `9 lease renewal calls per second, ${lease}`, n, unit: 'calls/s', ours: round.meanRate, baseline: null, baselineLabel: null, ratio: null,
       target: 'none', verdict: 'info',
-      note: `mean from all active to every scenario renewed once (${round.renewed} renewals in ${(round.spanMs / 1000).toFixed(1)} s); busiest second ${round.peakRate}/s`,
-      details: { round },
+      note:
+        `mean from all active to every scenario renewed once (${round.renewed} renewals in ${(round.spanMs / 1000).toFixed(1)} s); busiest second ${round.peakRate}/s; ` +
+        `${expired ? `${expired} leases ran out before their renewal landed (the executor fell behind)` : 'no lease ran out before its renewal'}`,
+      details: { round, expiredLeases: expired },
     });
     ctx.rows.push({
       id: 'leases.queueDepth', figure: `9 executor queue depth during a renewal round (max), ${lease}`, n, unit: 'calls', ours: round.maxDepth, baseline: null, baselineLabel: null, ratio: null,
@@ -101,8 +103,8 @@ function record(ctx: SuiteContext, n: number, leaseSeconds: number, reference: S
         id: 'leases.stopAll', figure: `9 stop-all → all inactive during lease renewals, ${lease}`, n, unit: 'ms', ours, baseline,
         baselineLabel: `the same stop-all from an orchestrator with ACTIVATION_LEASE=0, same fleet, same run (median of ${reference.length})`,
         note:
-          `sent once a quarter of the fleet had been renewed again in a round, so renewals were queued and in flight (renewal rate, queue depth when sent: ${atStop}); ` +
-          `with a 45 s lease each scenario renews only every 15-19 s, so a random instant would often find no renewal at all; ` +
+          `sent once a quarter of the fleet had been renewed again in a round, to land among renewals (renewal rate, queue depth when sent: ${atStop}); ` +
+          `with a ${leaseSeconds} s lease each scenario renews only every ${round1(leaseSeconds / 3)}-${round1((leaseSeconds * 5) / 12)} s, so a stop-all at a random instant would often find none; ` +
           `${late ? `${late} scenarios went active again after stop-all (must be 0)` : 'no scenario went active again after stop-all'}`,
         details: { leased: stops, reference },
       },
@@ -217,6 +219,10 @@ async function sample(orchestrator: OrchestratorChild): Promise<Sample> {
     else if (line.startsWith('maintenance_workqueue_depth ')) depth = Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return { at: Date.now(), renewals, depth };
+}
+
+function round1(value: number): number {
+  return Math.round(value * 10) / 10;
 }
 
 function budget(n: number): number {
