@@ -47,6 +47,15 @@ describe('activation leases, orchestrator side', () => {
     expect((await requestJson(`${system.url}/api/v1/scenarios/demo-0001`)).body).toMatchObject({ isActive: false, leaseExpiresAt: null });
   });
 
+  it('stops renewing when the loop stops (a replica that is no longer leader), so leases run out', async () => {
+    system = await startTestSystem({ specs: demoSpecs(2), env: { ACTIVATION_LEASE: '1500ms', RESYNC_INTERVAL: '1h' } });
+    await requestJson(`${system.url}/api/v1/presets/full/apply`, { confirm: true });
+    expect(activeIds(system.fleet)).toHaveLength(2);
+    system.server.orchestrator.reconciler.stop();
+    await eventually(() => activeIds(system!.fleet).length === 0, 'both leases run out', 5_000);
+    expect(['demo-0001', 'demo-0002'].map((id) => system!.fleet.stats(id).expiredLeases)).toEqual([1, 1]);
+  });
+
   it('sends no lease and renews nothing when ACTIVATION_LEASE is 0', async () => {
     system = await startTestSystem({ specs: demoSpecs(2), env: { ACTIVATION_LEASE: '0', RESYNC_INTERVAL: '1h' } });
     await requestJson(`${system.url}/api/v1/presets/full/apply`, { confirm: true });

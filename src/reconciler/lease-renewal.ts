@@ -72,8 +72,9 @@ export class LeaseRenewal {
     this.options.timers.cancel(LEASE_RENEWAL_TIMER);
   }
 
-  /** Queues every renewal that is due; returns how many were queued. */
+  /** Queues every renewal that is due; returns how many were queued. Nothing while the loop is stopped. */
   sweep(): number {
+    if (!this.reconciler.isRunning) return 0;
     const now = this.clock();
     let queued = 0;
     for (const scenario of this.reconciler.scenarioList()) {

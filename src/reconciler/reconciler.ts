@@ -118,6 +118,11 @@ export class Reconciler extends EventEmitter {
     this.timers.every(RECONCILER_TIMERS.resync, this.options.resyncIntervalMs, () => void this.resync());
   }
 
+  /** Whether the loop runs (started and not stopped); lease renewals follow it. */
+  get isRunning(): boolean {
+    return !this.stopped;
+  }
+
   /** Stops timers; calls in flight finish on their own. */
   stop(): void {
     this.stopped = true;
