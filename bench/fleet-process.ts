@@ -30,6 +30,32 @@ function summary(): ShardSummary {
   return result;
 }
 
+/** State POSTs received and activation leases that ran out, across the shard (SPEC 12's figure). */
+function leaseCounters(): { posts: number; expiredLeases: number } {
+  const result = { posts: 0, expiredLeases: 0 };
+  for (const { id } of running().scenarios) {
+    const stats = running().stats(id);
+    result.posts += stats.posts;
+    result.expiredLeases += stats.expiredLeases;
+  }
+  return result;
+}
+
+/**
+ * Scenarios switched on again after they went inactive at or after `since`: an 'active' record later than
+ * their first 'inactive' one. (Every answered POST is recorded, so a renewal that landed before the
+ * deactivation shows as 'active' after `since` too; only one after it is a scenario switched on again.)
+ */
+function reactivated(since: number): number {
+  let count = 0;
+  for (const { id } of running().scenarios) {
+    const history = running().stats(id).history.map((change) => ({ at: Date.parse(change.at), state: change.state }));
+    const stopped = history.findIndex((change) => change.state === 'inactive' && change.at >= since);
+    if (stopped !== -1 && history.slice(stopped + 1).some((change) => change.state === 'active')) count++;
+  }
+  return count;
+}
+
 /** The latest change to `state` at or after `since` (epoch ms) across the shard, and how many there were. */
 function lastChange(state: string, since: number): { at: number | null; changes: number } {
   let at: number | null = null;
@@ -83,6 +109,10 @@ serveIpc(async (message) => {
       return start(message.specs as FleetScenarioSpec[]);
     case 'summary':
       return { ...summary() };
+    case 'reactivated':
+      return { count: reactivated(message.since as number) };
+    case 'leaseCounters':
+      return leaseCounters();
     case 'lastChange':
       return lastChange(message.state as string, message.since as number);
     case 'firstChange':

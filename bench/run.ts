@@ -19,6 +19,7 @@ import { round } from './support/stats';
 import { runApi } from './suites/api';
 import { runBacklog } from './suites/backlog';
 import { runCli } from './suites/cli';
+import { runLeases } from './suites/leases';
 import { runConvergence } from './suites/convergence';
 import { runMetrics } from './suites/metrics';
 import { runNotify } from './suites/notify';
@@ -43,7 +44,7 @@ async function attempt(ctx: SuiteContext, suite: SuiteName, failures: string[], 
   }
 }
 
-/** Convergence at every size; at the largest, the API, metrics, window and notify figures on the same fleet. */
+/** Convergence at every size; at the largest, the API, metrics, window, notify and lease figures on the same fleet. */
 async function fleetSuites(ctx: SuiteContext, failures: string[]): Promise<void> {
   const { options } = ctx;
   const has = (suite: SuiteName) => options.suites.has(suite);
@@ -51,7 +52,7 @@ async function fleetSuites(ctx: SuiteContext, failures: string[]): Promise<void>
   let scanned = !has('startup');
   for (const n of options.sizes) {
     const atLargest = n === largest;
-    if (!has('convergence') && !(atLargest && (has('api') || has('metrics') || has('window') || has('notify')))) continue;
+    if (!has('convergence') && !(atLargest && (has('api') || has('metrics') || has('window') || has('notify') || has('leases')))) continue;
     ctx.log(`fleet of ${n} scenarios: starting`);
     const fleet = await startBenchFleet({ n, delayMs: options.delayMs, failRate: options.failRate, securityShare: options.windowShare, scenariosPerShard: options.scenariosPerShard });
     let orchestrator: OrchestratorChild | null = null;
@@ -70,6 +71,7 @@ async function fleetSuites(ctx: SuiteContext, failures: string[]): Promise<void>
       await running?.stop();
       orchestrator = null;
       if (atLargest && has('window')) await attempt(ctx, 'window', failures, () => runWindowEdge(ctx, fleet));
+      if (atLargest && has('leases')) await attempt(ctx, 'leases', failures, () => runLeases(ctx, fleet), n);
     } finally {
       await (orchestrator as OrchestratorChild | null)?.stop();
       await fleet.stop();

@@ -6,7 +6,7 @@ const NOW = Date.parse('2026-01-01T12:00:00Z');
 function scenario(id: string, patch: Partial<Scenario> = {}): Scenario {
   return {
     id, name: id, displayName: id, description: '', tags: [], weight: 'light', endpoint: 'http://127.0.0.1:1', isActive: false,
-    desiredState: 'inactive', targetState: 'inactive', observedState: 'inactive', desiredSource: 'default (inactive)', reason: null, message: null, conditions: [], activeUntil: null, lastActive: null,
+    desiredState: 'inactive', targetState: 'inactive', observedState: 'inactive', desiredSource: 'default (inactive)', reason: null, message: null, conditions: [], activeUntil: null, lastActive: null, leaseExpiresAt: null,
     endpointSource: 'maintenance.endpoint', canDeactivate: true, conflictsWith: [], inFlight: null, failures: 0, gone: false, ...patch,
   };
 }

@@ -12,6 +12,7 @@ export const SERVE_FLAG_ENV = {
   'vrooli-root': 'VROOLI_ROOT',
   'discovery-interval': 'DISCOVERY_INTERVAL',
   'resync-interval': 'RESYNC_INTERVAL',
+  'activation-lease': 'ACTIVATION_LEASE',
   'default-timeout': 'DEFAULT_TIMEOUT',
   'calendar-url': 'CALENDAR_URL',
   'calendar-refresh': 'CALENDAR_REFRESH',

@@ -773,6 +773,11 @@ export interface components {
             activeUntil: string | null;
             /** Format: date-time */
             lastActive: string | null;
+            /**
+             * Format: date-time
+             * @description When its activation lease runs out, as the scenario last reported it (SPEC 12); null without a lease.
+             */
+            leaseExpiresAt: string | null;
             /** @enum {string|null} */
             inFlight: "activate" | "deactivate" | null;
             failures: number;

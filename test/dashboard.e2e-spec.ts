@@ -19,7 +19,7 @@ describe('dashboard status indicator (pure)', () => {
   const scenario = (patch: Partial<Scenario>, flags: { progressing?: boolean; blocked?: boolean; stalled?: boolean } = {}): Scenario => ({
     id: 'x', name: 'x', displayName: 'X', description: '', tags: ['maintenance', 'db'], weight: 'light', endpoint: null, endpointSource: null, canDeactivate: true, conflictsWith: [], isActive: false,
     desiredState: 'inactive', targetState: 'inactive', observedState: 'inactive', desiredSource: 'default (inactive)', reason: null, message: null,
-    activeUntil: null, lastActive: null, inFlight: null, failures: 0, gone: false,
+    activeUntil: null, lastActive: null, leaseExpiresAt: null, inFlight: null, failures: 0, gone: false,
     conditions: [condition('Ready', true), condition('Progressing', !!flags.progressing), condition('Blocked', !!flags.blocked), condition('Stalled', !!flags.stalled)],
     ...patch,
   });

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 
 /** Suites, in the order they run. */
-export const SUITES = ['startup', 'cli', 'convergence', 'api', 'metrics', 'window', 'backlog', 'notify'] as const;
+export const SUITES = ['startup', 'cli', 'convergence', 'api', 'metrics', 'window', 'leases', 'backlog', 'notify'] as const;
 /** One suite name. */
 export type SuiteName = (typeof SUITES)[number];
 
@@ -54,6 +54,8 @@ export interface BenchOptions {
   windowShare: number;
   backlogN: number;
   backlogDelayMs: number;
+  /** ACTIVATION_LEASE of the leases suite, in seconds (issue #20: 45). */
+  leaseSeconds: number;
   suites: Set<SuiteName>;
   /** Where RESULTS.md and results.json go. */
   outDir: string;
@@ -81,17 +83,17 @@ const PRESETS: Record<BenchOptions['mode'], Omit<BenchOptions, 'mode' | 'suites'
   full: {
     sizes: [100, 1000, 10_000], targetN: 10_000, reps: 3, maxInFlight: 256, delayMs: 0, failRate: 0, scenariosPerShard: 4000,
     connections: 50, durationMs: 10_000, warmupMs: 2000, apiRounds: 5, pageSamples: 40, stallWatch: true, metricsScrapes: 20, cliRuns: 20, startupRuns: 10,
-    scanRuns: 5, scanFolders: 10_000, windowSamples: 100, windowShare: 0.01, backlogN: 1000, backlogDelayMs: 500,
+    scanRuns: 5, scanFolders: 10_000, windowSamples: 100, windowShare: 0.01, backlogN: 1000, backlogDelayMs: 500, leaseSeconds: 45,
   },
   quick: {
     sizes: [1000, 10_000], targetN: 10_000, reps: 1, maxInFlight: 256, delayMs: 0, failRate: 0, scenariosPerShard: 4000,
     connections: 50, durationMs: 2000, warmupMs: 500, apiRounds: 2, pageSamples: 10, stallWatch: false, metricsScrapes: 5, cliRuns: 5, startupRuns: 3,
-    scanRuns: 2, scanFolders: 10_000, windowSamples: 6, windowShare: 0.01, backlogN: 1000, backlogDelayMs: 500,
+    scanRuns: 2, scanFolders: 10_000, windowSamples: 6, windowShare: 0.01, backlogN: 1000, backlogDelayMs: 500, leaseSeconds: 45,
   },
   smoke: {
     sizes: [30], targetN: 10_000, reps: 1, maxInFlight: 256, delayMs: 0, failRate: 0, scenariosPerShard: 4000,
     connections: 8, durationMs: 400, warmupMs: 100, apiRounds: 1, pageSamples: 3, stallWatch: false, metricsScrapes: 2, cliRuns: 2, startupRuns: 1,
-    scanRuns: 1, scanFolders: 200, windowSamples: 2, windowShare: 0.1, backlogN: 30, backlogDelayMs: 200,
+    scanRuns: 1, scanFolders: 200, windowSamples: 2, windowShare: 0.1, backlogN: 30, backlogDelayMs: 200, leaseSeconds: 3,
   },
 };
 
@@ -103,6 +105,7 @@ const USAGE = `Usage: npm run bench -- [--quick | --smoke] [flags]
   --reps N             convergence repetitions          --max-in-flight N   MAX_IN_FLIGHT (and baseline concurrency)
   --delay-ms N         fleet response delay             --fail-rate F       fleet failure rate (0..1)
   --duration S         API load seconds per route       --connections N     API load connections
+  --lease S            ACTIVATION_LEASE of the leases suite, seconds (default 45; 3 under --smoke)
   --loader autocannon|builtin  (default autocannon; builtin under --smoke)  --window-samples N  openings
   --out DIR            where RESULTS.md and results.json go (default bench/)
   --fixtures DIR       the 138 real scenarios (default test/fixtures/vrooli/vrooli-scenarios-head)
@@ -122,7 +125,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
       n: { type: 'string' }, only: { type: 'string' }, reps: { type: 'string' }, 'max-in-flight': { type: 'string' },
       'delay-ms': { type: 'string' }, 'fail-rate': { type: 'string' }, duration: { type: 'string' }, connections: { type: 'string' },
       loader: { type: 'string' }, 'window-samples': { type: 'string' }, out: { type: 'string' }, fixtures: { type: 'string' },
-      profile: { type: 'string' }, 'heap-profile': { type: 'string' }, 'memory-trace': { type: 'string' }, note: { type: 'string' },
+      lease: { type: 'string' }, profile: { type: 'string' }, 'heap-profile': { type: 'string' }, 'memory-trace': { type: 'string' }, note: { type: 'string' },
     },
   });
   if (values.help) return 'help';
@@ -152,6 +155,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
   if (values.connections) options.connections = int('--connections', values.connections, 1, 1000);
   if (values['window-samples']) options.windowSamples = int('--window-samples', values['window-samples'], 1, 10_000);
   if (values.loader) options.loader = loaderName(values.loader);
+  if (values.lease) options.leaseSeconds = int('--lease', values.lease, 1, 604_800);
   return options;
 }
 

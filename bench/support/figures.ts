@@ -1,4 +1,4 @@
-/** The figures of issue #7 (memory's target from issue #15), by suite: the ids every run must report (measured, or n/a with the reason). */
+/** The figures of issue #7 (memory's target from issue #15, leases' from issue #20), by suite: the ids every run must report (measured, or n/a with the reason). */
 import type { SuiteName } from './args';
 
 /** The figure ids each suite must produce; a suite that fails still leaves these rows, marked n/a. */
@@ -23,6 +23,11 @@ export const FIGURE_IDS: Record<SuiteName, { id: string; figure: string; unit: s
   ],
   metrics: [{ id: 'metrics.scrape', figure: '8 GET /metrics scrape time (max)', unit: 'ms', target: '< 250 ms' }],
   window: [{ id: 'windowEdge', figure: '3 window opens → first activation received, p99', unit: 'ms', target: '< 100 ms' }],
+  leases: [
+    { id: 'leases.renewalRate', figure: '10 lease renewal calls per second', unit: 'calls/s', target: 'none' },
+    { id: 'leases.queueDepth', figure: '10 executor queue depth during a renewal round (max)', unit: 'calls', target: 'none' },
+    { id: 'leases.stopAll', figure: '10 stop-all → all inactive during lease renewals', unit: 'ms', target: 'ratio ≤ 1.2' },
+  ],
   backlog: [{ id: 'stopAllUnderLoad', figure: '2 stop-all → all inactive under a backlog', unit: 'ms', target: 'ratio ≤ 2' }],
   notify: [{ id: 'notify.stopAll', figure: '9 stop-all → all inactive with a webhook answering in 2 s', unit: 'ms', target: 'ratio ≤ 1.2' }],
 };

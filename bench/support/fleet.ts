@@ -39,6 +39,10 @@ export interface BenchFleet {
   /** Up to 5 scenarios per shard not in `state`, with counters and history (diagnostics). */
   stragglers(state: 'active' | 'inactive'): Promise<Record<string, unknown>[]>;
   configure(patch: { delayMs?: number; failRate?: number }): Promise<void>;
+  /** Scenarios that went active again after going inactive at or after `since` (epoch ms). */
+  reactivated(since: number): Promise<number>;
+  /** State POSTs received and activation leases that ran out, summed over the fleet. */
+  leaseCounters(): Promise<{ posts: number; expiredLeases: number }>;
   stop(): Promise<void>;
 }
 
@@ -118,6 +122,13 @@ function handle(shards: { child: Child; peer: IpcPeer }[], scenarios: FleetScena
     },
     async stragglers(state) {
       return (await ask<{ stragglers: Record<string, unknown>[] }>({ type: 'stragglers', state })).flatMap((shard) => shard.stragglers);
+    },
+    async reactivated(since) {
+      return (await ask<{ count: number }>({ type: 'reactivated', since })).reduce((sum, shard) => sum + shard.count, 0);
+    },
+    async leaseCounters() {
+      const all = await ask<{ posts: number; expiredLeases: number }>({ type: 'leaseCounters' });
+      return { posts: all.reduce((sum, s) => sum + s.posts, 0), expiredLeases: all.reduce((sum, s) => sum + s.expiredLeases, 0) };
     },
     async configure(patch) {
       await ask({ type: 'configure', patch });

@@ -10,6 +10,7 @@ const SUMMARIES: Record<ServeStringFlag, string> = {
   'vrooli-root': 'Vrooli checkout; scenarios default to its scenarios/ folder.',
   'discovery-interval': 'Rescan period, e.g. 60s, 2m (default 60s).',
   'resync-interval': 'Reconcile period, e.g. 15s (default 15s).',
+  'activation-lease': 'Lease sent with every activation and renewed while active, e.g. 45s; 0 turns leases off (default 3 x the resync interval).',
   'default-timeout': 'TTL of every activation, in minutes or a duration (default disabled).',
   'calendar-url': 'Calendar feed (an .ics file or http URL) to take maintenance windows from.',
   'calendar-refresh': 'How often the calendar feed is re-read, e.g. 5m.',

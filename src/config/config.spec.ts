@@ -53,6 +53,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_URL: 'postgresql://127.0.0.1/test' }).databaseUrl).toBe('postgresql://127.0.0.1/test');
   });
 
+  it('sends a lease of three resync intervals unless ACTIVATION_LEASE says otherwise; 0 turns it off', () => {
+    expect(loadConfig({}).activationLeaseMs).toBe(45_000);
+    expect(loadConfig({ RESYNC_INTERVAL: '2s' }).activationLeaseMs).toBe(6_000);
+    expect(loadConfig({ ACTIVATION_LEASE: '90' }).activationLeaseMs).toBe(90_000);
+    expect(loadConfig({ ACTIVATION_LEASE: '2m' }).activationLeaseMs).toBe(120_000);
+    expect(loadConfig({ ACTIVATION_LEASE: '0' }).activationLeaseMs).toBeNull();
+    expect(loadConfig({ ACTIVATION_LEASE: 'off' }).activationLeaseMs).toBeNull();
+  });
+
   it('derives the scenarios dir from VROOLI_ROOT', () => {
     expect(loadConfig({ VROOLI_ROOT: '/opt/vrooli' }).scenariosDir).toBe('/opt/vrooli/scenarios');
   });
@@ -64,6 +73,9 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL: .* must start with postgres/],
     [{ MAINTENANCE_TOKENS: 'nocolon' }, /^MAINTENANCE_TOKENS: "nocolon" must be name:secret/],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: "loud" must be one of/],
+    [{ ACTIVATION_LEASE: 'soon' }, /^ACTIVATION_LEASE: "soon" is not a duration/],
+    [{ ACTIVATION_LEASE: '500ms' }, /^ACTIVATION_LEASE: "500ms" is too short/],
+    [{ ACTIVATION_LEASE: '8d' }, /^ACTIVATION_LEASE: "8d" is too long/],
   ])('names the variable of a bad value %j', (env, pattern) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(pattern);

@@ -15,6 +15,8 @@ export interface Config {
   scenariosDir: string;
   discoveryIntervalMs: number;
   resyncIntervalMs: number;
+  /** ACTIVATION_LEASE: the lease sent with every activation and renewed while active (SPEC 12); null when off. */
+  activationLeaseMs: number | null;
   /** TTL given to every activation, or null when disabled. */
   defaultTimeoutMs: number | null;
   enableCalendar: boolean;
@@ -100,12 +102,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     throw new ConfigError('CALENDAR_URL', 'is required when ENABLE_CALENDAR is true: an .ics file path or an http URL on an allowed host');
   }
   const vrooliRoot = read('VROOLI_ROOT');
+  const resyncIntervalMs = readDuration(read, 'RESYNC_INTERVAL', '15s', 's', 100);
   return {
     port: readPort(read, 'MAINTENANCE_PORT', 3250),
     host: read('MAINTENANCE_HOST') ?? '127.0.0.1',
     scenariosDir: path.resolve(read('SCENARIOS_DIR') ?? (vrooliRoot ? path.join(vrooliRoot, 'scenarios') : 'scenarios')),
     discoveryIntervalMs: readDuration(read, 'DISCOVERY_INTERVAL', '60s', 's', 1_000),
-    resyncIntervalMs: readDuration(read, 'RESYNC_INTERVAL', '15s', 's', 100),
+    resyncIntervalMs,
+    activationLeaseMs: readActivationLease(read, resyncIntervalMs),
     defaultTimeoutMs: readOptionalDuration(read, 'DEFAULT_TIMEOUT', 'm'),
     enableCalendar: readBoolean(read, 'ENABLE_CALENDAR', false),
     calendarUrl: read('CALENDAR_URL') ?? null,
@@ -160,6 +164,22 @@ function readOptionalDuration(read: Reader, name: string, plainUnit: 's' | 'm'):
   const raw = read(name);
   if (raw === undefined || ['0', 'off', 'disabled', 'false'].includes(raw.toLowerCase())) return null;
   return readDuration(read, name, raw, plainUnit, 1_000);
+}
+
+/** The protocol's bound on `leaseSeconds` (docs/protocol.md): a scenario refuses a longer lease with 400. */
+const MAX_LEASE_MS = 604_800_000;
+
+/**
+ * ACTIVATION_LEASE: `0` (or off) turns leases off; unset, three resync intervals, so a lease outlives two
+ * missed renewals' worth of resyncs. Whole milliseconds, at least 1 s and at most the protocol's 7 days.
+ */
+function readActivationLease(read: Reader, resyncIntervalMs: number): number | null {
+  const raw = read('ACTIVATION_LEASE');
+  if (raw === undefined) return Math.min(3 * resyncIntervalMs, MAX_LEASE_MS);
+  if (['0', 'off', 'disabled', 'false'].includes(raw.trim().toLowerCase())) return null;
+  const ms = readDuration(read, 'ACTIVATION_LEASE', raw, 's', 1_000);
+  if (ms > MAX_LEASE_MS) throw new ConfigError('ACTIVATION_LEASE', `"${raw}" is too long: at most 7d (the protocol's bound on leaseSeconds)`);
+  return ms;
 }
 
 function readBoolean(read: Reader, name: string, fallback: boolean): boolean {

@@ -8,7 +8,7 @@ function view(patch: Partial<ScenarioView> = {}): ScenarioView {
     id: 'backup', name: 'backup', displayName: 'Backup', description: '', tags: ['maintenance'], weight: 'light',
     endpoint: 'http://127.0.0.1:15000', endpointSource: 'port', canDeactivate: true, conflictsWith: [],
     isActive: false, desiredState: 'inactive', targetState: 'inactive', observedState: 'inactive', desiredSource: 'default',
-    reason: null, message: null, conditions: [], activeUntil: null, lastActive: null, inFlight: null, failures: 0, gone: false,
+    reason: null, message: null, conditions: [], activeUntil: null, lastActive: null, leaseExpiresAt: null, inFlight: null, failures: 0, gone: false,
     ...patch,
   };
 }

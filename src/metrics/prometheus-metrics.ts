@@ -45,6 +45,7 @@ export class PrometheusMetrics implements ReconcilerObserver, HealthObserver, No
   private readonly healthUp: Gauge<'check'>;
   private readonly healthFailing: Gauge<'check'>;
   private readonly notifications: Counter<'notifier' | 'result'>;
+  private readonly leaseRenewals: Counter<'result'>;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -78,6 +79,13 @@ export class PrometheusMetrics implements ReconcilerObserver, HealthObserver, No
       labelNames: ['notifier', 'result'],
       registers,
     });
+    this.leaseRenewals = new Counter({
+      name: 'maintenance_lease_renewals_total',
+      help: 'Activation lease renewals sent to active scenarios, by result (success|failure|aborted).',
+      labelNames: ['result'],
+      registers,
+    });
+    for (const result of ['success', 'failure', 'aborted'] as const) this.leaseRenewals.inc({ result }, 0);
     registerFleetGauges(this.registry, () => this.snapshot);
     // Known label values start at 0, so rate() and "by gate" panels show them before the first event.
     for (const result of ['success', 'error'] as const) this.reconciles.inc({ result }, 0);
@@ -122,6 +130,11 @@ export class PrometheusMetrics implements ReconcilerObserver, HealthObserver, No
     // An activation abandoned in the queue never reached the scenario: its zero duration would skew the histogram.
     if (result !== 'aborted') this.actionDuration.observe({ action: outcome.action }, outcome.durationMs / 1000);
     if (retrying) this.retries.inc();
+  }
+
+  /** LeaseRenewalObserver: one renewal finished (aborted: a deactivation or stop-all superseded it). */
+  renewalCompleted(result: 'success' | 'failure' | 'aborted'): void {
+    this.leaseRenewals.inc({ result });
   }
 
   /** ReconcilerObserver: a scenario became blocked by a gate. */

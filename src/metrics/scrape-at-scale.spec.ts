@@ -22,7 +22,7 @@ function views(): ScenarioView[] {
       isActive: active, desiredState: active || blocked ? 'active' : 'inactive', targetState: active ? 'active' : 'inactive',
       observedState: i % 97 === 0 ? 'unreachable' : active ? 'active' : 'inactive', desiredSource: 'preset full',
       reason: blocked ? GATES[i % 3] : null, message: blocked ? 'held' : null, conditions: [],
-      activeUntil: active ? new Date(2_000_000_000_000 + i * 1000).toISOString() : null, lastActive: null, inFlight: null, failures: 0, gone: false,
+      activeUntil: active ? new Date(2_000_000_000_000 + i * 1000).toISOString() : null, lastActive: null, leaseExpiresAt: null, inFlight: null, failures: 0, gone: false,
     };
   });
 }

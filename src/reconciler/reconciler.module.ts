@@ -12,11 +12,13 @@ import { CLOCK, CONFIG, EDGES, type EdgeOverrides } from '../config/config.modul
 import { DiscoveryModule } from '../discovery/discovery.module';
 import { ScenarioRegistry } from '../discovery/registry';
 import { MetricsModule, RECONCILER_OBSERVER } from '../metrics/metrics.module';
+import { PrometheusMetrics } from '../metrics/prometheus-metrics';
 import { ScheduleService } from '../schedules/schedule.service';
 import { SchedulesModule } from '../schedules/schedules.module';
 import { DeclaredState } from '../state/declared-state';
 import { DeclaredStateModule } from '../state/declared-state.module';
 import { Executor } from './executor';
+import { LeaseRenewal } from './lease-renewal';
 import { Reconciler, type ReconcilerObserver } from './reconciler';
 import { HttpScenarioClient, type ScenarioClient } from './scenario-client';
 
@@ -27,7 +29,7 @@ export const SCENARIO_CLIENT = Symbol('SCENARIO_CLIENT');
 @Module({
   imports: [ActivityModule, MetricsModule, DiscoveryModule, SchedulesModule, DeclaredStateModule],
   providers: [
-    { provide: SCENARIO_CLIENT, useFactory: (config: Config, edges: EdgeOverrides): ScenarioClient => edges.client ?? new HttpScenarioClient(config.actionTimeoutMs), inject: [CONFIG, EDGES] },
+    { provide: SCENARIO_CLIENT, useFactory: (config: Config, edges: EdgeOverrides): ScenarioClient => edges.client ?? new HttpScenarioClient(config.actionTimeoutMs, config.activationLeaseMs), inject: [CONFIG, EDGES] },
     { provide: Executor, useFactory: (client: ScenarioClient, config: Config, clock: () => number) => new Executor(client, config.maxInFlight, clock), inject: [SCENARIO_CLIENT, CONFIG, CLOCK] },
     {
       provide: Reconciler,
@@ -35,8 +37,15 @@ export const SCENARIO_CLIENT = Symbol('SCENARIO_CLIENT');
         new Reconciler(inputs, executor, activity, { resyncIntervalMs: config.resyncIntervalMs, clock, timers }, observer),
       inject: [DeclaredState, Executor, ActivityService, CONFIG, CLOCK, TIMERS, RECONCILER_OBSERVER],
     },
+    {
+      // Absent when ACTIVATION_LEASE is 0: activations then carry no lease, and nothing renews.
+      provide: LeaseRenewal,
+      useFactory: (reconciler: Reconciler, executor: Executor, activity: ActivityService, config: Config, clock: () => number, timers: Timers, metrics: PrometheusMetrics) =>
+        config.activationLeaseMs === null ? null : new LeaseRenewal(reconciler, executor, activity, { leaseMs: config.activationLeaseMs, clock, timers }, metrics),
+      inject: [Reconciler, Executor, ActivityService, CONFIG, CLOCK, TIMERS, PrometheusMetrics],
+    },
   ],
-  exports: [Reconciler, Executor],
+  exports: [Reconciler, Executor, LeaseRenewal],
 })
 export class ReconcilerModule implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   constructor(
@@ -44,6 +53,7 @@ export class ReconcilerModule implements OnModuleInit, OnApplicationBootstrap, B
     private readonly registry: ScenarioRegistry,
     private readonly schedules: ScheduleService,
     @Inject(SCENARIO_CLIENT) private readonly client: ScenarioClient,
+    @Inject(LeaseRenewal) private readonly leases: LeaseRenewal | null,
   ) {}
 
   /** Level-triggered: a discovery change or a schedule change just asks for a pass. */
@@ -52,13 +62,15 @@ export class ReconcilerModule implements OnModuleInit, OnApplicationBootstrap, B
     this.schedules.onChange(() => this.reconciler.request());
   }
 
-  /** The first pass drives every scenario inactive; then the resync timer runs. */
+  /** The first pass drives every scenario inactive; then the resync timer runs, and the lease renewals. */
   onApplicationBootstrap(): void {
     this.reconciler.start();
+    this.leases?.start();
   }
 
   /** No pass starts after this (a pass is synchronous, so the one running has finished); calls in flight end on their own. */
   beforeApplicationShutdown(): void {
+    this.leases?.stop();
     this.reconciler.stop();
   }
 

@@ -118,6 +118,11 @@ export class Reconciler extends EventEmitter {
     this.timers.every(RECONCILER_TIMERS.resync, this.options.resyncIntervalMs, () => void this.resync());
   }
 
+  /** Whether the loop runs (started and not stopped); lease renewals follow it. */
+  get isRunning(): boolean {
+    return !this.stopped;
+  }
+
   /** Stops timers; calls in flight finish on their own. */
   stop(): void {
     this.stopped = true;
@@ -254,6 +259,7 @@ export class Reconciler extends EventEmitter {
       record.failures = 0;
       record.retryAt = null;
       record.lastError = null;
+      record.leaseExpiresAt = result.leaseExpiresAt ?? null;
     } else if (result.aborted && outcome.action === 'activate' && !result.neverSent) {
       // The scenario may have acted on a call we walked away from: treat it as unknown so it is driven inactive.
       record.state = 'unknown';
@@ -283,6 +289,7 @@ export class Reconciler extends EventEmitter {
     if (result.ok) {
       record.state = result.reported;
       if (result.reported === 'active' || result.reported === 'inactive') record.lastAck = result.reported;
+      record.leaseExpiresAt = result.leaseExpiresAt ?? null;
     } else {
       record.state = result.unreachable ? 'unreachable' : 'unknown';
       record.lastError = result.error;

@@ -16,7 +16,7 @@ export interface ScenarioAddress {
 
 /** The outcome of one call. `unreachable` means no HTTP answer at all (refused, reset, timeout). */
 export type CallResult =
-  | { ok: true; reported: ObservedState }
+  | { ok: true; reported: ObservedState; leaseExpiresAt?: number }
   | { ok: false; unreachable: boolean; aborted: boolean; error: string; neverSent?: boolean };
 
 /** The port the reconciler talks to scenarios through; tests may substitute a fake, production uses HTTP. */
@@ -69,21 +69,27 @@ export class HttpScenarioClient implements ScenarioClient {
   /** Scenarios that answered 404 on their declared route and 2xx on the fallback. */
   private readonly usesFallback = new Set<string>();
 
-  constructor(private readonly timeoutMs: number) {}
+  /** The two state bodies, written once. */
+  private readonly bodies: Record<TargetState, string>;
 
-  /** POSTs `{"maintenanceState": s, "state": s}`: real scenarios read one key or the other. */
+  /** `leaseMs`: the activation lease every activation (and renewal) carries, or null for none (SPEC 12). */
+  constructor(private readonly timeoutMs: number, leaseMs: number | null = null) {
+    this.bodies = stateBodies(leaseMs);
+  }
+
+  /** POSTs `{"maintenanceState": s, "state": s}` (plus `leaseSeconds` when active): real scenarios read one key or the other. */
   async setState(address: ScenarioAddress, state: TargetState, cancellation?: Cancellation): Promise<CallResult> {
-    const answer = await this.callStateRoute(address, 'POST', STATE_BODIES[state], cancellation);
+    const answer = await this.callStateRoute(address, 'POST', this.bodies[state], cancellation);
     if (!isAnswer(answer)) return answer;
     const reported = readMaintenanceState(answer.body);
-    return { ok: true, reported: reported === 'unknown' ? state : reported };
+    return answered(reported === 'unknown' ? state : reported, answer.body);
   }
 
   /** GETs the state route, then `/health` when the route reports nothing. */
   async getState(address: ScenarioAddress, cancellation?: Cancellation): Promise<CallResult> {
     const answer = await this.callStateRoute(address, 'GET', null, cancellation);
     if (!isAnswer(answer)) return answer;
-    const result: CallResult = { ok: true, reported: readMaintenanceState(answer.body) };
+    const result = answered(readMaintenanceState(answer.body), answer.body);
     if (result.reported !== 'unknown') return result;
     try {
       const health = await this.request(this.routeFor(address), 'GET', '/health', null, cancellation);
@@ -140,11 +146,20 @@ export class HttpScenarioClient implements ScenarioClient {
   }
 }
 
-/** The two state bodies, written once. */
-const STATE_BODIES: Record<TargetState, string> = {
-  active: JSON.stringify({ maintenanceState: 'active', state: 'active' }),
-  inactive: JSON.stringify({ maintenanceState: 'inactive', state: 'inactive' }),
-};
+/** The state bodies; only an activation carries the lease (a scenario ignores it on `inactive`). */
+function stateBodies(leaseMs: number | null): Record<TargetState, string> {
+  const lease = leaseMs === null ? {} : { leaseSeconds: leaseMs / 1000 };
+  return {
+    active: JSON.stringify({ maintenanceState: 'active', state: 'active', ...lease }),
+    inactive: JSON.stringify({ maintenanceState: 'inactive', state: 'inactive' }),
+  };
+}
+
+/** A successful call's result; `leaseExpiresAt` only when the scenario reported one. */
+function answered(reported: ObservedState, body: string): Extract<CallResult, { ok: true }> {
+  const leaseExpiresAt = readLeaseExpiresAt(body);
+  return leaseExpiresAt === null ? { ok: true, reported } : { ok: true, reported, leaseExpiresAt };
+}
 
 function isAnswer(answer: Http1Response | CallResult): answer is Http1Response {
   return 'status' in answer;
@@ -158,6 +173,19 @@ export function readMaintenanceState(body: string): ObservedState {
     return value === 'active' || value === 'inactive' ? value : 'unknown';
   } catch {
     return 'unknown';
+  }
+}
+
+/** `leaseExpiresAt` (ISO-8601) of a state body as epoch ms; null when absent or not a time. */
+export function readLeaseExpiresAt(body: string): number | null {
+  if (!body.includes('leaseExpiresAt')) return null; // most bodies: skip a second parse
+  try {
+    const parsed = JSON.parse(body) as Record<string, unknown>;
+    const value = parsed?.leaseExpiresAt ?? (parsed?.data as Record<string, unknown> | undefined)?.leaseExpiresAt;
+    const at = typeof value === 'string' ? Date.parse(value) : NaN;
+    return Number.isFinite(at) ? at : null;
+  } catch {
+    return null;
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HttpScenarioClient } from './scenario-client';
+import { HttpScenarioClient, readLeaseExpiresAt } from './scenario-client';
 
 /** One request as the server saw it. */
 interface Received {
@@ -66,4 +66,32 @@ describe('the state call body', () => {
       await server.close();
     }
   });
+
+  it('sends the activation lease in seconds on activations only, and reads the lease end the scenario reports', async () => {
+    const leased = new HttpScenarioClient(2_000, 45_000);
+    const server = await recordingServer();
+    try {
+      const address = { id: 'leased', endpoint: server.url, stateEndpoint: '/api/maintenance/state' };
+      await leased.setState(address, 'active');
+      await leased.setState(address, 'inactive');
+      expect(server.received.map((request) => JSON.parse(request.body))).toEqual([
+        { maintenanceState: 'active', state: 'active', leaseSeconds: 45 },
+        { maintenanceState: 'inactive', state: 'inactive' },
+      ]);
+    } finally {
+      leased.close();
+      await server.close();
+    }
+  });
+});
+
+describe('leaseExpiresAt in a state body', () => {
+  it.each([
+    ['{"maintenanceState":"active","leaseExpiresAt":"2026-12-07T20:15:30.000Z"}', Date.parse('2026-12-07T20:15:30.000Z')],
+    ['{"data":{"maintenanceState":"active","leaseExpiresAt":"2026-12-07T20:15:30Z"}}', Date.parse('2026-12-07T20:15:30.000Z')],
+    ['{"maintenanceState":"active"}', null],
+    ['{"maintenanceState":"active","leaseExpiresAt":"soon"}', null],
+    ['{"maintenanceState":"active","leaseExpiresAt":12}', null],
+    ['leaseExpiresAt, not JSON', null],
+  ])('%s -> %p', (body, expected) => expect(readLeaseExpiresAt(body)).toBe(expected));
 });

@@ -50,11 +50,13 @@ export interface ObservedRecord {
   failures: number;
   retryAt: number | null;
   lastError: string | null;
+  /** When the scenario says its activation lease runs out (its last state reply), or null: no lease (SPEC 12). */
+  leaseExpiresAt: number | null;
 }
 
 /** A fresh record: nothing known yet. */
 export function unknownRecord(): ObservedRecord {
-  return { state: 'unknown', lastAck: null, lastActivatedAt: null, inFlight: null, failures: 0, retryAt: null, lastError: null };
+  return { state: 'unknown', lastAck: null, lastActivatedAt: null, inFlight: null, failures: 0, retryAt: null, lastError: null, leaseExpiresAt: null };
 }
 
 /** Where a scenario's desired state came from. */

@@ -29,6 +29,8 @@ export interface ScenarioView {
   /** ISO time an override with a TTL lapses, or null. */
   activeUntil: string | null;
   lastActive: string | null;
+  /** ISO time the scenario's activation lease runs out, as it last reported it; null without a lease (SPEC 12). */
+  leaseExpiresAt: string | null;
   inFlight: 'activate' | 'deactivate' | null;
   failures: number;
   gone: boolean;
@@ -37,7 +39,7 @@ export interface ScenarioView {
 const STALLED = new Set(['NoEndpoint', 'HostNotAllowed', 'CannotDeactivate', 'Unreachable', 'ActionFailed']);
 
 /** A scenario not observed yet. */
-const UNOBSERVED: ObservedRecord = Object.freeze({ state: 'unknown', lastAck: null, lastActivatedAt: null, inFlight: null, failures: 0, retryAt: null, lastError: null });
+const UNOBSERVED: ObservedRecord = Object.freeze({ state: 'unknown', lastAck: null, lastActivatedAt: null, inFlight: null, failures: 0, retryAt: null, lastError: null, leaseExpiresAt: null });
 
 /**
  * Where a scenario stands: the part of its view that intents' answers, list filters and status counts turn
@@ -103,6 +105,7 @@ export function scenarioView(spec: ScenarioSpec, record: ObservedRecord | undefi
     conditions: conditionsOf(reason, message, observed),
     activeUntil: expiresAt ? new Date(expiresAt).toISOString() : null,
     lastActive: observed.lastActivatedAt ? new Date(observed.lastActivatedAt).toISOString() : null,
+    leaseExpiresAt: observed.leaseExpiresAt === null ? null : new Date(observed.leaseExpiresAt).toISOString(),
     inFlight: observed.inFlight,
     failures: observed.failures,
     gone,
@@ -152,6 +155,7 @@ interface ViewInputs {
   lastActivatedAt: number | null;
   inFlight: ObservedRecord['inFlight'];
   failures: number;
+  leaseExpiresAt: number | null;
 }
 
 /**
@@ -170,6 +174,7 @@ export class ScenarioViewCache {
     this.entries.set(spec.id, {
       view, spec, verdict, gone, hasRecord: record !== undefined, state: record?.state ?? 'unknown', lastAck: record?.lastAck ?? null,
       lastActivatedAt: record?.lastActivatedAt ?? null, inFlight: record?.inFlight ?? null, failures: record?.failures ?? 0,
+      leaseExpiresAt: record?.leaseExpiresAt ?? null,
     });
     return view;
   }
@@ -188,5 +193,5 @@ export class ScenarioViewCache {
 function isSame(cached: ViewInputs, spec: ScenarioSpec, record: ObservedRecord | undefined, verdict: ScenarioVerdict | undefined, gone: boolean): boolean {
   if (cached.spec !== spec || cached.verdict !== verdict || cached.gone !== gone || cached.hasRecord !== (record !== undefined)) return false;
   if (!record) return true;
-  return cached.state === record.state && cached.lastAck === record.lastAck && cached.lastActivatedAt === record.lastActivatedAt && cached.inFlight === record.inFlight && cached.failures === record.failures;
+  return cached.state === record.state && cached.lastAck === record.lastAck && cached.lastActivatedAt === record.lastActivatedAt && cached.inFlight === record.inFlight && cached.failures === record.failures && cached.leaseExpiresAt === record.leaseExpiresAt;
 }

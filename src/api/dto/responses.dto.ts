@@ -46,6 +46,7 @@ export class ScenarioDto {
   @ApiProperty({ type: [ConditionDto] }) conditions!: ConditionDto[];
   @ApiProperty({ ...NULLABLE_TIME, description: 'When an override with a TTL lapses.' }) activeUntil!: string | null;
   @ApiProperty(NULLABLE_TIME) lastActive!: string | null;
+  @ApiProperty({ ...NULLABLE_TIME, description: 'When its activation lease runs out, as the scenario last reported it (SPEC 12); null without a lease.' }) leaseExpiresAt!: string | null;
   @ApiProperty({ ...NULLABLE_STRING, enum: ['activate', 'deactivate'] }) inFlight!: string | null;
   @ApiProperty() failures!: number;
   @ApiProperty() gone!: boolean;
