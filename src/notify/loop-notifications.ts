@@ -1,7 +1,9 @@
 /**
  * Connects the reconcile loop's events to notifications without the loop knowing of them: `action.failed`
  * on the first failure of a streak (retries of the same streak stay quiet), `healthcheck.blocked` when the
- * HealthCheck gate starts holding activations back (once per episode, not once per pass), and, after every
+ * HealthCheck gate starts holding activations back (once per episode, not once per pass), `budget.exhausted`
+ * when a change's failure budget is used up and the FailureBudget gate starts holding its other activations
+ * back (once per episode too), and, after every
  * pass, the alertmanager notifier's maintenance alerts in step with the active scenarios and the stop latch.
  */
 import type { ActionOutcome } from '../reconciler/executor';
@@ -44,6 +46,7 @@ export function connectLoopNotifications(
     });
   };
   let healthBlocking = false;
+  let budgetHolding = false;
   const onPass = () => {
     const held = [...loop.verdicts].filter(([, verdict]) => verdict.reason === 'HealthCheck');
     if (held.length > 0 && !healthBlocking) {
@@ -56,6 +59,17 @@ export function connectLoopNotifications(
       });
     }
     healthBlocking = held.length > 0;
+    const waiting = [...loop.verdicts].filter(([, verdict]) => verdict.reason === 'FailureBudget');
+    if (waiting.length > 0 && !budgetHolding) {
+      sink.notify({
+        event: 'budget.exhausted',
+        actor: 'system',
+        reason: waiting[0][1].message,
+        message: `failure budget used up: ${waiting.length} activation${waiting.length > 1 ? 's' : ''} held back (${waiting.slice(0, 5).map(([id]) => id).join(', ')}${waiting.length > 5 ? ', ...' : ''}): ${waiting[0][1].message}`,
+        data: { scenarios: waiting.length },
+      });
+    }
+    budgetHolding = waiting.length > 0;
     if (!alerts) return;
     const active: string[] = [];
     for (const [id, record] of loop.observed) if (effectiveState(record) === 'active') active.push(id);
