@@ -13,6 +13,7 @@ export const SERVE_FLAG_ENV = {
   'discovery-interval': 'DISCOVERY_INTERVAL',
   'resync-interval': 'RESYNC_INTERVAL',
   'default-timeout': 'DEFAULT_TIMEOUT',
+  'break-glass-max-ttl': 'BREAK_GLASS_MAX_TTL',
   'calendar-url': 'CALENDAR_URL',
   'calendar-refresh': 'CALENDAR_REFRESH',
   'blackout-calendar-url': 'BLACKOUT_CALENDAR_URL',

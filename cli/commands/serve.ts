@@ -11,6 +11,7 @@ const SUMMARIES: Record<ServeStringFlag, string> = {
   'discovery-interval': 'Rescan period, e.g. 60s, 2m (default 60s).',
   'resync-interval': 'Reconcile period, e.g. 15s (default 15s).',
   'default-timeout': 'TTL of every activation, in minutes or a duration (default disabled).',
+  'break-glass-max-ttl': 'The longest TTL a break-glass activation may ask for (default 4h).',
   'calendar-url': 'Calendar feed (an .ics file or http URL) to take maintenance windows from.',
   'calendar-refresh': 'How often the calendar feed is re-read, e.g. 5m.',
   'blackout-calendar-url': 'iCalendar feed (an .ics file or http URL on an allowed host) whose events are blackouts for every scenario.',
