@@ -68,7 +68,7 @@ export class ApiClient {
   status = () => this.json<T.Status>('GET', 'status');
   listScenarios = (query: T.ScenarioQuery = {}) => this.json<T.ScenarioList>('GET', 'scenarios', { query: { ...query } });
   getScenario = (id: string) => this.json<T.Scenario>('GET', `scenarios/${enc(id)}`);
-  activate = (id: string, body: { ttl?: string; reason?: string } = {}) => this.json<T.ScenarioChangeResult>('POST', `scenarios/${enc(id)}/activate`, { body });
+  activate = (id: string, body: { ttl?: string; reason?: string; breakGlass?: boolean } = {}) => this.json<T.ScenarioChangeResult>('POST', `scenarios/${enc(id)}/activate`, { body });
   deactivate = (id: string, body: { reason?: string } = {}) => this.json<T.ScenarioChangeResult>('POST', `scenarios/${enc(id)}/deactivate`, { body });
 
   listPresets = () => this.json<{ presets: T.Preset[] }>('GET', 'presets');

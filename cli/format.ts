@@ -153,6 +153,8 @@ export function statusLines(status: Status): string[] {
     `overrides:       ${overrides.length ? overrides.map(([id, o]) => `${id}=${o.state}${o.expiresAt ? ` until ${o.expiresAt}` : ''}`).join(', ') : 'none'}`,
     `uptime:          ${shortDuration(status.uptime * 1000)}`,
   ];
+  // Older servers send no breakGlass: read it as none.
+  for (const glass of status.breakGlass ?? []) lines.splice(3, 0, `BREAK-GLASS:     ${glass.scenario} by ${glass.actor} until ${glass.expiresAt}: ${glass.reason}`);
   if (status.reconciler?.lastError) lines.push(`last pass error: ${status.reconciler.lastError}`);
   if (status.recentActivity.length) lines.push('recent activity:', ...indent([...status.recentActivity].reverse().map(activityLine).join('\n')));
   return lines;

@@ -14,6 +14,7 @@ export const SERVE_FLAG_ENV = {
   'resync-interval': 'RESYNC_INTERVAL',
   'activation-lease': 'ACTIVATION_LEASE',
   'default-timeout': 'DEFAULT_TIMEOUT',
+  'break-glass-max-ttl': 'BREAK_GLASS_MAX_TTL',
   'calendar-url': 'CALENDAR_URL',
   'calendar-refresh': 'CALENDAR_REFRESH',
   'blackout-calendar-url': 'BLACKOUT_CALENDAR_URL',

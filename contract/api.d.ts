@@ -51,7 +51,7 @@ export interface paths {
         put?: never;
         /**
          * Activate a scenario
-         * @description Sets an override (optionally with a TTL) and answers once the scenario acknowledged, failed, or was blocked.
+         * @description Sets an override (optionally with a TTL) and answers once the scenario acknowledged, failed, or was blocked. With breakGlass (admin), the override passes the gates an incident must get through.
          */
         post: operations["Scenarios_activate"];
         delete?: never;
@@ -791,7 +791,10 @@ export interface components {
         ActivateDto: {
             /** @description How long the activation lasts: a duration (30m, 2h, 1h30m) or a number of seconds, at least 1s. Default from DEFAULT_TIMEOUT or the policy. */
             ttl?: string | number;
+            /** @description Why, recorded in the activity log; required with breakGlass. */
             reason?: string;
+            /** @description Break-glass: passes WindowClosed, ResourcePressure, HealthCheck, FailureBudget and Cooldown (never EmergencyStop, Conflict or ConcurrencyLimit). Admin role; reason and ttl (at most BREAK_GLASS_MAX_TTL) required. */
+            breakGlass?: boolean;
         };
         ScenarioChangeDto: {
             success: boolean;
@@ -948,6 +951,8 @@ export interface components {
             setAt: string;
             /** Format: date-time */
             expiresAt: string | null;
+            /** @description True for a break-glass activation (SPEC 10). */
+            breakGlass?: boolean;
         };
         ActivityEntryDto: {
             id: number;
@@ -982,6 +987,15 @@ export interface components {
             lastPassMs: number;
             lastError: string | null;
         };
+        BreakGlassDto: {
+            scenario: string;
+            actor: string;
+            reason: string;
+            /** Format: date-time */
+            setAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
         StatusDto: {
             /** @enum {string} */
             health: "healthy" | "degraded";
@@ -1004,6 +1018,8 @@ export interface components {
             };
             /** @description The last reconcile pass, or null before the first. */
             reconciler: components["schemas"]["ReconcilerPassDto"] | null;
+            /** @description Break-glass activations in force, soonest to expire first; empty when none. */
+            breakGlass: components["schemas"]["BreakGlassDto"][];
             /** @description True when the server accepts requests without a token (no MAINTENANCE_TOKENS): the dashboard warns. */
             anonymous?: boolean;
         };
@@ -1512,6 +1528,15 @@ export interface operations {
             };
             /** @description A token is required (MAINTENANCE_TOKENS is set). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -97,7 +97,7 @@ describe('OpenAPI document', () => {
     const activate = document.paths['/api/v1/scenarios/{id}/activate'].post;
     expect(activate.parameters).toContainEqual(expect.objectContaining({ name: 'id', in: 'path' }));
     expect(activate.requestBody).toMatchObject({ required: false, content: { 'application/json': { schema: { $ref: '#/components/schemas/ActivateDto' } } } });
-    expect(Object.keys(document.components.schemas.ActivateDto.properties ?? {})).toEqual(['ttl', 'reason']);
+    expect(Object.keys(document.components.schemas.ActivateDto.properties ?? {})).toEqual(['ttl', 'reason', 'breakGlass']);
     expect(activate.responses['200'].content?.['application/json'].schema.$ref).toBe('#/components/schemas/ScenarioChangeDto');
     expect(activate.responses['409'].content?.['application/json'].schema.$ref).toBe('#/components/schemas/ErrorResponseDto');
     const list = document.paths['/api/v1/scenarios'].get;

@@ -12,6 +12,7 @@ const SUMMARIES: Record<ServeStringFlag, string> = {
   'resync-interval': 'Reconcile period, e.g. 15s (default 15s).',
   'activation-lease': 'Lease sent with every activation and renewed while active, e.g. 45s; 0 turns leases off (default 3 x the resync interval).',
   'default-timeout': 'TTL of every activation, in minutes or a duration (default disabled).',
+  'break-glass-max-ttl': 'The longest TTL a break-glass activation may ask for (default 4h).',
   'calendar-url': 'Calendar feed (an .ics file or http URL) to take maintenance windows from.',
   'calendar-refresh': 'How often the calendar feed is re-read, e.g. 5m.',
   'blackout-calendar-url': 'iCalendar feed (an .ics file or http URL on an allowed host) whose events are blackouts for every scenario.',

@@ -71,6 +71,15 @@ export function adminForPolicyOrPresetManifests(request: Request): RouteRole | n
   }
 }
 
+/**
+ * `escalate` for POST /scenarios/{id}/activate: break-glass is an admin's (SPEC 10). Any value but absent or
+ * false asks for admin, so no spelling of "true" slips past the check and into the body's validation.
+ */
+export function adminForBreakGlass(request: Request): RouteRole | null {
+  const value = (request.body as { breakGlass?: unknown } | undefined)?.breakGlass;
+  return value === undefined || value === null || value === false ? null : 'admin';
+}
+
 const LADDER: Record<TokenRole, number> = { scenario: 0, viewer: 1, operator: 2, admin: 3 };
 const NEEDED: Record<RouteRole, number> = { public: 0, authenticated: 0, viewer: 1, operator: 2, admin: 3 };
 

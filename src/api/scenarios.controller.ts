@@ -1,5 +1,5 @@
 /** /api/v1/scenarios: the list, one scenario, and the activate/deactivate overrides. */
-import { Requires } from './roles';
+import { adminForBreakGlass, Requires } from './roles';
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, BEARER_SCHEME, JSON_CONTENT_TYPE } from './openapi';
@@ -38,14 +38,17 @@ export class ScenariosController {
 
   /** Answers once the scenario acknowledged, failed, or was blocked (bounded wait). */
   @Post(':id/activate')
-  @Requires('operator')
+  @Requires('operator', { escalate: adminForBreakGlass })
   @HttpCode(200)
-  @ApiOperation({ summary: 'Activate a scenario', description: 'Sets an override (optionally with a TTL) and answers once the scenario acknowledged, failed, or was blocked.' })
+  @ApiOperation({
+    summary: 'Activate a scenario',
+    description: 'Sets an override (optionally with a TTL) and answers once the scenario acknowledged, failed, or was blocked. With breakGlass (admin), the override passes the gates an incident must get through.',
+  })
   @ApiOkResponse({ type: ScenarioChangeDto })
-  @ApiErrors(400, 404, 409)
+  @ApiErrors(400, 403, 404, 409)
   @ApiBody({ type: ActivateDto, required: false })
   activate(@Param('id') id: string, @Body() body: ActivateDto, @Actor() actor: string) {
-    return this.control.setScenarioState(id, 'active', { actor, ttlMs: body.ttl === undefined ? null : parseTtl(body.ttl), reason: body.reason });
+    return this.control.setScenarioState(id, 'active', { actor, ttlMs: body.ttl === undefined ? null : parseTtl(body.ttl), reason: body.reason, breakGlass: body.breakGlass });
   }
 
   @Post(':id/deactivate')

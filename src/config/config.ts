@@ -19,6 +19,8 @@ export interface Config {
   activationLeaseMs: number | null;
   /** TTL given to every activation, or null when disabled. */
   defaultTimeoutMs: number | null;
+  /** BREAK_GLASS_MAX_TTL: the longest TTL a break-glass activation may ask for (SPEC 10). */
+  breakGlassMaxTtlMs: number;
   enableCalendar: boolean;
   calendarUrl: string | null;
   /** How often the calendar feed is re-read. */
@@ -111,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     resyncIntervalMs,
     activationLeaseMs: readActivationLease(read, resyncIntervalMs),
     defaultTimeoutMs: readOptionalDuration(read, 'DEFAULT_TIMEOUT', 'm'),
+    breakGlassMaxTtlMs: readDuration(read, 'BREAK_GLASS_MAX_TTL', '4h', 'm', 1_000),
     enableCalendar: readBoolean(read, 'ENABLE_CALENDAR', false),
     calendarUrl: read('CALENDAR_URL') ?? null,
     calendarRefreshMs: readDuration(read, 'CALENDAR_REFRESH', '5m', 's', 1_000),

@@ -67,7 +67,7 @@ describe('PrometheusMetrics', () => {
     metrics.scanCompleted({ ok: true, durationSeconds: 0.02 });
     metrics.scanCompleted({ ok: false, durationSeconds: 0.01 });
     const samples = await scrape(metrics);
-    expect(samplesOf(samples, 'maintenance_gate_blocked_total')).toHaveLength(8);
+    expect(samplesOf(samples, 'maintenance_gate_blocked_total')).toHaveLength(9);
     expect(valueOf(samples, 'maintenance_gate_blocked_total', { gate: 'Conflict' })).toBe(2);
     expect(valueOf(samples, 'maintenance_gate_blocked_total', { gate: 'HealthCheck' })).toBe(0);
     expect(valueOf(samples, 'maintenance_gate_blocked_total', { gate: 'Cooldown' })).toBe(0);

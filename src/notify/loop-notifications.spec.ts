@@ -43,3 +43,24 @@ describe('healthcheck.blocked', () => {
     expect(events.map((event) => event.event)).toEqual(['healthcheck.blocked', 'healthcheck.blocked']);
   });
 });
+
+describe('budget.exhausted', () => {
+  it('is sent once when a change\'s failure budget starts holding its activations back, naming the change', () => {
+    const loop = new Loop();
+    const events: NotificationEvent[] = [];
+    connectLoopNotifications(loop, { notify: (event) => events.push(event) }, null, () => null);
+    const pass = (failed: string[]) => {
+      loop.verdicts = plan({
+        now: Date.now(), scenarios: [scenario], desired: new Map([['backup', { state: 'active', source: { kind: 'preset', preset: 'full' } }]]),
+        observed: loop.observed, policy: { ...DEFAULT_POLICY, maxFailures: 0 }, emergencyStop: null, denyWindows: [], host: null,
+        failureBudget: { change: 'apply-preset full', activations: new Set(['backup', 'vacuum']), failed: new Set(failed) },
+      }).verdicts;
+      loop.emit('pass');
+    };
+    pass([]);
+    pass(['vacuum']);
+    pass(['vacuum']);
+    expect(events).toEqual([expect.objectContaining({ event: 'budget.exhausted', actor: 'system' })]);
+    expect(events[0].message).toMatch(/^failure budget used up: 1 activation held back \(backup\): change "apply-preset full": 1 of 2 activations failed/);
+  });
+});

@@ -1,7 +1,9 @@
 /**
  * Connects the reconcile loop's events to notifications without the loop knowing of them: `action.failed`
  * on the first failure of a streak (retries of the same streak stay quiet), `healthcheck.blocked` when the
- * HealthCheck gate starts holding activations back (once per episode, not once per pass), and, after every
+ * HealthCheck gate starts holding activations back (once per episode, not once per pass), `budget.exhausted`
+ * when a change's failure budget is used up and the FailureBudget gate starts holding its other activations
+ * back (once per episode too), and, after every
  * pass, the alertmanager notifier's maintenance alerts in step with the active scenarios and the stop latch.
  */
 import type { ActionOutcome } from '../reconciler/executor';
@@ -44,27 +46,40 @@ export function connectLoopNotifications(
     });
   };
   let healthBlocking = false;
+  let budgetHolding = false;
   const onPass = () => {
     // Counted in place: a pass at 10,000 scenarios should not copy its verdicts into an array to find none.
-    let count = 0;
-    let reason = '';
-    const named: string[] = [];
+    const health = { count: 0, reason: '', named: [] as string[] };
+    const budget = { count: 0, reason: '', named: [] as string[] };
     for (const [id, verdict] of loop.verdicts) {
-      if (verdict.reason !== 'HealthCheck') continue;
-      if (count === 0) reason = verdict.message ?? '';
-      if (named.length < 5) named.push(id);
-      count++;
+      const tally = verdict.reason === 'HealthCheck' ? health : verdict.reason === 'FailureBudget' ? budget : null;
+      if (!tally) continue;
+      if (tally.count === 0) tally.reason = verdict.message ?? '';
+      if (tally.named.length < 5) tally.named.push(id);
+      tally.count++;
     }
-    if (count > 0 && !healthBlocking) {
+    const activations = (tally: typeof health) => `${tally.count} activation${tally.count > 1 ? 's' : ''}`;
+    const names = (tally: typeof health) => `(${tally.named.join(', ')}${tally.count > 5 ? ', ...' : ''})`;
+    if (health.count > 0 && !healthBlocking) {
       sink.notify({
         event: 'healthcheck.blocked',
         actor: 'system',
-        reason,
-        message: `health checks hold back ${count} activation${count > 1 ? 's' : ''} (${named.join(', ')}${count > 5 ? ', ...' : ''}): ${reason}`,
-        data: { scenarios: count },
+        reason: health.reason,
+        message: `health checks hold back ${activations(health)} ${names(health)}: ${health.reason}`,
+        data: { scenarios: health.count },
       });
     }
-    healthBlocking = count > 0;
+    healthBlocking = health.count > 0;
+    if (budget.count > 0 && !budgetHolding) {
+      sink.notify({
+        event: 'budget.exhausted',
+        actor: 'system',
+        reason: budget.reason,
+        message: `failure budget used up: ${activations(budget)} held back ${names(budget)}: ${budget.reason}`,
+        data: { scenarios: budget.count },
+      });
+    }
+    budgetHolding = budget.count > 0;
     if (!alerts) return;
     const active: string[] = [];
     for (const [id, record] of loop.observed) if (effectiveState(record) === 'active') active.push(id);

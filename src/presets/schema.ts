@@ -39,10 +39,13 @@ export interface MaintenanceStateSpec {
   overrides: Record<string, OverrideSpec>;
 }
 
+/** A limit as a count (`3`) or a percentage of some whole (`"25%"`), as the policy states it. */
+export type CountOrPercent = number | `${number}%`;
+
 /** Safety policy (SPEC 4). */
 export interface Policy {
-  /** Null: unlimited. */
-  maxActive: number | null;
+  /** At most this many active at once: a count, or a percentage of the fleet. Null: unlimited. */
+  maxActive: CountOrPercent | null;
   maxHeavy: number | null;
   /** Groups of scenario ids of which at most one may be active. */
   conflicts: string[][];
@@ -52,6 +55,11 @@ export interface Policy {
   defaultTimeoutMinutes: number | null;
   /** Alertmanager and Prometheus checks behind the HealthCheck gate (SPEC 11); none by default. */
   healthChecks: HealthCheckSpec[];
+  /**
+   * Failed activations a change may have before its other activations wait (FailureBudget, SPEC 10): a
+   * count, or a percentage of the change's activations. Null: no budget. Absent in policies stored before it.
+   */
+  maxFailures?: CountOrPercent | null;
 }
 
 /** The shipped defaults of SPEC 4. */
@@ -64,6 +72,7 @@ export const DEFAULT_POLICY: Policy = {
   bulkConfirmThreshold: 3,
   defaultTimeoutMinutes: null,
   healthChecks: [],
+  maxFailures: null,
 };
 
 /** Collects problems against one manifest, then throws them all at once. */
@@ -108,6 +117,17 @@ class Checker {
       return fallback;
     }
     return value;
+  }
+
+  /** A count (a whole number) or a percentage such as "25%" (0% to 100%). */
+  countOrPercent(value: unknown, path: string[], fallback: CountOrPercent | null): CountOrPercent | null {
+    if (value === undefined) return fallback;
+    if (value === null) return null;
+    if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 1_000_000) return value;
+    const percent = typeof value === 'string' ? /^\s*(\d{1,3}(\.\d+)?)\s*%\s*$/.exec(value) : null;
+    if (percent && Number(percent[1]) <= 100) return `${Number(percent[1])}%`;
+    this.fail(path, `must be a count (a whole number from 0 to 1000000) or a percentage such as "25%" (from 0% to 100%), got ${describe(value)}`);
+    return fallback;
   }
 
   done<T>(value: T): T {
@@ -201,7 +221,7 @@ export function policyFromObject(value: unknown, source: RawManifest): Policy {
 }
 
 function readPolicy(check: Checker, spec: Record<string, unknown>, at: string[]): Policy {
-  const known = ['maxActive', 'maxHeavy', 'conflicts', 'resourceLimits', 'cooldownSeconds', 'bulkConfirmThreshold', 'defaultTimeoutMinutes', 'healthChecks'];
+  const known = ['maxActive', 'maxHeavy', 'maxFailures', 'conflicts', 'resourceLimits', 'cooldownSeconds', 'bulkConfirmThreshold', 'defaultTimeoutMinutes', 'healthChecks'];
   check.onlyKnown(spec, at, known);
   const limits = isPlainObject(spec.resourceLimits) ? spec.resourceLimits : {};
   if (spec.resourceLimits !== undefined && !isPlainObject(spec.resourceLimits)) check.fail([...at, 'resourceLimits'], 'must be a mapping');
@@ -217,7 +237,7 @@ function readPolicy(check: Checker, spec: Record<string, unknown>, at: string[])
   }
   const d = DEFAULT_POLICY;
   return {
-    maxActive: check.integer(spec.maxActive, [...at, 'maxActive'], 0, 1_000_000, d.maxActive),
+    maxActive: check.countOrPercent(spec.maxActive, [...at, 'maxActive'], d.maxActive),
     maxHeavy: check.integer(spec.maxHeavy, [...at, 'maxHeavy'], 0, 1_000_000, d.maxHeavy),
     conflicts,
     resourceLimits: {
@@ -228,5 +248,6 @@ function readPolicy(check: Checker, spec: Record<string, unknown>, at: string[])
     bulkConfirmThreshold: check.integer(spec.bulkConfirmThreshold, [...at, 'bulkConfirmThreshold'], 0, 1_000_000, 3) ?? 3,
     defaultTimeoutMinutes: check.integer(spec.defaultTimeoutMinutes, [...at, 'defaultTimeoutMinutes'], 1, 525_600, d.defaultTimeoutMinutes),
     healthChecks: readHealthChecks(spec.healthChecks, [...at, 'healthChecks'], (path, message) => check.fail(path, message)),
+    maxFailures: check.countOrPercent(spec.maxFailures, [...at, 'maxFailures'], d.maxFailures ?? null),
   };
 }

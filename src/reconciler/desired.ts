@@ -11,6 +11,8 @@ export interface Override {
   reason: string | null;
   actor: string;
   setAt: number;
+  /** Set with --break-glass (SPEC 10): passes the gates an incident must get through; always has a TTL and a reason. */
+  breakGlass?: boolean;
 }
 
 /** The latch set by stop-all. */
@@ -69,6 +71,9 @@ function desiredFor(
 ): DesiredEntry {
   const override = model.overrides[scenario.id];
   if (override && (override.expiresAt === null || override.expiresAt > now)) {
+    if (override.breakGlass && override.state === 'active' && override.expiresAt !== null) {
+      return { state: 'active', source: { kind: 'breakGlass', reason: override.reason ?? '', actor: override.actor, expiresAt: override.expiresAt } };
+    }
     return { state: override.state, source: { kind: 'override', reason: override.reason, expiresAt: override.expiresAt } };
   }
   const preset = applied.find((candidate) => selects(candidate.selector, scenario));
@@ -87,7 +92,7 @@ export function sameDesired(a: DesiredEntry, b: DesiredEntry): boolean {
   if (a.state !== b.state || a.source.kind !== b.source.kind) return false;
   const x = a.source as Record<string, unknown>;
   const y = b.source as Record<string, unknown>;
-  return x.reason === y.reason && x.expiresAt === y.expiresAt && x.preset === y.preset && x.schedule === y.schedule;
+  return x.reason === y.reason && x.expiresAt === y.expiresAt && x.preset === y.preset && x.schedule === y.schedule && x.actor === y.actor;
 }
 
 /** Human text for where a desired state comes from. */
@@ -102,6 +107,8 @@ export function describeSource(entry: DesiredEntry): string {
       return `preset ${source.preset}`;
     case 'window':
       return `window ${source.schedule} (preset ${source.preset})`;
+    case 'breakGlass':
+      return `break-glass by ${source.actor} (${source.reason})`;
   }
 }
 

@@ -10,10 +10,10 @@ import { GATES, unknownRecord, type DesiredEntry, type Gate, type ObservedRecord
 const NOW = Date.parse('2026-11-28T12:00:00Z');
 
 /** SPEC 4's order, written out here rather than read from GATES, so that this test is the contract. */
-const SPEC_ORDER = ['EmergencyStop', 'WindowClosed', 'Conflict', 'ConcurrencyLimit', 'ResourcePressure', 'HealthCheck', 'Cooldown'] as const;
+const SPEC_ORDER = ['EmergencyStop', 'WindowClosed', 'Conflict', 'ConcurrencyLimit', 'ResourcePressure', 'HealthCheck', 'FailureBudget', 'Cooldown'] as const;
 type PlannerGate = (typeof SPEC_ORDER)[number];
 
-/** Gates 2, 5, 6 and 8 hold back new activations only; these are the ones that also stop a running scenario. */
+/** Gates 2 and 5-8 hold back new activations only; these are the ones that also stop a running scenario. */
 const HOLDS_RUNNING: ReadonlySet<PlannerGate> = new Set(['EmergencyStop', 'Conflict', 'ConcurrencyLimit']);
 
 const want: DesiredEntry = { state: 'active', source: { kind: 'preset', preset: 'full' } };
@@ -22,7 +22,7 @@ const subject: PlannableScenario = { id: 'subject', weight: 'light', canDeactiva
 const rival: PlannableScenario = { ...subject, id: 'rival', conflictsWith: [] };
 
 /** A pass in which exactly `gates` block the subject, which is active (`running`) or inactive and wanted. */
-function scene(gates: readonly PlannerGate[], running: boolean): PlanInput {
+function scene(gates: readonly PlannerGate[], running: boolean, desired: DesiredEntry = want): PlanInput {
   const on = (gate: PlannerGate) => gates.includes(gate);
   const subjectRecord: ObservedRecord = {
     ...unknownRecord(),
@@ -34,13 +34,15 @@ function scene(gates: readonly PlannerGate[], running: boolean): PlanInput {
   return {
     now: NOW,
     scenarios: [rival, subject],
-    desired: new Map([['subject', want]]),
+    desired: new Map([['subject', desired]]),
     observed: new Map([['subject', subjectRecord], ['rival', rivalRecord]]),
-    policy: { ...DEFAULT_POLICY, maxActive: on('ConcurrencyLimit') ? 0 : null, cooldownSeconds: on('Cooldown') ? 60 : 0 },
+    policy: { ...DEFAULT_POLICY, maxActive: on('ConcurrencyLimit') ? 0 : null, cooldownSeconds: on('Cooldown') ? 60 : 0, maxFailures: 0 },
     emergencyStop: on('EmergencyStop') ? { reason: 'incident', actor: 'ops' } : null,
     denyWindows: on('WindowClosed') ? [{ schedule: 'freeze', closesAt: NOW + 3_600_000 }] : [],
     host: { cpuLoadPercent: on('ResourcePressure') ? 99 : 5, memoryPercent: 5 },
     health: [{ check: 'pages', ok: !on('HealthCheck'), message: 'alertmanager check "pages": 1 alert active: HighErrorRate{severity="critical"}' }],
+    // The subject's change: one of its other activations failed, more than maxFailures 0 allows.
+    failureBudget: { change: 'apply-preset full', activations: new Set(['subject', 'sibling']), failed: new Set(on('FailureBudget') ? ['sibling'] : []) },
   };
 }
 
@@ -83,11 +85,35 @@ describe('gate order (SPEC 4)', () => {
     },
   );
 
-  it('a running scenario stays active when a deny window opens, the host gets busy, a health check fails and its cooldown runs, all at once', () => {
+  it('a running scenario stays active when a deny window opens, the host gets busy, a health check fails, its change runs out of budget and its cooldown runs, all at once', () => {
     const before = plan(scene([], true));
     expect(before.verdicts.get('subject')).toMatchObject({ target: 'active', reason: null });
-    const after = plan({ ...scene(['WindowClosed', 'ResourcePressure', 'HealthCheck', 'Cooldown'], true), previous: before.verdicts });
+    const after = plan({ ...scene(['WindowClosed', 'ResourcePressure', 'HealthCheck', 'FailureBudget', 'Cooldown'], true), previous: before.verdicts });
     expect(after.verdicts.get('subject')).toBe(before.verdicts.get('subject'));
     expect(after.actions).toEqual([]);
+  });
+});
+
+/** SPEC 10: break-glass passes the gates an incident must get through, and no others. */
+describe('break-glass and the gates', () => {
+  const glass: DesiredEntry = { state: 'active', source: { kind: 'breakGlass', reason: 'INC-1: scan now', actor: 'alice', expiresAt: NOW + 3_600_000 } };
+  const PASSES: ReadonlySet<PlannerGate> = new Set(['WindowClosed', 'ResourcePressure', 'HealthCheck', 'FailureBudget', 'Cooldown']);
+
+  it.each(SPEC_ORDER.map((gate) => [gate, PASSES.has(gate) ? 'passes' : 'still blocks']))('break-glass %s: %s', (gate) => {
+    const result = plan(scene([gate], false, glass));
+    if (PASSES.has(gate)) {
+      expect(result.verdicts.get('subject')).toMatchObject({ target: 'active' });
+      expect(result.actions).toEqual([expect.objectContaining({ scenario: 'subject', action: 'activate', because: 'break-glass by alice (INC-1: scan now)' })]);
+    } else {
+      expect(result.verdicts.get('subject')).toMatchObject({ target: 'inactive', reason: gate });
+      expect(result.actions.filter((action) => action.scenario === 'subject')).toEqual([]);
+    }
+  });
+
+  it('passes every gate it may pass at once, and the first it may not still names itself', () => {
+    const passable = SPEC_ORDER.filter((gate) => PASSES.has(gate));
+    expect(plan(scene(passable, false, glass)).verdicts.get('subject')).toMatchObject({ target: 'active', reason: 'Progressing' });
+    expect(plan(scene([...passable, 'ConcurrencyLimit'], false, glass)).verdicts.get('subject')).toMatchObject({ target: 'inactive', reason: 'ConcurrencyLimit' });
+    expect(plan(scene(SPEC_ORDER, false, glass)).verdicts.get('subject')).toMatchObject({ target: 'inactive', reason: 'EmergencyStop' });
   });
 });

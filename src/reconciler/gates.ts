@@ -3,7 +3,7 @@
  * hold a scenario back. The planner calls them in the order of GATES; deactivation never reaches them.
  */
 import { formatDuration } from '../config/duration';
-import type { Policy } from '../presets/schema';
+import type { CountOrPercent, Policy } from '../presets/schema';
 import type { Gate } from './types';
 
 /** A gate's refusal. */
@@ -79,10 +79,22 @@ export function conflictGate(id: string, conflicts: ReadonlyMap<string, Readonly
   return { reason: 'Conflict', message: `conflicts with ${holding.join(', ')}, which ${holding.length > 1 ? 'are' : 'is'} active` };
 }
 
-/** Gate 4: `maxActive` in total and `maxHeavy` heavy ones. */
-export function concurrencyGate(isHeavy: boolean, policy: Policy, occupancy: Occupancy): GateBlock | null {
-  if (policy.maxActive !== null && occupancy.active.size >= policy.maxActive) {
-    return { reason: 'ConcurrencyLimit', message: `maxActive ${policy.maxActive} reached (${listSome(occupancy.active)})` };
+/**
+ * A count or a percentage of `whole`, as a number of scenarios: a percentage rounds down, so that "25%" never
+ * lets more than a quarter through; with `atLeastOne`, a positive percentage of a small whole still allows one.
+ */
+export function resolveLimit(limit: CountOrPercent, whole: number, atLeastOne = false): number {
+  if (typeof limit === 'number') return limit;
+  const percent = Number.parseFloat(limit);
+  const share = Math.floor((percent * whole) / 100 + 1e-9);
+  return atLeastOne && percent > 0 ? Math.max(1, share) : share;
+}
+
+/** Gate 4: `maxActive` in total (a count, or a percentage of the `fleetSize` scenarios) and `maxHeavy` heavy ones. */
+export function concurrencyGate(isHeavy: boolean, policy: Policy, occupancy: Occupancy, fleetSize: number): GateBlock | null {
+  if (policy.maxActive !== null && occupancy.active.size >= resolveLimit(policy.maxActive, fleetSize, true)) {
+    const limit = typeof policy.maxActive === 'number' ? `${policy.maxActive}` : `${policy.maxActive} (${resolveLimit(policy.maxActive, fleetSize, true)} of ${fleetSize} scenarios)`;
+    return { reason: 'ConcurrencyLimit', message: `maxActive ${limit} reached (${listSome(occupancy.active)})` };
   }
   if (isHeavy && policy.maxHeavy !== null && occupancy.heavy.size >= policy.maxHeavy) {
     return { reason: 'ConcurrencyLimit', message: `maxHeavy ${policy.maxHeavy} reached (${listSome(occupancy.heavy)} active)` };
@@ -123,6 +135,44 @@ export function healthCheckGate(health: readonly HealthReading[] | null | undefi
   const failing = health.filter((reading) => !reading.ok);
   if (failing.length === 0) return null;
   return { reason: 'HealthCheck', message: failing.map((reading) => reading.message).join('; ') };
+}
+
+/** The change in progress (an apply, a preset apply, a window opening) and how its activations fared (SPEC 10). */
+export interface ChangeProgress {
+  /** What the change was, for people: `preset apply full`, `window nightly opened`. */
+  change: string;
+  /** The scenarios the change made desired active. */
+  activations: ReadonlySet<string>;
+  /** Those of them whose activation failed at least once. */
+  failed: ReadonlySet<string>;
+}
+
+/** How many failed activations `maxFailures` allows a change of `activations` activations; null: no budget. */
+export function failureAllowance(maxFailures: CountOrPercent | null | undefined, activations: number): number | null {
+  if (maxFailures === null || maxFailures === undefined) return null;
+  return resolveLimit(maxFailures, activations);
+}
+
+/** True when more of the change's activations failed than the policy's `maxFailures` allows. */
+export function isBudgetExhausted(change: ChangeProgress | null | undefined, policy: Policy): boolean {
+  if (!change) return false;
+  const allowed = failureAllowance(policy.maxFailures, change.activations.size);
+  return allowed !== null && change.failed.size > allowed;
+}
+
+/**
+ * Gate 7: once more of a change's activations failed than `maxFailures` allows, its other activations wait
+ * until the next change or resume; scenarios outside the change are not its business.
+ */
+export function failureBudgetGate(change: ChangeProgress | null | undefined, policy: Policy, id: string): GateBlock | null {
+  if (!change || !change.activations.has(id) || !isBudgetExhausted(change, policy)) return null;
+  const budget = policy.maxFailures as CountOrPercent;
+  const total = change.activations.size;
+  const allows = typeof budget === 'number' ? `${budget}` : `${budget} (${failureAllowance(budget, total)} of ${total})`;
+  return {
+    reason: 'FailureBudget',
+    message: `change "${change.change}": ${change.failed.size} of ${total} activations failed, more than maxFailures ${allows} allows; the others wait until the next change or resume`,
+  };
 }
 
 /** Gate 8: a minimum time between two activations of the same scenario. */

@@ -288,7 +288,7 @@ describe('plan properties', () => {
         for (const id of activations) for (const rival of rivalsOf(id)) expect(running.has(rival) ? `${id} next to ${rival}` : 'ok').toBe('ok');
         // A newcomer (one that held no slot) is only admitted within the limits.
         const newcomers = activations.filter((id) => !holdsSlot(planInput.observed.get(id)!));
-        if (newcomers.length > 0 && policy.maxActive !== null) expect(running.size).toBeLessThanOrEqual(policy.maxActive);
+        if (newcomers.length > 0 && world.maxActive !== null) expect(running.size).toBeLessThanOrEqual(world.maxActive);
         if (newcomers.some((id) => byId.get(id)!.weight === 'heavy') && policy.maxHeavy !== null) {
           expect([...running].filter((id) => byId.get(id)!.weight === 'heavy').length).toBeLessThanOrEqual(policy.maxHeavy);
         }
@@ -323,7 +323,7 @@ describe('plan properties', () => {
           const rivals = scenarios.find((s) => s.id === a)!.conflictsWith.includes(b) || world.groups.some((g) => g.includes(a) && g.includes(b));
           if (a !== b) expect(rivals ? `${a}+${b}` : 'ok').toBe('ok');
         }
-        if (policy.maxActive !== null) expect(targetActive.length).toBeLessThanOrEqual(policy.maxActive);
+        if (world.maxActive !== null) expect(targetActive.length).toBeLessThanOrEqual(world.maxActive);
         const heavy = targetActive.filter((id) => scenarios.find((s) => s.id === id)!.weight === 'heavy');
         if (policy.maxHeavy !== null) expect(heavy.length).toBeLessThanOrEqual(policy.maxHeavy);
       }),

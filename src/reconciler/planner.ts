@@ -13,9 +13,11 @@ import {
   conflictMap,
   cooldownGate,
   emergencyStopGate,
+  failureBudgetGate,
   healthCheckGate,
   resourceGate,
   windowGate,
+  type ChangeProgress,
   type GateBlock,
   type HealthReading,
   type HostLoad,
@@ -50,6 +52,8 @@ export interface PlanInput {
   host: HostLoad | null;
   /** The last reading of each configured health check; absent or empty when none is configured. */
   health?: readonly HealthReading[] | null;
+  /** The change in progress and its failed activations, for the FailureBudget gate; absent when none. */
+  failureBudget?: ChangeProgress | null;
   /**
    * The verdicts of the previous pass. A scenario whose verdict did not change keeps the same object, so
    * that a pass over 10,000 scenarios allocates only for what changed and readers can tell "unchanged" by
@@ -153,6 +157,9 @@ function decideTargets(input: PlanInput, ordered: readonly PlannableScenario[], 
   let hostBlock: GateBlock | null | undefined;
   const hostGate = () => (hostBlock === undefined ? (hostBlock = resourceGate(input.host, input.policy)) : hostBlock);
   const healthBlock = healthCheckGate(input.health);
+  // A percentage maxActive is of the fleet: the scenarios listed, less those that left.
+  let fleetSize = ordered.length;
+  if (input.gone) for (const scenario of ordered) if (input.gone.has(scenario.id)) fleetSize--;
 
   // Scenarios that hold a slot without being wanted still occupy it until they are confirmed inactive:
   // that is what makes a hand-over wait for the previous holder to stop.
@@ -166,21 +173,23 @@ function decideTargets(input: PlanInput, ordered: readonly PlannableScenario[], 
   const candidates = wanted.filter((scenario) => !holdsSlot(recordOf(scenario.id)));
 
   for (const scenario of holders) {
-    const block = stopped ?? conflictGate(scenario.id, conflicts, occupancy) ?? concurrencyGate(scenario.weight === 'heavy', input.policy, occupancy);
+    const block = stopped ?? conflictGate(scenario.id, conflicts, occupancy) ?? concurrencyGate(scenario.weight === 'heavy', input.policy, occupancy, fleetSize);
     // An evicted holder still runs until it confirms inactive, so whoever comes after must wait for it too.
     targets.set(scenario.id, block ? { target: 'inactive', block } : ADMITTED);
     occupy(scenario);
   }
   for (const scenario of candidates) {
     const record = recordOf(scenario.id);
+    // Break-glass (SPEC 10) passes what an incident must get through, never EmergencyStop, Conflict or the limits.
+    const breaksGlass = desiredOf(scenario).source.kind === 'breakGlass';
     const block =
       stopped ??
-      windowGate(input.denyWindows, scenario.id) ??
+      (breaksGlass ? null : windowGate(input.denyWindows, scenario.id)) ??
       conflictGate(scenario.id, conflicts, occupancy) ??
-      concurrencyGate(scenario.weight === 'heavy', input.policy, occupancy) ??
-      hostGate() ??
-      healthBlock ??
-      cooldownGate(record.lastActivatedAt, input.policy, input.now);
+      concurrencyGate(scenario.weight === 'heavy', input.policy, occupancy, fleetSize) ??
+      (breaksGlass
+        ? null
+        : hostGate() ?? healthBlock ?? failureBudgetGate(input.failureBudget, input.policy, scenario.id) ?? cooldownGate(record.lastActivatedAt, input.policy, input.now));
     if (block) targets.set(scenario.id, { target: 'inactive', block });
     else if (isBackingOff(record, input.now)) targets.set(scenario.id, ADMITTED);
     else {

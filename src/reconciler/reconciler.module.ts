@@ -17,7 +17,7 @@ import { ScheduleService } from '../schedules/schedule.service';
 import { SchedulesModule } from '../schedules/schedules.module';
 import { DeclaredState } from '../state/declared-state';
 import { DeclaredStateModule } from '../state/declared-state.module';
-import { Executor } from './executor';
+import { Executor, type ActionOutcome } from './executor';
 import { LeaseRenewal } from './lease-renewal';
 import { Reconciler, type ReconcilerObserver } from './reconciler';
 import { HttpScenarioClient, type ScenarioClient } from './scenario-client';
@@ -54,12 +54,19 @@ export class ReconcilerModule implements OnModuleInit, OnApplicationBootstrap, B
     private readonly schedules: ScheduleService,
     @Inject(SCENARIO_CLIENT) private readonly client: ScenarioClient,
     @Inject(LeaseRenewal) private readonly leases: LeaseRenewal | null,
+    private readonly declared: DeclaredState,
   ) {}
 
-  /** Level-triggered: a discovery change or a schedule change just asks for a pass. */
+  /**
+   * Level-triggered: a discovery change or a schedule change just asks for a pass. A failed activation counts
+   * against its change's failure budget before the pass its outcome asks for.
+   */
   onModuleInit(): void {
     this.registry.onChange(() => this.reconciler.request());
     this.schedules.onChange(() => this.reconciler.request());
+    this.reconciler.on('outcome', (outcome: ActionOutcome) => {
+      if (outcome.action === 'activate' && !outcome.result.ok && !outcome.result.aborted) this.declared.changes.activationFailed(outcome.scenario);
+    });
   }
 
   /** The first pass drives every scenario inactive; then the resync timer runs, and the lease renewals. */

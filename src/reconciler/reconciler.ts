@@ -11,7 +11,7 @@ import { backoffDelay } from './backoff';
 import { SettleWaiters } from './settle-waiters';
 import { gateChanges, outcomeEntry, planEntry } from './reconcile-log';
 import type { Executor, ActionOutcome } from './executor';
-import type { HealthReading, HostLoad, OpenDenyWindow } from './gates';
+import type { ChangeProgress, HealthReading, HostLoad, OpenDenyWindow } from './gates';
 import { effectiveState, plan, type PlannableScenario } from './planner';
 import { unknownRecord, type DesiredEntry, type Gate, type ObservedRecord, type PlannedAction, type ScenarioVerdict } from './types';
 
@@ -32,6 +32,8 @@ export interface ReconcileInputs {
   host: HostLoad | null;
   /** The last reading of each health check (SPEC 11); absent when none is configured. */
   health?: readonly HealthReading[] | null;
+  /** The change in progress and its failed activations (the FailureBudget gate, SPEC 10); absent when none. */
+  failureBudget?: ChangeProgress | null;
   /** The next instant the declared state changes by itself (a TTL, a window edge), so a timer fires then. */
   nextChangeAt: number | null;
 }

@@ -21,6 +21,7 @@ export const GATES = [
   'ConcurrencyLimit',
   'ResourcePressure',
   'HealthCheck',
+  'FailureBudget',
   'Cooldown',
   'AwaitingConfirmation',
 ] as const;
@@ -64,7 +65,9 @@ export type DesiredSource =
   | { kind: 'default' }
   | { kind: 'override'; reason: string | null; expiresAt: number | null }
   | { kind: 'preset'; preset: string }
-  | { kind: 'window'; schedule: string; preset: string };
+  | { kind: 'window'; schedule: string; preset: string }
+  /** An override set with --break-glass: an admin's way through the gates an incident must pass (SPEC 10). */
+  | { kind: 'breakGlass'; reason: string; actor: string; expiresAt: number };
 
 /** The declared state of one scenario, before gates. */
 export interface DesiredEntry {

@@ -8,6 +8,7 @@ import type { ScenarioRegistry } from '../discovery/registry';
 import type { Reconciler } from '../reconciler/reconciler';
 import { effectiveState } from '../reconciler/planner';
 import type { ScenarioSpec } from '../discovery/scenario';
+import type { DesiredStateModel } from '../reconciler/desired';
 import type { ChangePlan } from './change-plan';
 import { NO_REASON, unknownScenario, type StateService } from './state.service';
 import { isGate, ScenarioViewCache, standingOf, type ScenarioStanding, type ScenarioView } from './views';
@@ -120,7 +121,7 @@ export class ControlService {
   }
 
   /** Sets an override and answers once the scenario acknowledged, failed, or was blocked. */
-  async setScenarioState(id: string, target: 'active' | 'inactive', options: { actor: string; ttlMs?: number | null; reason?: string | null; waitMs?: number }) {
+  async setScenarioState(id: string, target: 'active' | 'inactive', options: { actor: string; ttlMs?: number | null; reason?: string | null; breakGlass?: boolean; waitMs?: number }) {
     await this.state.setOverride(id, target, options);
     await this.reconciler.waitForSettled([id], options.waitMs ?? DEFAULT_WAIT_MS);
     const view = this.getScenario(id);
@@ -257,6 +258,7 @@ export class ControlService {
       overrides: Object.fromEntries(
         Object.entries(model.overrides).map(([id, o]) => [id, { ...o, expiresAt: o.expiresAt ? new Date(o.expiresAt).toISOString() : null, setAt: new Date(o.setAt).toISOString() }]),
       ),
+      breakGlass: breakGlassOf(model),
       reconciler: lastPass ? { lastPassAt: new Date(lastPass.at).toISOString(), lastPassMs: lastPass.durationMs, lastError: lastPass.error } : null,
     };
   }
@@ -274,6 +276,20 @@ export class ControlService {
   private standing(id: string): ScenarioStanding {
     return standingOf(this.reconciler.observed.get(id), this.reconciler.verdicts.get(id));
   }
+}
+
+/** Break-glass activations in force, soonest to expire first (SPEC 10: shown in /status and as the dashboard's banner). */
+function breakGlassOf(model: DesiredStateModel) {
+  return Object.entries(model.overrides)
+    .filter(([, override]) => override.breakGlass && override.expiresAt !== null)
+    .sort(([, a], [, b]) => (a.expiresAt as number) - (b.expiresAt as number))
+    .map(([scenario, override]) => ({
+      scenario,
+      actor: override.actor,
+      reason: override.reason ?? '',
+      setAt: new Date(override.setAt).toISOString(),
+      expiresAt: new Date(override.expiresAt as number).toISOString(),
+    }));
 }
 
 function matchesState(standing: ScenarioStanding, state: NonNullable<ScenarioQuery['state']>): boolean {

@@ -15,6 +15,7 @@ import { NO_NOTIFICATIONS, type NotificationSink } from '../notify/notification'
 import type { HostLoadProbe } from '../reconciler/host-load';
 import type { DesiredEntry } from '../reconciler/types';
 import type { InputsProvider, ReconcileInputs } from '../reconciler/reconciler';
+import { ChangeLedger } from './change-ledger';
 import type { PolicyService } from './policy.service';
 
 /** The scenarios discovery knows, Gone ones included until forgotten. */
@@ -53,6 +54,10 @@ export interface StateEdges {
 export class DeclaredState implements InputsProvider {
   /** The current model; StateService replaces it whole on every intent. */
   model: DesiredStateModel = emptyDesiredState();
+  /** The change in progress and its failed activations (the FailureBudget gate); intents and window openings begin one. */
+  readonly changes = new ChangeLedger();
+  /** The allow windows open at the last pass, so an opening is seen once (a window opening is a change). */
+  private openAllow: ReadonlySet<string> = new Set();
   /**
    * The last resolution of the current model. Every pass needs it and, while results stream in, nothing it
    * depends on changes: re-resolving 10,000 scenarios per pass was most of a pass's garbage.
@@ -82,7 +87,23 @@ export class DeclaredState implements InputsProvider {
       this.activity.record({ category: 'action', scenario: id, actor: 'system', message, data: { action: 'expire' } });
       (this.edges.notifications ?? NO_NOTIFICATIONS).notify({ event: 'override.expired', scenario: id, actor: override.actor, reason: override.reason, message, at: now });
     }
-    return this.inputsFor(this.model, now);
+    const inputs = this.inputsFor(this.model, now);
+    this.noteWindowOpenings(inputs.desired, now);
+    return { ...inputs, failureBudget: this.changes.progress() };
+  }
+
+  /**
+   * An allow window that opened since the last pass begins a change: the scenarios it made desired active
+   * are its activations (SPEC 10). One already active through a preset or an override is not its to count.
+   */
+  private noteWindowOpenings(desired: ReadonlyMap<string, DesiredEntry>, now: number): void {
+    const open = new Set(this.windows.openWindows(now).allow.map((window) => window.schedule));
+    const opened = [...open].filter((schedule) => !this.openAllow.has(schedule));
+    this.openAllow = open;
+    if (opened.length === 0) return;
+    const activations: string[] = [];
+    for (const [id, entry] of desired) if (entry.source.kind === 'window' && opened.includes(entry.source.schedule)) activations.push(id);
+    this.changes.begin(`window ${opened.join(', ')} opened`, activations);
   }
 
   /** InputsProvider: a Gone scenario was driven inactive and may leave the list. */
@@ -114,6 +135,8 @@ export class DeclaredState implements InputsProvider {
       denyWindows: deny,
       host: this.host.read(),
       health: this.edges.health?.verdict() ?? null,
+      // A proposed model (a dry run) would begin a change of its own: no budget of the current one holds it.
+      failureBudget: model === this.model ? this.changes.progress() : null,
       nextChangeAt: edges.length ? Math.min(...edges) : null,
     };
   }

@@ -48,7 +48,7 @@ const HISTORY_CAPACITY = 360;
     {
       provide: StateService,
       useFactory: (registry: ScenarioRegistry, presets: PresetCatalog, policy: PolicyService, declared: DeclaredState, reconciler: Reconciler, activity: ActivityService, config: Config, clock: () => number, notifications: NotificationDispatcher) =>
-        new StateService(registry, presets, policy, declared, reconciler, activity, config.defaultTimeoutMs, clock, notifications),
+        new StateService(registry, presets, policy, declared, reconciler, activity, config.defaultTimeoutMs, clock, notifications, config.breakGlassMaxTtlMs),
       inject: [ScenarioRegistry, PresetCatalog, PolicyService, DeclaredState, Reconciler, ActivityService, CONFIG, CLOCK, NotificationDispatcher],
     },
     {

@@ -12,6 +12,7 @@ import type { MaintenanceStateSpec } from '../presets/schema';
 import { unknownNameMessage } from '../presets/unknown-name';
 import type { DesiredStateModel } from '../reconciler/desired';
 import { NO_NOTIFICATIONS, type NotificationSink } from '../notify/notification';
+import { isBudgetExhausted } from '../reconciler/gates';
 import { plan } from '../reconciler/planner';
 import type { DesiredEntry } from '../reconciler/types';
 import type { Reconciler } from '../reconciler/reconciler';
@@ -34,6 +35,14 @@ export interface IntentOptions {
 /** What an emergency stop records when its caller gave no reason. */
 export const NO_REASON = 'no reason given';
 
+/** BREAK_GLASS_MAX_TTL's default (SPEC 10). */
+export const DEFAULT_BREAK_GLASS_MAX_TTL_MS = 4 * 3_600_000;
+
+/** An activation through the gates an incident must pass (SPEC 10): an admin's, with a reason and a TTL. */
+export interface BreakGlassOptions {
+  breakGlass?: boolean;
+}
+
 /** The error for a scenario id that names nothing, with the closest match and some known ids. */
 export function unknownScenario(id: string, list: readonly ScenarioSpec[], named: 'url' | 'body' = 'url'): DomainError {
   const message = unknownNameMessage('scenario', id, list.map((spec) => spec.id));
@@ -53,6 +62,8 @@ export class StateService {
     private readonly clock: () => number = Date.now,
     /** Where emergency stop and resume are announced (the notify module's dispatcher, when configured). */
     private readonly notifications: NotificationSink = NO_NOTIFICATIONS,
+    /** BREAK_GLASS_MAX_TTL: the longest TTL a break-glass activation may ask for. */
+    private readonly breakGlassMaxTtlMs: number = DEFAULT_BREAK_GLASS_MAX_TTL_MS,
   ) {}
 
   /** The current model, held by DeclaredState (which the loop reads). */
@@ -103,8 +114,9 @@ export class StateService {
   }
 
   /** Sets an override for one scenario. Refused (nothing stored) under emergency stop. */
-  async setOverride(id: string, state: 'active' | 'inactive', options: IntentOptions & { ttlMs?: number | null; reason?: string | null }): Promise<ChangePlan> {
+  async setOverride(id: string, state: 'active' | 'inactive', options: IntentOptions & BreakGlassOptions & { ttlMs?: number | null; reason?: string | null }): Promise<ChangePlan> {
     this.requireScenario(id);
+    if (options.breakGlass) this.checkBreakGlass(state, options);
     if (state === 'active' && this.model.emergencyStop) {
       const stop = this.model.emergencyStop;
       throw new DomainError('Refused', `emergency stop is active (by ${stop.actor}: ${stop.reason}); run resume first`, { reason: 'EmergencyStop' });
@@ -114,6 +126,17 @@ export class StateService {
     const next = this.snapshot();
     next.overrides[id] = { state, expiresAt: ttlMs ? now + ttlMs : null, reason: options.reason ?? null, actor: options.actor, setAt: now };
     const ttlText = ttlMs ? ` for ${formatDuration(ttlMs)}` : '';
+    if (options.breakGlass) {
+      const reason = (options.reason as string).trim();
+      next.overrides[id] = { ...next.overrides[id], reason, breakGlass: true };
+      return this.commit(next, options, {
+        action: 'break-glass',
+        scenario: id,
+        level: 'warn',
+        message: `BREAK-GLASS activate by ${options.actor}${ttlText}: ${reason}`,
+        data: { reason, expiresAt: new Date(now + (ttlMs as number)).toISOString() },
+      });
+    }
     return this.commit(next, options, { action: state === 'active' ? 'activate' : 'deactivate', scenario: id, message: `${state === 'active' ? 'activate' : 'deactivate'} requested${ttlText}${options.reason ? ` (${options.reason})` : ''}` });
   }
 
@@ -159,16 +182,25 @@ export class StateService {
     const now = this.clock();
     const before = this.desiredFor(this.model, now);
     this.model = { presets: [], overrides: {}, emergencyStop: { reason, actor, at: now } };
+    this.declared.changes.end();
     this.activity.record({ category: 'system', level: 'warn', actor, message: `EMERGENCY STOP by ${actor}: ${reason}`, data: { action: 'stop-all' } });
     this.notifications.notify({ event: 'emergency.stop', actor, reason, message: `emergency stop by ${actor}: ${reason}`, at: now });
     const actions = this.reconciler.abandonActivations();
     return summarizeChange(before, this.desiredFor(this.model, now), { actions, verdicts: this.reconciler.verdicts });
   }
 
-  /** Lifts the latch only: nothing comes back on its own except open allow windows. */
+  /**
+   * Lifts the latch only: nothing comes back on its own except open allow windows. It also ends the change
+   * in progress, so activations its failure budget held back go on (SPEC 10).
+   */
   resume(actor: string): { wasStopped: boolean } {
     const wasStopped = this.model.emergencyStop !== null;
     this.model.emergencyStop = null;
+    const change = this.declared.changes.progress();
+    if (change && isBudgetExhausted(change, this.policy.current())) {
+      this.activity.record({ category: 'system', actor, message: `resumed by ${actor}: activations held by the failure budget of ${change.change} go on`, data: { action: 'resume-budget' } });
+    }
+    this.declared.changes.end();
     this.activity.record({ category: 'system', actor, message: wasStopped ? `resumed by ${actor}: emergency stop lifted` : `resume by ${actor}: no emergency stop was active`, data: { action: 'resume' } });
     if (wasStopped) this.notifications.notify({ event: 'emergency.resume', actor, message: `resumed by ${actor}: emergency stop lifted` });
     this.reconciler.request();
@@ -191,7 +223,11 @@ export class StateService {
    * Applies a change: one resolution before and after (for confirmation), then the loop's own pass, whose
    * actions are the plan reported. A dry run plans in full instead.
    */
-  private async commit(next: DesiredStateModel, options: IntentOptions, entry: { action: string; scenario?: string; preset?: string; message: string }): Promise<ChangePlan> {
+  private async commit(
+    next: DesiredStateModel,
+    options: IntentOptions,
+    entry: { action: string; scenario?: string; preset?: string; message: string; level?: 'info' | 'warn'; data?: Record<string, unknown> },
+  ): Promise<ChangePlan> {
     if (options.dryRun) return this.planFor(next);
     const now = this.clock();
     const before = this.desiredFor(this.model, now);
@@ -199,8 +235,21 @@ export class StateService {
     const touched = touchedScenarios(before, after);
     if (touched.length > this.policy.current().bulkConfirmThreshold && !options.confirm) this.assertConfirmed(this.planFor(next), false);
     this.model = next;
+    // Every change begins a new failure budget (SPEC 10): its activations are what it made desired active.
+    this.declared.changes.begin(
+      [entry.action, entry.preset, entry.scenario].filter(Boolean).join(' '),
+      touched.filter((id) => after.get(id)?.state === 'active'),
+    );
     // The intent is logged before the pass it causes, so the log reads in the order things happened.
-    this.activity.record({ category: 'api', actor: options.actor, scenario: entry.scenario ?? null, preset: entry.preset ?? null, message: entry.message, data: { action: entry.action, touched: touched.length } });
+    this.activity.record({
+      category: 'api',
+      level: entry.level ?? 'info',
+      actor: options.actor,
+      scenario: entry.scenario ?? null,
+      preset: entry.preset ?? null,
+      message: entry.message,
+      data: { action: entry.action, touched: touched.length, ...entry.data },
+    });
     const actions = this.reconciler.runPass();
     return summarizeChange(before, after, { actions, verdicts: this.reconciler.verdicts });
   }
@@ -227,6 +276,17 @@ export class StateService {
     const threshold = this.policy.current().bulkConfirmThreshold;
     if (change.touched.length > threshold && !confirmed) {
       throw new DomainError('ConfirmationRequired', `this change touches ${change.touched.length} scenarios (more than bulkConfirmThreshold ${threshold}): confirm it`, { plan: change });
+    }
+  }
+
+  /** Break-glass is an activation with a reason and a TTL no longer than BREAK_GLASS_MAX_TTL; anything else is refused unchanged. */
+  private checkBreakGlass(state: 'active' | 'inactive', options: { ttlMs?: number | null; reason?: string | null }): void {
+    const max = formatDuration(this.breakGlassMaxTtlMs);
+    if (state !== 'active') throw new DomainError('Invalid', 'break-glass is for activations only: deactivation is never blocked by a gate');
+    if (!options.reason?.trim()) throw new DomainError('Invalid', 'break-glass needs a reason (--reason): it is recorded with who broke the glass');
+    if (!options.ttlMs) throw new DomainError('Invalid', `break-glass needs a TTL (--ttl), at most ${max} (BREAK_GLASS_MAX_TTL)`);
+    if (options.ttlMs > this.breakGlassMaxTtlMs) {
+      throw new DomainError('Invalid', `break-glass TTL ${formatDuration(options.ttlMs)} is longer than BREAK_GLASS_MAX_TTL ${max}`);
     }
   }
 

@@ -83,7 +83,7 @@ export function scenarioView(spec: ScenarioSpec, record: ObservedRecord | undefi
   const desired = verdict?.desired ?? { state: 'inactive' as const, source: { kind: 'default' as const } };
   const standing = standingOf(record, verdict);
   const { reason, message } = standing;
-  const expiresAt = desired.source.kind === 'override' ? desired.source.expiresAt : null;
+  const expiresAt = desired.source.kind === 'override' || desired.source.kind === 'breakGlass' ? desired.source.expiresAt : null;
   return {
     id: spec.id,
     name: spec.name,

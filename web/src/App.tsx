@@ -3,7 +3,7 @@ import { ApiError, hasToken } from './api/client';
 import { TokenPrompt } from './components/TokenPrompt';
 import { ActivityPanel } from './components/ActivityPanel';
 import { ActorPrompt } from './components/ActorPrompt';
-import { ConnectionBanner, EmergencyBanner, Notices } from './components/Banners';
+import { BreakGlassBanner, ConnectionBanner, EmergencyBanner, Notices } from './components/Banners';
 import { GraphsPanel } from './components/GraphsPanel';
 import { Header } from './components/Header';
 import { PresetPanel } from './components/PresetPanel';
@@ -30,6 +30,7 @@ export function App() {
       <div class="banners">
         <ConnectionBanner />
         <EmergencyBanner />
+        <BreakGlassBanner />
         {unauthorized && <TokenPrompt rejected={hasToken} />}
         <ActorPrompt />
       </div>

@@ -177,6 +177,16 @@ export class OverrideViewDto {
   @ApiProperty() actor!: string;
   @ApiProperty({ format: 'date-time' }) setAt!: string;
   @ApiProperty(NULLABLE_TIME) expiresAt!: string | null;
+  @ApiPropertyOptional({ description: 'True for a break-glass activation (SPEC 10).' }) breakGlass?: boolean;
+}
+
+/** A break-glass activation in force (SPEC 10): who broke the glass, why, and until when. */
+export class BreakGlassDto {
+  @ApiProperty() scenario!: string;
+  @ApiProperty() actor!: string;
+  @ApiProperty() reason!: string;
+  @ApiProperty({ format: 'date-time' }) setAt!: string;
+  @ApiProperty({ format: 'date-time' }) expiresAt!: string;
 }
 
 /** The reconciler's last pass. */
@@ -202,6 +212,7 @@ export class StatusDto {
   @ApiProperty({ type: [String] }) appliedPresets!: string[];
   @ApiProperty({ type: 'object', additionalProperties: { $ref: getSchemaPath(OverrideViewDto) }, description: 'Per-scenario overrides, by scenario id.' }) overrides!: Record<string, OverrideViewDto>;
   @ApiProperty({ type: ReconcilerPassDto, nullable: true, description: 'The last reconcile pass, or null before the first.' }) reconciler!: ReconcilerPassDto | null;
+  @ApiProperty({ type: [BreakGlassDto], description: 'Break-glass activations in force, soonest to expire first; empty when none.' }) breakGlass!: BreakGlassDto[];
   @ApiPropertyOptional({ description: 'True when the server accepts requests without a token (no MAINTENANCE_TOKENS): the dashboard warns.' }) anonymous?: boolean;
 }
 

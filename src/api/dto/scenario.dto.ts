@@ -43,8 +43,17 @@ export class ActivateDto {
   @IsOptional()
   @IsString()
   @MaxLength(500)
-  @ApiPropertyOptional({ maxLength: 500 })
+  @ApiPropertyOptional({ maxLength: 500, description: 'Why, recorded in the activity log; required with breakGlass.' })
   reason?: string;
+
+  /** Break-glass (SPEC 10): admin only, with a reason and a ttl of at most BREAK_GLASS_MAX_TTL. */
+  @IsOptional()
+  @IsBoolean()
+  @ApiPropertyOptional({
+    description:
+      'Break-glass: passes WindowClosed, ResourcePressure, HealthCheck, FailureBudget and Cooldown (never EmergencyStop, Conflict or ConcurrencyLimit). Admin role; reason and ttl (at most BREAK_GLASS_MAX_TTL) required.',
+  })
+  breakGlass?: boolean;
 }
 
 /** Body of POST /scenarios/{id}/deactivate. */

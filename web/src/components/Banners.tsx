@@ -1,10 +1,14 @@
-/** Banners that change what the screen means: a lost connection (data may be stale) and an emergency stop. */
+/**
+ * Banners that change what the screen means: a lost connection (data may be stale), an emergency stop, and
+ * break-glass activations passing the gates (SPEC 10).
+ */
 import { useEffect, useState } from 'preact/hooks';
 import { roleHint, useCan } from '../live/access';
 import { api, errorMessage } from '../api/client';
 import { useDashboard, type Notice } from '../live/dashboard';
 import { useCell, useResource } from '../live/resource';
-import { clockTime } from '../lib/format';
+import { clockTime, formatDuration } from '../lib/format';
+import { useNow } from '../lib/ticker';
 import { isTransient, SUCCESS_NOTICE_MS } from '../lib/notices';
 
 /** Shown while the event stream is down; EventSource (or our backoff) keeps reconnecting. */
@@ -54,6 +58,32 @@ export function EmergencyBanner() {
         <strong>Emergency stop</strong> by {stop.actor} at <time dateTime={stop.at}>{clockTime(stop.at)}</time>: “{stop.reason}”. Nothing activates until resume.
       </div>
       <ResumeButton />
+    </div>
+  );
+}
+
+/**
+ * Every break-glass activation in force: which scenario passes the gates, who broke the glass and why, and
+ * the time left, counted down each second. It goes when the TTL lapses (the next status after it).
+ */
+export function BreakGlassBanner() {
+  const status = useResource(useDashboard().status).data;
+  const now = useNow();
+  const glass = status?.breakGlass ?? [];
+  if (glass.length === 0) return null;
+  return (
+    <div class="banner banner-warning" role="status" data-testid="break-glass-banner">
+      <div>
+        <strong>Break-glass</strong>: {glass.length === 1 ? 'one scenario passes' : `${glass.length} scenarios pass`} the window, host, health, failure-budget and cooldown gates.
+        <ul class="banner-list">
+          {glass.map((entry) => (
+            <li key={entry.scenario} data-testid="break-glass-entry">
+              <strong>{entry.scenario}</strong> by {entry.actor}: “{entry.reason}”, <span data-testid="break-glass-left">{formatDuration(Date.parse(entry.expiresAt) - now)} left</span> (until{' '}
+              <time dateTime={entry.expiresAt}>{clockTime(entry.expiresAt, now)}</time>)
+            </li>
+          ))}
+        </ul>
+      </div>
     </div>
   );
 }
