@@ -16,6 +16,8 @@ import { ScheduleService } from '../schedules/schedule.service';
 import { SchedulesModule } from '../schedules/schedules.module';
 import { DeclaredState } from '../state/declared-state';
 import { DeclaredStateModule } from '../state/declared-state.module';
+import { LeaderElector } from '../leader/leader-elector';
+import { LeaderModule } from '../leader/leader.module';
 import { Executor } from './executor';
 import { Reconciler, type ReconcilerObserver } from './reconciler';
 import { HttpScenarioClient, type ScenarioClient } from './scenario-client';
@@ -25,15 +27,20 @@ export const SCENARIO_CLIENT = Symbol('SCENARIO_CLIENT');
 
 /** Provides Reconciler, Executor and SCENARIO_CLIENT. */
 @Module({
-  imports: [ActivityModule, MetricsModule, DiscoveryModule, SchedulesModule, DeclaredStateModule],
+  imports: [ActivityModule, MetricsModule, DiscoveryModule, SchedulesModule, DeclaredStateModule, LeaderModule],
   providers: [
-    { provide: SCENARIO_CLIENT, useFactory: (config: Config, edges: EdgeOverrides): ScenarioClient => edges.client ?? new HttpScenarioClient(config.actionTimeoutMs), inject: [CONFIG, EDGES] },
+    // Every call asks the elector just before it is sent: only a leader within its renew deadline calls.
+    {
+      provide: SCENARIO_CLIENT,
+      useFactory: (config: Config, edges: EdgeOverrides, elector: LeaderElector): ScenarioClient => edges.client ?? new HttpScenarioClient(config.actionTimeoutMs, () => elector.fence()),
+      inject: [CONFIG, EDGES, LeaderElector],
+    },
     { provide: Executor, useFactory: (client: ScenarioClient, config: Config, clock: () => number) => new Executor(client, config.maxInFlight, clock), inject: [SCENARIO_CLIENT, CONFIG, CLOCK] },
     {
       provide: Reconciler,
-      useFactory: (inputs: DeclaredState, executor: Executor, activity: ActivityService, config: Config, clock: () => number, timers: Timers, observer: ReconcilerObserver) =>
-        new Reconciler(inputs, executor, activity, { resyncIntervalMs: config.resyncIntervalMs, clock, timers }, observer),
-      inject: [DeclaredState, Executor, ActivityService, CONFIG, CLOCK, TIMERS, RECONCILER_OBSERVER],
+      useFactory: (inputs: DeclaredState, executor: Executor, activity: ActivityService, config: Config, clock: () => number, timers: Timers, observer: ReconcilerObserver, elector: LeaderElector) =>
+        new Reconciler(inputs, executor, activity, { resyncIntervalMs: config.resyncIntervalMs, clock, timers, mayAct: () => elector.fence() !== null }, observer),
+      inject: [DeclaredState, Executor, ActivityService, CONFIG, CLOCK, TIMERS, RECONCILER_OBSERVER, LeaderElector],
     },
   ],
   exports: [Reconciler, Executor],
@@ -44,22 +51,39 @@ export class ReconcilerModule implements OnModuleInit, OnApplicationBootstrap, B
     private readonly registry: ScenarioRegistry,
     private readonly schedules: ScheduleService,
     @Inject(SCENARIO_CLIENT) private readonly client: ScenarioClient,
+    private readonly elector: LeaderElector,
+    private readonly executor: Executor,
   ) {}
 
-  /** Level-triggered: a discovery change or a schedule change just asks for a pass. */
+  /** Level-triggered: a discovery change or a schedule change just asks for a pass. Only the leader loops. */
   onModuleInit(): void {
     this.registry.onChange(() => this.reconciler.request());
     this.schedules.onChange(() => this.reconciler.request());
+    this.elector.onLeadership({
+      lead: () => {
+        // What this replica saw before it followed may be stale: start from Unknown, as after a restart.
+        this.reconciler.forgetObservations();
+        this.reconciler.start();
+      },
+      follow: () => {
+        this.reconciler.stop();
+        this.executor.abandonAllActivations();
+      },
+    });
   }
 
-  /** The first pass drives every scenario inactive; then the resync timer runs. */
-  onApplicationBootstrap(): void {
-    this.reconciler.start();
+  /** The election starts once discovery has scanned; a single SQLite node leads when this returns, and its first pass drives every scenario inactive. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.elector.start();
   }
 
-  /** No pass starts after this (a pass is synchronous, so the one running has finished); calls in flight end on their own. */
-  beforeApplicationShutdown(): void {
+  /**
+   * No pass starts after this (a pass is synchronous, so the one running has finished); calls in flight end on
+   * their own. The lease is released, so another replica leads at once.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     this.reconciler.stop();
+    await this.elector.stop();
   }
 
   onApplicationShutdown(): void {
