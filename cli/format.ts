@@ -152,6 +152,7 @@ export function statusLines(status: Status): string[] {
     `applied presets: ${status.appliedPresets?.length ? status.appliedPresets.join(', ') : 'none'}`,
     `overrides:       ${overrides.length ? overrides.map(([id, o]) => `${id}=${o.state}${o.expiresAt ? ` until ${o.expiresAt}` : ''}`).join(', ') : 'none'}`,
     `uptime:          ${shortDuration(status.uptime * 1000)}`,
+    `leader:          ${status.leader ? `${status.leader.id} (epoch ${status.leader.epoch}${status.leader.since ? `, since ${status.leader.since}` : ''})` : 'none'}; this replica is ${status.role}`,
   ];
   if (status.reconciler?.lastError) lines.push(`last pass error: ${status.reconciler.lastError}`);
   if (status.recentActivity.length) lines.push('recent activity:', ...indent([...status.recentActivity].reverse().map(activityLine).join('\n')));

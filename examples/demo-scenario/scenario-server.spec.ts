@@ -221,6 +221,23 @@ describe('scenario server: control routes', () => {
     expect(Date.parse(lastPostAt)).not.toBeNaN();
   });
 
+  it('logs every state POST on arrival with its epoch and leader, and refuses an older epoch (409) after a newer one', async () => {
+    const s = await scenario();
+    const post = (state: string, epoch: string, leader: string) =>
+      fetch(s.url + STATE, { method: 'POST', headers: { 'content-type': 'application/json', 'x-maintenance-epoch': epoch, 'x-maintenance-leader': leader }, body: JSON.stringify({ state }) }).then((r) => r.status);
+    expect(await post('active', '4', 'orch-a')).toBe(200);
+    expect(await post('inactive', '5', 'orch-b')).toBe(200);
+    expect(await post('active', '4', 'orch-a')).toBe(409);
+    expect(s.state).toBe('inactive');
+    const { calls } = s.stats();
+    expect(calls.map(({ epoch, leader, status }) => ({ epoch, leader, status }))).toEqual([
+      { epoch: 4, leader: 'orch-a', status: 200 },
+      { epoch: 5, leader: 'orch-b', status: 200 },
+      { epoch: 4, leader: 'orch-a', status: 409 },
+    ]);
+    expect(calls[0].seq).toBeLessThan(calls[1].seq);
+  });
+
   it('changes behaviour and state at run time through /__demo/config', async () => {
     const s = await scenario();
     const reply = await requestJson(`${s.url}/__demo/config`, { failRate: 1, delayMs: 5, state: 'active' });

@@ -53,6 +53,8 @@ export class StateService {
     private readonly clock: () => number = Date.now,
     /** Where emergency stop and resume are announced (the notify module's dispatcher, when configured). */
     private readonly notifications: NotificationSink = NO_NOTIFICATIONS,
+    /** HA (PostgreSQL): where a change is stored before it is applied; none for a single SQLite node (SPEC 7). */
+    private readonly shared: { save(model: DesiredStateModel): Promise<void> } | null = null,
   ) {}
 
   /** The current model, held by DeclaredState (which the loop reads). */
@@ -165,10 +167,20 @@ export class StateService {
     return summarizeChange(before, this.desiredFor(this.model, now), { actions, verdicts: this.reconciler.verdicts });
   }
 
-  /** Lifts the latch only: nothing comes back on its own except open allow windows. */
-  resume(actor: string): { wasStopped: boolean } {
+  /**
+   * Stores the current model (HA): stop-all applies at once, for safety, and is stored after; this rejects
+   * (503) when the database is away, though the stop already holds on this replica.
+   */
+  async persist(): Promise<void> {
+    await this.shared?.save(this.model);
+  }
+
+  /** Lifts the latch only: nothing comes back on its own except open allow windows. Stored first in HA mode. */
+  async resume(actor: string): Promise<{ wasStopped: boolean }> {
     const wasStopped = this.model.emergencyStop !== null;
-    this.model.emergencyStop = null;
+    const next = { ...this.snapshot(), emergencyStop: null };
+    if (this.shared) await this.shared.save(next);
+    this.model = next;
     this.activity.record({ category: 'system', actor, message: wasStopped ? `resumed by ${actor}: emergency stop lifted` : `resume by ${actor}: no emergency stop was active`, data: { action: 'resume' } });
     if (wasStopped) this.notifications.notify({ event: 'emergency.resume', actor, message: `resumed by ${actor}: emergency stop lifted` });
     this.reconciler.request();
@@ -198,6 +210,8 @@ export class StateService {
     const after = this.desiredFor(next, now);
     const touched = touchedScenarios(before, after);
     if (touched.length > this.policy.current().bulkConfirmThreshold && !options.confirm) this.assertConfirmed(this.planFor(next), false);
+    // HA: stored before it is applied or acknowledged; the database being away fails the write (503), changing nothing.
+    if (this.shared) await this.shared.save(next);
     this.model = next;
     // The intent is logged before the pass it causes, so the log reads in the order things happened.
     this.activity.record({ category: 'api', actor: options.actor, scenario: entry.scenario ?? null, preset: entry.preset ?? null, message: entry.message, data: { action: entry.action, touched: touched.length } });
