@@ -217,10 +217,12 @@ export class ScenarioServer {
       if (isStateRoute && req.method === 'POST') return await this.handlePost(req, res);
       if (req.method !== 'GET') return sendJson(res, 405, { error: 'Method Not Allowed' });
       this.counters.gets += 1;
+      const call = isStateRoute ? this.noteCall(req, 'GET') : null;
       await this.delay();
       if (isGone(req, res)) return;
       if (!isStateRoute) return sendJson(res, 200, this.healthBody());
       const reply = await this.maintenance.handle({ method: 'GET', headers: req.headers, body: '' });
+      if (call) call.status = reply.status;
       sendJson(res, reply.status, reply.status === 200 ? this.stateBody(reply.body as JsonObject) : (reply.body as JsonObject));
     } catch (error: unknown) {
       sendJson(res, 500, { error: error instanceof Error ? error.message : String(error) });
@@ -231,7 +233,7 @@ export class ScenarioServer {
     this.counters.posts += 1;
     this.lastPostAt = new Date().toISOString();
     // Noted on arrival, before any delay: fencing is about the order calls reach the scenario.
-    const call = this.noteCall(req);
+    const call = this.noteCall(req, 'POST');
     const text = await readBody(req);
     await this.delay();
     // A client that gave up (timeout) never learns the outcome; not applying it keeps tests deterministic.
@@ -243,10 +245,10 @@ export class ScenarioServer {
     sendJson(res, reply.status, { ...(reply.body as JsonObject), scenario: this.id });
   }
 
-  private noteCall(req: IncomingMessage): StateCall {
+  private noteCall(req: IncomingMessage, method: StateCall['method']): StateCall {
     const header = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : null);
     const epoch = header('x-maintenance-epoch');
-    const call: StateCall = { seq: ++callSequence, at: this.lastPostAt ?? new Date().toISOString(), epoch: epoch === null ? null : Number(epoch), leader: header('x-maintenance-leader'), status: 0 };
+    const call: StateCall = { method, seq: ++callSequence, at: this.lastPostAt ?? new Date().toISOString(), epoch: epoch === null ? null : Number(epoch), leader: header('x-maintenance-leader'), status: 0 };
     this.calls.push(call);
     if (this.calls.length > this.historyLimit) this.calls.splice(0, this.calls.length - this.historyLimit);
     return call;

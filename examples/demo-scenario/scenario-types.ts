@@ -36,8 +36,9 @@ export type StateChange = {
   via: 'post' | 'config' | 'lease';
 };
 
-/** One state POST as it arrived, refused ones included: the fencing tests read the epochs in arrival order. */
+/** One call on the state route as it arrived, refused ones included: the fencing tests read the epochs in arrival order. */
 export type StateCall = {
+  method: 'GET' | 'POST';
   /** Arrival order across every scenario of this process (a fleet shares one counter). */
   seq: number;
   /** ISO-8601 UTC. */
@@ -68,7 +69,7 @@ export type ScenarioStats = {
   epoch: number | null;
   leader: string | null;
   history: StateChange[];
-  /** The last state POSTs (as many as `historyLimit`), oldest first. */
+  /** The last calls on the state route, reads included (as many as `historyLimit`), oldest first. */
   calls: StateCall[];
   behaviour: ScenarioBehaviour;
   down: boolean;
