@@ -58,7 +58,7 @@ describe('three replicas on one PostgreSQL database', () => {
       policy,
       `apiVersion: maintenance/v1\nkind: Policy\nspec:\n  resourceLimits: {cpuLoadPercent: 1000, memoryPercent: 100}\n  conflicts: [[${CONFLICT.join(', ')}]]\n  bulkConfirmThreshold: 1000\n`,
     );
-    env = { DATABASE_URL: cluster.url, SCENARIOS_DIR: scenarios.dir, POLICY_FILE: policy, RESYNC_INTERVAL: '2s', MAX_IN_FLIGHT: '8', LOG_LEVEL: 'warn' };
+    env = { DATABASE_URL: cluster.url, SCENARIOS_DIR: scenarios.dir, POLICY_FILE: policy, RESYNC_INTERVAL: '2s', MAX_IN_FLIGHT: '8', LOG_LEVEL: 'warn', RATE_LIMIT: '1000000/min' };
     // orch-1 first, so it leads; then the two followers.
     await start('orch-1');
     await eventually(async () => (await status('orch-1')).role === 'leader', 'orch-1 leads', 15_000);
@@ -157,5 +157,72 @@ describe('three replicas on one PostgreSQL database', () => {
     }
     await start(old.id);
     await eventually(async () => (await status(old.id)).role === 'follower', 'the restarted replica follows', 10_000);
+  });
+
+  it('5: every acknowledged write of a 30 s stream over the three replicas, the leader killed twice, is in the database', async () => {
+    const acknowledged: string[] = [];
+    let writing = true;
+    const writer = async (lane: number) => {
+      for (let i = 0; writing; i++) {
+        const alive = IDS.filter((id) => replicas.has(id));
+        const target = alive[(i + lane) % alive.length];
+        const name = `stream-${lane}-${i}`;
+        try {
+          const reply = await requestJson(`${url(target)}/api/v1/presets`, { name, names: ['demo-0001'] });
+          if (reply.status === 201) acknowledged.push(name);
+        } catch {
+          // A killed replica: the write was never acknowledged.
+        }
+      }
+    };
+    const lanes = [0, 1, 2].map(writer);
+    for (const at of [8_000, 10_000]) {
+      await new Promise((resolve) => setTimeout(resolve, at));
+      const leader = (await leaderAmong(IDS.filter((id) => replicas.has(id))))!;
+      await stopChild(replicas.get(leader.id)!, true);
+      replicas.delete(leader.id);
+      await start(leader.id);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 12_000));
+    writing = false;
+    await Promise.all(lanes);
+    expect(acknowledged.length).toBeGreaterThan(100);
+    const { Client } = await import('pg');
+    const client = new Client({ connectionString: cluster.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ id: string }>("SELECT id FROM documents WHERE collection = 'presets' AND id LIKE 'stream-%'");
+      const stored = new Set(rows.map((row) => row.id));
+      expect(acknowledged.filter((name) => !stored.has(name))).toEqual([]);
+    } finally {
+      await client.end();
+    }
+    await eventually(async () => (await leaderAmong(IDS)) !== null, 'a leader after the stream', 15_000);
+  });
+
+  it('4: the database stopped for 20 s: writes answer 503, the leader steps down, nothing acts, and it all resumes', async () => {
+    const before = (await leaderAmong(IDS))!;
+    expect((await setOverrides(before.id, ['demo-0001', 'demo-0002'])).status).toBe(200);
+    await eventually(() => activeIds(fleet).join(',') === 'demo-0001,demo-0002', 'the acknowledged state applied', 15_000);
+    await cluster.stop();
+    const stoppedAt = Date.now();
+    try {
+      const refused = await setOverrides(IDS[1], ['demo-0003']);
+      expect(refused.status).toBe(503);
+      expect(refused.body).toMatchObject({ statusCode: 503 });
+      // Past the renew deadline (3 s), nobody leads.
+      await eventually(async () => (await Promise.all(IDS.map(status))).every((body) => body.role === 'follower'), 'every replica follows', 6_000);
+      const quietFrom = lastSeq();
+      while (Date.now() - stoppedAt < 20_000) await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(calls().filter((call) => call.seq > quietFrom)).toEqual([]);
+    } finally {
+      await cluster.start();
+    }
+    await eventually(async () => (await leaderAmong(IDS)) !== null, 'a leader again', 20_000);
+    // The acknowledged state held, and the refused write changed nothing.
+    const desired = (await requestJson(`${url(IDS[2])}/api/v1/desired-state`)).body as Json;
+    expect(Object.keys(desired.overrides).sort()).toEqual(['demo-0001', 'demo-0002']);
+    expect((await setOverrides(IDS[2], ['demo-0003'])).status).toBe(200);
+    await eventually(() => activeIds(fleet).join(',') === 'demo-0003', 'the fleet converges after', 15_000);
   });
 });
