@@ -17,13 +17,13 @@ import type { BaselineTransport } from '../baselines/state-client';
 export const MEMORY_RATIO_MAX = 1.5;
 
 /** One timed pass: from the request to the last scenario's change. */
-interface Timed {
+export interface Timed {
   ms: number;
   detail: Record<string, unknown>;
 }
 
 /** Convergence times of one side (baseline or product) in one repetition. */
-interface Cycle {
+export interface Cycle {
   apply: Timed;
   stop: Timed;
   /** Peak RSS of the process that sent the calls, in MB, when /proc has it. */
@@ -129,7 +129,7 @@ async function baselineCycle(ctx: SuiteContext, fleet: BenchFleet, transport: Ba
 }
 
 /** The orchestrator's cycle: settle, apply full, settle, stop-all, then resume so the next suite can act. */
-async function productCycle(ctx: SuiteContext, fleet: BenchFleet, orchestrator: OrchestratorChild): Promise<Cycle> {
+export async function productCycle(ctx: SuiteContext, fleet: BenchFleet, orchestrator: OrchestratorChild): Promise<Cycle> {
   const n = fleet.scenarios.length;
   await waitSettled(orchestrator.api, waitBudget(n));
   const apply = await timed(fleet, 'active', () => postIntent(orchestrator.api, '/presets/full/apply', { confirm: true }), orchestrator);

@@ -23,4 +23,9 @@ export const FIGURE_IDS: Record<SuiteName, { id: string; figure: string; unit: s
   metrics: [{ id: 'metrics.scrape', figure: '8 GET /metrics scrape time (max)', unit: 'ms', target: '< 250 ms' }],
   window: [{ id: 'windowEdge', figure: '3 window opens → first activation received, p99', unit: 'ms', target: '< 100 ms' }],
   backlog: [{ id: 'stopAllUnderLoad', figure: '2 stop-all → all inactive under a backlog', unit: 'ms', target: 'ratio ≤ 2' }],
+  ha: [
+    { id: 'ha.failover', figure: "HA kill -9 of the leader → new leader's first call, p95", unit: 'ms', target: '< 10000 ms' },
+    { id: 'ha.crossReplica', figure: "HA write on a follower → leader's first call, p99", unit: 'ms', target: '< 100 ms' },
+    { id: 'ha.storeConvergence', figure: 'HA apply full → all active, PostgreSQL store vs SQLite', unit: 'ms', target: 'ratio ≤ 1.5' },
+  ],
 };
