@@ -4,6 +4,7 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import type { PostgresGateway } from './postgres.support';
+import { toJson } from './sqlite.support';
 import type { ChangeFeed, LeaseRecord, LeaseRepository } from './store.port';
 
 interface LeaseRow {
@@ -69,6 +70,15 @@ export class PostgresChangeFeed implements ChangeFeed {
 
   async notify(channel: string, payload = ''): Promise<void> {
     await this.db.query('SELECT pg_notify($1, $2)', [channel, payload]);
+  }
+
+  async publish<T>(key: string, value: T, channel: string, payload: string): Promise<void> {
+    // One statement is one transaction: the NOTIFY is delivered at its commit, after the value is visible.
+    await this.db.query(
+      `WITH saved AS (INSERT INTO settings (key, value) VALUES ($1, $2::json) ON CONFLICT (key) DO UPDATE SET value = excluded.value RETURNING 1)
+       SELECT pg_notify($3, $4) FROM saved`,
+      [key, toJson(value, `setting '${key}'`), channel, payload],
+    );
   }
 
   async listen(channel: string, listener: (payload: string) => void): Promise<() => void> {

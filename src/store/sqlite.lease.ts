@@ -5,7 +5,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import { settle } from './sqlite.support';
-import type { ChangeFeed, LeaseRecord, LeaseRepository } from './store.port';
+import type { ChangeFeed, LeaseRecord, LeaseRepository, SettingRepository } from './store.port';
 
 interface LeaseRow {
   holder: string | null;
@@ -65,6 +65,13 @@ export class SqliteLease implements LeaseRepository {
 /** In-process notifications only: the one orchestrator on this file hears its own changes. */
 export class LocalChangeFeed implements ChangeFeed {
   private readonly listeners = new Map<string, Set<(payload: string) => void>>();
+
+  constructor(private readonly settings: SettingRepository) {}
+
+  async publish<T>(key: string, value: T, channel: string, payload: string): Promise<void> {
+    await this.settings.set(key, value);
+    await this.notify(channel, payload);
+  }
 
   async notify(channel: string, payload = ''): Promise<void> {
     for (const listener of this.listeners.get(channel) ?? []) listener(payload);

@@ -31,7 +31,7 @@ export class SqliteStore implements Store {
   /** The leader lease (always this process's: one SQLite file, one orchestrator). */
   readonly lease: LeaseRepository;
   /** In-process only. */
-  readonly changes: ChangeFeed = new LocalChangeFeed();
+  readonly changes: ChangeFeed;
 
   constructor(
     private readonly db: Database,
@@ -48,6 +48,7 @@ export class SqliteStore implements Store {
     this.settings = new SqliteSettings(db);
     this.activity = new SqliteActivity(db);
     this.lease = new SqliteLease(db, now);
+    this.changes = new LocalChangeFeed(this.settings);
   }
 
   /** Path of the database file. */

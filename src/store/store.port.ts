@@ -85,6 +85,11 @@ export interface LeaseRepository {
 export interface ChangeFeed {
   /** Tells every replica (this one included) that `channel` changed. */
   notify(channel: string, payload?: string): Promise<void>;
+  /**
+   * Stores the setting `key` and notifies `channel` with `payload` in one transaction (one round trip): the
+   * notification goes out when, and only if, the value is stored.
+   */
+  publish<T>(key: string, value: T, channel: string, payload: string): Promise<void>;
   /** Calls `listener` on each notification of `channel`; returns the way to stop listening. */
   listen(channel: string, listener: (payload: string) => void): Promise<() => void>;
 }
