@@ -94,7 +94,7 @@ const PRESETS: Record<BenchOptions['mode'], Omit<BenchOptions, 'mode' | 'suites'
   smoke: {
     sizes: [30], targetN: 10_000, reps: 1, maxInFlight: 256, delayMs: 0, failRate: 0, scenariosPerShard: 4000,
     connections: 8, durationMs: 400, warmupMs: 100, apiRounds: 1, pageSamples: 3, stallWatch: false, metricsScrapes: 2, cliRuns: 2, startupRuns: 1,
-    scanRuns: 1, scanFolders: 200, windowSamples: 2, windowShare: 0.1, backlogN: 30, backlogDelayMs: 200, haTrials: 2, haSamples: 3,
+    scanRuns: 1, scanFolders: 200, windowSamples: 2, windowShare: 0.1, backlogN: 30, backlogDelayMs: 200, haTrials: 1, haSamples: 2,
   },
 };
 
