@@ -52,14 +52,14 @@ async function replicaFigures(ctx: SuiteContext, server: PostgresServer): Promis
     const f = summarize(failovers);
     ctx.rows.push(
       boundRow(
-        { id: 'ha.failover', figure: 'HA kill -9 of the leader → new leader\'s first call, p95', n: SMALL_FLEET, unit: 'ms', ours: percentile(failovers, 95), baseline: null, baselineLabel: null, note: `3 replicas; p50 ${f.p50} ms, max ${f.max} ms over ${f.n} trials; lease 4 s, renew deadline 3 s, retry 0.5 s`, details: { samples: failovers } },
+        { id: 'ha.failover', figure: '9 HA kill -9 of the leader → new leader\'s first call, p95', n: SMALL_FLEET, unit: 'ms', ours: percentile(failovers, 95), baseline: null, baselineLabel: null, note: `3 replicas; p50 ${f.p50} ms, max ${f.max} ms over ${f.n} trials; lease 4 s, renew deadline 3 s, retry 0.5 s`, details: { samples: failovers } },
         { below: FAILOVER_TARGET_MS, applies: true },
       ),
     );
     const c = summarize(cross);
     ctx.rows.push(
       boundRow(
-        { id: 'ha.crossReplica', figure: 'HA write on a follower → leader\'s first call, p99', n: SMALL_FLEET, unit: 'ms', ours: c.p99, baseline: null, baselineLabel: null, note: `p50 ${c.p50} ms, max ${c.max} ms over ${c.n} writes (p99 = max below 100 samples); LISTEN/NOTIFY, 1 s poll as fallback`, details: { samples: cross } },
+        { id: 'ha.crossReplica', figure: '9 HA write on a follower → leader\'s first call, p99', n: SMALL_FLEET, unit: 'ms', ours: c.p99, baseline: null, baselineLabel: null, note: `p50 ${c.p50} ms, max ${c.max} ms over ${c.n} writes (p99 = max below 100 samples); LISTEN/NOTIFY, 1 s poll as fallback`, details: { samples: cross } },
         { below: CROSS_REPLICA_TARGET_MS, applies: true },
       ),
     );
@@ -159,7 +159,7 @@ async function storeFigure(ctx: SuiteContext, server: PostgresServer): Promise<v
   }
   ctx.rows.push(
     ratioRow(
-      { id: 'ha.storeConvergence', figure: 'HA apply full → all active, PostgreSQL store vs SQLite', n, unit: 'ms', ours: median(postgres), baseline: median(sqlite), baselineLabel: `the same orchestrator on its SQLite store, same fleet, median of ${sqlite.length}`, note: null, details: { postgres, sqlite } },
+      { id: 'ha.storeConvergence', figure: '9 HA apply full → all active, PostgreSQL store vs SQLite', n, unit: 'ms', ours: median(postgres), baseline: median(sqlite), baselineLabel: `the same orchestrator on its SQLite store, same fleet, median of ${sqlite.length}`, note: null, details: { postgres, sqlite } },
       { max: PG_VS_SQLITE_MAX, applies: n === ctx.options.targetN },
     ),
   );

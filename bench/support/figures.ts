@@ -24,8 +24,8 @@ export const FIGURE_IDS: Record<SuiteName, { id: string; figure: string; unit: s
   window: [{ id: 'windowEdge', figure: '3 window opens → first activation received, p99', unit: 'ms', target: '< 100 ms' }],
   backlog: [{ id: 'stopAllUnderLoad', figure: '2 stop-all → all inactive under a backlog', unit: 'ms', target: 'ratio ≤ 2' }],
   ha: [
-    { id: 'ha.failover', figure: "HA kill -9 of the leader → new leader's first call, p95", unit: 'ms', target: '< 10000 ms' },
-    { id: 'ha.crossReplica', figure: "HA write on a follower → leader's first call, p99", unit: 'ms', target: '< 100 ms' },
-    { id: 'ha.storeConvergence', figure: 'HA apply full → all active, PostgreSQL store vs SQLite', unit: 'ms', target: 'ratio ≤ 1.5' },
+    { id: 'ha.failover', figure: "9 HA kill -9 of the leader → new leader's first call, p95", unit: 'ms', target: '< 10000 ms' },
+    { id: 'ha.crossReplica', figure: "9 HA write on a follower → leader's first call, p99", unit: 'ms', target: '< 100 ms' },
+    { id: 'ha.storeConvergence', figure: '9 HA apply full → all active, PostgreSQL store vs SQLite', unit: 'ms', target: 'ratio ≤ 1.5' },
   ],
 };
