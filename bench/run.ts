@@ -25,6 +25,7 @@ import { runMetrics } from './suites/metrics';
 import { runNotify } from './suites/notify';
 import { runScan, runStartup } from './suites/startup';
 import { runWindowEdge } from './suites/window-edge';
+import { runHa } from './suites/ha';
 import { FIGURE_IDS } from './support/figures';
 
 /** Runs one suite; on failure records the error and leaves n/a rows for its figures, then goes on. */
@@ -129,6 +130,7 @@ async function main(argv: string[]): Promise<number> {
     if (options.suites.has('cli')) await attempt(ctx, 'cli', failures, () => runCli(ctx));
     await fleetSuites(ctx, failures);
     if (options.suites.has('backlog')) await attempt(ctx, 'backlog', failures, () => runBacklog(ctx));
+    if (options.suites.has('ha')) await attempt(ctx, 'ha', failures, () => runHa(ctx));
   } finally {
     closeHttp();
     await rm(workRoot, { recursive: true, force: true });

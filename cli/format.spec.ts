@@ -170,11 +170,13 @@ describe('activityLine and statusLines', () => {
       health: 'healthy', maintenanceState: 'stopped', totalScenarios: 11, activeScenarios: 0, inactiveScenarios: 11, recentActivity: [entry], uptime: 65,
       blockedScenarios: 1, emergencyStop: { reason: 'incident 42', actor: 'alice', at: '2026-01-01T11:00:00Z' }, appliedPresets: [], overrides: {}, unreachableScenarios: 0, reconciler: null,
       breakGlass: [{ scenario: 'security-scanner', actor: 'bob', reason: 'INC-7: scan during the freeze', setAt: '2026-01-01T10:00:00Z', expiresAt: '2026-01-01T12:30:00Z' }],
+      role: 'follower', leader: { id: 'orch-1', epoch: 7, since: '2026-01-01T10:00:00.000Z' },
     };
     const text = statusLines(status).join('\n');
     expect(text).toMatch(/maintenance:\s+stopped \(0 of 11 active, 1 blocked\)/);
     expect(text).toContain('ACTIVE since 2026-01-01T11:00:00Z by alice: incident 42');
     expect(text).toContain('BREAK-GLASS:     security-scanner by bob until 2026-01-01T12:30:00Z: INC-7: scan during the freeze');
+    expect(text).toContain('leader:          orch-1 (epoch 7, since 2026-01-01T10:00:00.000Z); this replica is follower');
     expect(text).toMatch(/uptime:\s+1m 5s/);
     expect(text).toContain('  2026-01-01T12:00:00.000Z api code-smell alice activate requested');
   });

@@ -152,6 +152,7 @@ export function statusLines(status: Status): string[] {
     `applied presets: ${status.appliedPresets?.length ? status.appliedPresets.join(', ') : 'none'}`,
     `overrides:       ${overrides.length ? overrides.map(([id, o]) => `${id}=${o.state}${o.expiresAt ? ` until ${o.expiresAt}` : ''}`).join(', ') : 'none'}`,
     `uptime:          ${shortDuration(status.uptime * 1000)}`,
+    `leader:          ${status.leader ? `${status.leader.id} (epoch ${status.leader.epoch}${status.leader.since ? `, since ${status.leader.since}` : ''})` : 'none'}; this replica is ${status.role}`,
   ];
   // Older servers send no breakGlass: read it as none.
   for (const glass of status.breakGlass ?? []) lines.splice(3, 0, `BREAK-GLASS:     ${glass.scenario} by ${glass.actor} until ${glass.expiresAt}: ${glass.reason}`);

@@ -36,6 +36,10 @@ export const SERVE_FLAG_ENV = {
   'rate-limit': 'RATE_LIMIT',
   'max-event-clients': 'MAX_EVENT_CLIENTS',
   'max-registrations': 'MAX_REGISTRATIONS',
+  'replica-id': 'REPLICA_ID',
+  'leader-lease': 'LEADER_LEASE',
+  'leader-renew-deadline': 'LEADER_RENEW_DEADLINE',
+  'leader-retry': 'LEADER_RETRY',
 } as const;
 
 /** Boolean serve flags and their variables (`--enable-calendar` / `--no-enable-calendar`). */

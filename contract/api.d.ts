@@ -565,7 +565,7 @@ export interface paths {
         };
         /**
          * Readiness probe
-         * @description 200 once discovery has scanned, the store answers and the reconciler has run; 503 with the failing parts otherwise.
+         * @description 200 once discovery has scanned, the store answers and the reconciler has run (on the leader); 503 with the failing parts otherwise. `leader` shows this replica's role and the leader {id, epoch, since}.
          */
         get: operations["Probes_readiness"];
         put?: never;
@@ -867,6 +867,8 @@ export interface components {
             blocked: components["schemas"]["BlockedScenarioDto"][];
             failed: components["schemas"]["FailedScenarioDto"][];
             plan: components["schemas"]["ChangePlanDto"];
+            /** @description On a follower replica (HA): the change is stored and the leader carries it out, so nothing is reported as done here. */
+            message?: string;
         };
         BulkOptionsDto: {
             /** @description Required when the change touches more scenarios than bulkConfirmThreshold. */
@@ -954,12 +956,23 @@ export interface components {
             /** @description True for a break-glass activation (SPEC 10). */
             breakGlass?: boolean;
         };
+        LeaderDto: {
+            /** @description REPLICA_ID of the leader. */
+            id: string;
+            /** @description Grows at every acquisition of the lease; every scenario call carries it (X-Maintenance-Epoch). */
+            epoch: number;
+            /**
+             * Format: date-time
+             * @description When it acquired the lease (the database's clock).
+             */
+            since: string | null;
+        };
         ActivityEntryDto: {
             id: number;
             /** Format: date-time */
             timestamp: string;
             /** @enum {string} */
-            category: "discovery" | "reconcile" | "action" | "gate" | "schedule" | "api" | "system" | "notification";
+            category: "discovery" | "reconcile" | "action" | "gate" | "schedule" | "api" | "system" | "notification" | "leader";
             /** @enum {string} */
             level: "info" | "warn" | "error";
             /**
@@ -997,6 +1010,13 @@ export interface components {
             expiresAt: string;
         };
         StatusDto: {
+            /**
+             * @description This replica: only the leader calls scenarios. A single SQLite orchestrator always leads.
+             * @enum {string}
+             */
+            role: "leader" | "follower";
+            /** @description The leader as this replica knows it; null while none holds the lease. */
+            leader: components["schemas"]["LeaderDto"] | null;
             /** @enum {string} */
             health: "healthy" | "degraded";
             /** @enum {string} */
@@ -2436,7 +2456,7 @@ export interface operations {
     Activity_list: {
         parameters: {
             query?: {
-                category?: "discovery" | "reconcile" | "action" | "gate" | "schedule" | "api" | "system" | "notification";
+                category?: "discovery" | "reconcile" | "action" | "gate" | "schedule" | "api" | "system" | "notification" | "leader";
                 /** @description Scenario id. */
                 scenario?: string;
                 /** @description ISO time, or a duration back from now such as 1h. */
@@ -2483,7 +2503,7 @@ export interface operations {
     Activity_events: {
         parameters: {
             query?: {
-                category?: "discovery" | "reconcile" | "action" | "gate" | "schedule" | "api" | "system" | "notification";
+                category?: "discovery" | "reconcile" | "action" | "gate" | "schedule" | "api" | "system" | "notification" | "leader";
                 /** @description Scenario id. */
                 scenario?: string;
                 /** @description Only activity entries, no state-change events. */

@@ -15,7 +15,7 @@ const RUN = join(__dirname, '..', 'dist', 'bench', 'run.js');
 
 function runBench(args: string[]): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [RUN, ...args], { timeout: 110_000 }, (error, _stdout, stderr) => {
+    execFile(process.execPath, [RUN, ...args], { timeout: 200_000 }, (error, _stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stderr });
     });
   });
@@ -29,7 +29,7 @@ describe('bench --smoke', () => {
     if (!existsSync(RUN)) throw new Error(`${RUN} is missing: run \`npm run build\` first (npm test does)`);
     out = await mkdtemp(join(tmpdir(), 'mo-bench-smoke-'));
     result = await runBench(['--smoke', '--out', out]);
-  }, 120_000);
+  }, 210_000);
   afterAll(() => rm(out, { recursive: true, force: true }));
 
   it('runs every suite without a failure', () => {

@@ -17,7 +17,7 @@ import type { BaselineTransport } from '../baselines/state-client';
 export const MEMORY_RATIO_MAX = 1.5;
 
 /** One timed pass: from the request to the last scenario's change. */
-interface Timed {
+export interface Timed {
   ms: number;
   detail: Record<string, unknown>;
 }

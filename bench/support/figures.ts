@@ -30,4 +30,9 @@ export const FIGURE_IDS: Record<SuiteName, { id: string; figure: string; unit: s
   ],
   backlog: [{ id: 'stopAllUnderLoad', figure: '2 stop-all → all inactive under a backlog', unit: 'ms', target: 'ratio ≤ 2' }],
   notify: [{ id: 'notify.stopAll', figure: '9 stop-all → all inactive with a webhook answering in 2 s', unit: 'ms', target: 'ratio ≤ 1.2' }],
+  ha: [
+    { id: 'ha.failover', figure: "11 HA kill -9 of the leader → new leader's first call, p95", unit: 'ms', target: '< 10000 ms' },
+    { id: 'ha.crossReplica', figure: "11 HA write on a follower → leader's first call, p99", unit: 'ms', target: '< 100 ms' },
+    { id: 'ha.storeConvergence', figure: '11 HA apply full → all active, PostgreSQL store vs SQLite', unit: 'ms', target: 'ratio ≤ 1.5' },
+  ],
 };

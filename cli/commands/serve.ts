@@ -17,7 +17,7 @@ const SUMMARIES: Record<ServeStringFlag, string> = {
   'calendar-refresh': 'How often the calendar feed is re-read, e.g. 5m.',
   'blackout-calendar-url': 'iCalendar feed (an .ics file or http URL on an allowed host) whose events are blackouts for every scenario.',
   'data-dir': 'Folder of the embedded SQLite store (default ./data).',
-  'database-url': 'postgres://... to share state between orchestrators (or sqlite:...).',
+  'database-url': 'postgres://... to share state between orchestrators, which elect one leader.',
   'port-resolver': "Command template that prints a scenario's port, e.g. 'vrooli scenario port {name} API_PORT'.",
   policy: 'Policy manifest file (kind: Policy); wins over the stored policy.',
   'allowed-hosts': 'Comma-separated hosts the orchestrator may call (default loopback).',
@@ -34,6 +34,10 @@ const SUMMARIES: Record<ServeStringFlag, string> = {
   'rate-limit': 'Changes per actor on mutating routes, e.g. 120/min (default); stop-all and resume are never limited.',
   'max-event-clients': 'Live /events streams at once (default 200).',
   'max-registrations': 'Live scenario registrations at once (default 1000).',
+  'replica-id': "This replica's name in the leader lease and X-Maintenance-Leader (default host:pid).",
+  'leader-lease': 'How long the leader lease lasts after its last renewal (default 4s).',
+  'leader-renew-deadline': 'A leader that has not renewed within this stops calling scenarios (default 3s).',
+  'leader-retry': 'How often the leader renews and followers try to acquire (default 500ms).',
 };
 
 function stringFlags() {

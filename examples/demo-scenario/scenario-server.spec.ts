@@ -221,6 +221,25 @@ describe('scenario server: control routes', () => {
     expect(Date.parse(lastPostAt)).not.toBeNaN();
   });
 
+  it('logs every call on the state route on arrival with its epoch and leader, and refuses an older epoch (409) after a newer one', async () => {
+    const s = await scenario();
+    const post = (state: string, epoch: string, leader: string) =>
+      fetch(s.url + STATE, { method: 'POST', headers: { 'content-type': 'application/json', 'x-maintenance-epoch': epoch, 'x-maintenance-leader': leader }, body: JSON.stringify({ state }) }).then((r) => r.status);
+    expect(await post('active', '4', 'orch-a')).toBe(200);
+    expect(await post('inactive', '5', 'orch-b')).toBe(200);
+    expect(await post('active', '4', 'orch-a')).toBe(409);
+    expect(s.state).toBe('inactive');
+    await fetch(s.url + STATE, { headers: { 'x-maintenance-epoch': '5', 'x-maintenance-leader': 'orch-b' } });
+    const { calls } = s.stats();
+    expect(calls.map(({ method, epoch, leader, status }) => ({ method, epoch, leader, status }))).toEqual([
+      { method: 'POST', epoch: 4, leader: 'orch-a', status: 200 },
+      { method: 'POST', epoch: 5, leader: 'orch-b', status: 200 },
+      { method: 'POST', epoch: 4, leader: 'orch-a', status: 409 },
+      { method: 'GET', epoch: 5, leader: 'orch-b', status: 200 },
+    ]);
+    expect(calls[0].seq).toBeLessThan(calls[1].seq);
+  });
+
   it('changes behaviour and state at run time through /__demo/config', async () => {
     const s = await scenario();
     const reply = await requestJson(`${s.url}/__demo/config`, { failRate: 1, delayMs: 5, state: 'active' });

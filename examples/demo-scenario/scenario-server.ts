@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { MaintenanceSwitch, STATE_PATHS, type StateChange as SwitchChange } from '../../sdk/src';
-import type { ScenarioServerOptions, ScenarioStats, StateChange } from './scenario-types';
+import type { ScenarioServerOptions, ScenarioStats, StateCall, StateChange } from './scenario-types';
 import {
   DEFAULT_STATE_ENDPOINT,
   LEGACY_STATE_ENDPOINT,
@@ -22,7 +22,10 @@ import {
 } from './wire';
 
 
-export type { ScenarioServerOptions, ScenarioStats, StateChange } from './scenario-types';
+export type { ScenarioServerOptions, ScenarioStats, StateCall, StateChange } from './scenario-types';
+
+/** Arrival order of state POSTs across every scenario in this process. */
+let callSequence = 0;
 
 const DEFAULT_HISTORY_LIMIT = 100;
 // Longer than any sane client idle timeout, so the client (not us) closes idle sockets and never
@@ -47,6 +50,7 @@ export class ScenarioServer {
   private readonly random: () => number;
   private readonly keepAliveTimeoutMs: number;
   private readonly history: StateChange[] = [];
+  private readonly calls: StateCall[] = [];
   private readonly pendingDelays = new Set<NodeJS.Timeout>();
   private counters = { posts: 0, failedPosts: 0, gets: 0, expiredLeases: 0 };
   private lastPostAt: string | null = null;
@@ -105,6 +109,7 @@ export class ScenarioServer {
       leaseExpiresAt: this.maintenance.leaseExpiresAt?.toISOString() ?? null,
       ...this.maintenance.fence,
       history: this.history.map((change) => ({ ...change })),
+      calls: this.calls.map((call) => ({ ...call })),
       behaviour: { ...this.behaviour },
       down: this.isDown,
     };
@@ -212,10 +217,12 @@ export class ScenarioServer {
       if (isStateRoute && req.method === 'POST') return await this.handlePost(req, res);
       if (req.method !== 'GET') return sendJson(res, 405, { error: 'Method Not Allowed' });
       this.counters.gets += 1;
+      const call = isStateRoute ? this.noteCall(req, 'GET') : null;
       await this.delay();
       if (isGone(req, res)) return;
       if (!isStateRoute) return sendJson(res, 200, this.healthBody());
       const reply = await this.maintenance.handle({ method: 'GET', headers: req.headers, body: '' });
+      if (call) call.status = reply.status;
       sendJson(res, reply.status, reply.status === 200 ? this.stateBody(reply.body as JsonObject) : (reply.body as JsonObject));
     } catch (error: unknown) {
       sendJson(res, 500, { error: error instanceof Error ? error.message : String(error) });
@@ -225,14 +232,26 @@ export class ScenarioServer {
   private async handlePost(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.counters.posts += 1;
     this.lastPostAt = new Date().toISOString();
+    // Noted on arrival, before any delay: fencing is about the order calls reach the scenario.
+    const call = this.noteCall(req, 'POST');
     const text = await readBody(req);
     await this.delay();
     // A client that gave up (timeout) never learns the outcome; not applying it keeps tests deterministic.
     if (isGone(req, res)) return;
     // The SDK answers 413, 400, 409 (older epoch) and 500 (the fail-rate knob) without changing anything.
     const reply = await this.maintenance.handle({ method: 'POST', headers: req.headers, body: text });
+    call.status = reply.status;
     if (reply.status === 200) this.record(this.state, 'post');
     sendJson(res, reply.status, { ...(reply.body as JsonObject), scenario: this.id });
+  }
+
+  private noteCall(req: IncomingMessage, method: StateCall['method']): StateCall {
+    const header = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : null);
+    const epoch = header('x-maintenance-epoch');
+    const call: StateCall = { method, seq: ++callSequence, at: this.lastPostAt ?? new Date().toISOString(), epoch: epoch === null ? null : Number(epoch), leader: header('x-maintenance-leader'), status: 0 };
+    this.calls.push(call);
+    if (this.calls.length > this.historyLimit) this.calls.splice(0, this.calls.length - this.historyLimit);
+    return call;
   }
 
   private async handleControl(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -36,6 +36,20 @@ export type StateChange = {
   via: 'post' | 'config' | 'lease';
 };
 
+/** One call on the state route as it arrived, refused ones included: the fencing tests read the epochs in arrival order. */
+export type StateCall = {
+  method: 'GET' | 'POST';
+  /** Arrival order across every scenario of this process (a fleet shares one counter). */
+  seq: number;
+  /** ISO-8601 UTC. */
+  at: string;
+  /** `X-Maintenance-Epoch` and `X-Maintenance-Leader` as sent (null when absent). */
+  epoch: number | null;
+  leader: string | null;
+  /** The HTTP status answered (409 for an older epoch). */
+  status: number;
+};
+
 /** Counters and recent history, as `GET /__demo/stats` returns them. */
 export type ScenarioStats = {
   id: string;
@@ -55,6 +69,8 @@ export type ScenarioStats = {
   epoch: number | null;
   leader: string | null;
   history: StateChange[];
+  /** The last calls on the state route, reads included (as many as `historyLimit`), oldest first. */
+  calls: StateCall[];
   behaviour: ScenarioBehaviour;
   down: boolean;
 };

@@ -1,7 +1,7 @@
 /** Activity log entries: what happened, to what, by whom. The sink is the only way the domain records events. */
 
 /** Closed set of categories, shared by the activity log, the structured logs and `logs --filter`. */
-export const ACTIVITY_CATEGORIES = ['discovery', 'reconcile', 'action', 'gate', 'schedule', 'api', 'system', 'notification'] as const;
+export const ACTIVITY_CATEGORIES = ['discovery', 'reconcile', 'action', 'gate', 'schedule', 'api', 'system', 'notification', 'leader'] as const;
 export type ActivityCategory = (typeof ACTIVITY_CATEGORIES)[number];
 
 /** Severity of an entry. */

@@ -16,6 +16,7 @@ import { MetricsModule } from '../metrics/metrics.module';
 import { ReconcilerModule } from '../reconciler/reconciler.module';
 import { SchedulesModule } from '../schedules/schedules.module';
 import { DeclaredStateModule } from '../state/declared-state.module';
+import { LeaderModule } from '../leader/leader.module';
 import { StateModule } from '../state/state.module';
 import { StoreModule } from '../store/store.module';
 import { AcceptingWritesGuard, WriteGate } from './accepting-writes.guard';
@@ -47,6 +48,7 @@ import { NotifyModule } from '../notify/notify.module';
     SchedulesModule,
     DeclaredStateModule,
     ReconcilerModule,
+    LeaderModule,
     StateModule,
     SecurityModule, // security (SPEC 8): rate limiter, /whoami, anonymous flag
     HealthModule,

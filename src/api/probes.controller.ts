@@ -10,6 +10,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ScenarioRegistry } from '../discovery/registry';
 import { Reconciler } from '../reconciler/reconciler';
+import { LeaderElector } from '../leader/leader-elector';
 import { STORE } from '../store/store.module';
 import type { Store } from '../store/store.port';
 
@@ -25,6 +26,7 @@ export class ProbesController {
     private readonly registry: ScenarioRegistry,
     @Inject(STORE) private readonly persistence: Store,
     private readonly loop: Reconciler,
+    private readonly elector: LeaderElector,
   ) {}
 
   /** Liveness stays trivial: a slow fleet or a failing store must never get the process restarted. */
@@ -40,10 +42,10 @@ export class ProbesController {
   @Get('readyz')
   @Requires('public')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness probe', description: '200 once discovery has scanned, the store answers and the reconciler has run; 503 with the failing parts otherwise.' })
+  @ApiOperation({ summary: 'Readiness probe', description: '200 once discovery has scanned, the store answers and the reconciler has run (on the leader); 503 with the failing parts otherwise. `leader` shows this replica\'s role and the leader {id, epoch, since}.' })
   async readiness(@Res({ passthrough: true }) response: Response): Promise<HealthCheckResult> {
     try {
-      return await this.health.check([() => this.discovery(), () => this.store(), () => this.reconciler()]);
+      return await this.health.check([() => this.discovery(), () => this.store(), () => this.reconciler(), () => this.leadership()]);
     } catch (error: unknown) {
       // Answer terminus's own body (which part is down), not the API's generic error shape.
       if (!(error instanceof ServiceUnavailableException)) throw error;
@@ -75,8 +77,16 @@ export class ProbesController {
     }
   }
 
+  /** SPEC 9: the role and the leader. A follower is ready: it serves the whole API. */
+  private leadership(): HealthIndicatorResult {
+    const { role, leader } = this.elector;
+    return this.indicators.check('leader').up({ role, leader });
+  }
+
   private reconciler(): HealthIndicatorResult {
     const check = this.indicators.check('reconciler');
+    // Only the leader loops; a follower's loop waits for the lead, which is not a fault.
+    if (this.elector.role === 'follower') return check.up({ role: 'follower' });
     const last = this.loop.lastPass;
     return last ? check.up({ lastPassAt: new Date(last.at).toISOString() }) : check.down({ message: 'the reconcile loop has not run yet' });
   }

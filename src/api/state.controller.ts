@@ -107,8 +107,8 @@ export class StateController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Lift the emergency stop', description: 'Nothing comes back on its own except open allow windows.' })
   @ApiOkResponse({ type: ResumeResultDto })
-  resume(@Actor() actor: string) {
-    return { success: true, emergencyStop: false, ...this.state.resume(actor) };
+  async resume(@Actor() actor: string) {
+    return { success: true, emergencyStop: false, ...(await this.state.resume(actor)) };
   }
 
   @Get('policy')

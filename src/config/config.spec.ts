@@ -62,6 +62,20 @@ describe('loadConfig', () => {
     expect(loadConfig({ ACTIVATION_LEASE: 'off' }).activationLeaseMs).toBeNull();
   });
 
+  it('reads leader election timings (tighter than controller-runtime by default) and the replica id', () => {
+    expect(loadConfig({}).leader).toEqual({ id: expect.stringContaining(':'), leaseMs: 4_000, renewDeadlineMs: 3_000, retryMs: 500 });
+    expect(loadConfig({ REPLICA_ID: 'orch-a', LEADER_LEASE: '15s', LEADER_RENEW_DEADLINE: '10s', LEADER_RETRY: '2s' }).leader).toEqual({ id: 'orch-a', leaseMs: 15_000, renewDeadlineMs: 10_000, retryMs: 2_000 });
+  });
+
+  it.each([
+    [{ LEADER_LEASE: '3s', LEADER_RENEW_DEADLINE: '3s' }, /LEADER_RENEW_DEADLINE: must be shorter than LEADER_LEASE/],
+    [{ LEADER_RENEW_DEADLINE: '1s', LEADER_RETRY: '1s' }, /LEADER_RETRY: must be shorter than LEADER_RENEW_DEADLINE/],
+    [{ LEADER_LEASE: 'soon' }, /LEADER_LEASE: /],
+    [{ REPLICA_ID: 'two words' }, /REPLICA_ID: .* visible ASCII/],
+  ])('refuses leader settings that could give two leaders or a bad header: %p', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
   it('derives the scenarios dir from VROOLI_ROOT', () => {
     expect(loadConfig({ VROOLI_ROOT: '/opt/vrooli' }).scenariosDir).toBe('/opt/vrooli/scenarios');
   });

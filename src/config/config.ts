@@ -4,6 +4,7 @@
  */
 import * as path from 'node:path';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { parseDuration } from './duration';
 import { checkUnique, parseTokenList, readTokensFile, TokenConfigProblem, type ApiToken } from './api-tokens';
 import { isHostAllowed } from '../discovery/endpoint';
@@ -59,6 +60,24 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** The orchestrator's own scenario id, never listed or controlled. */
   selfId: string;
+  /** Leader election (SPEC 9): this replica's name in the lease and its timings. */
+  leader: LeaderElectionConfig;
+}
+
+/**
+ * Timings of leader election, tighter than controller-runtime's 15/10/2 s so that a failover after kill -9
+ * takes at most lease + retry (about 4.5 s). `renewDeadlineMs < leaseMs`: the leader stops before anyone
+ * can acquire, and the difference absorbs one slow round trip.
+ */
+export interface LeaderElectionConfig {
+  /** REPLICA_ID: the holder name in the lease, X-Maintenance-Leader; host:pid by default. */
+  id: string;
+  /** LEADER_LEASE: how long a lease lasts after its last renewal before another replica may take it. */
+  leaseMs: number;
+  /** LEADER_RENEW_DEADLINE: a leader that has not renewed within this stops calling scenarios. */
+  renewDeadlineMs: number;
+  /** LEADER_RETRY: how often a leader renews and a follower tries to acquire. */
+  retryMs: number;
 }
 
 /** A bad setting: stops start-up with a message naming the variable. */
@@ -132,7 +151,20 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     ...readAccess(read),
     logLevel: readEnum(read, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info'),
     selfId: read('SELF_ID') ?? 'maintenance-orchestrator',
+    leader: readLeaderElection(read),
   };
+}
+
+/** LEADER_LEASE > LEADER_RENEW_DEADLINE > LEADER_RETRY, or the leader could be deposed while it still acts. */
+function readLeaderElection(read: Reader): LeaderElectionConfig {
+  const leaseMs = readDuration(read, 'LEADER_LEASE', '4s', 's', 200);
+  const renewDeadlineMs = readDuration(read, 'LEADER_RENEW_DEADLINE', '3s', 's', 100);
+  const retryMs = readDuration(read, 'LEADER_RETRY', '500ms', 's', 50);
+  if (renewDeadlineMs >= leaseMs) throw new ConfigError('LEADER_RENEW_DEADLINE', `must be shorter than LEADER_LEASE (${leaseMs} ms), so a leader stops before its lease can be taken`);
+  if (retryMs >= renewDeadlineMs) throw new ConfigError('LEADER_RETRY', `must be shorter than LEADER_RENEW_DEADLINE (${renewDeadlineMs} ms), so a leader renews before its deadline`);
+  const id = read('REPLICA_ID') ?? `${os.hostname()}:${process.pid}`;
+  if (!/^[\x21-\x7e]{1,200}$/.test(id)) throw new ConfigError('REPLICA_ID', `"${id}" must be 1 to 200 visible ASCII characters (it is sent as a header)`);
+  return { id, leaseMs, renewDeadlineMs, retryMs };
 }
 
 type Reader = (name: string) => string | undefined;

@@ -32,6 +32,7 @@ export class PrometheusMetrics implements ReconcilerObserver, HealthObserver, No
   /** This orchestrator's registry; exposed for tests and for an embedding that wants to add its own. */
   readonly registry = new Registry();
   private source: FleetSnapshotSource | null = null;
+  private leadership: (() => { leading: boolean; epoch: number }) | null = null;
   private snapshot: FleetSnapshot | null = null;
   private readonly reconciles: Counter<'result'>;
   private readonly reconcileErrors: Counter;
@@ -86,6 +87,25 @@ export class PrometheusMetrics implements ReconcilerObserver, HealthObserver, No
       registers,
     });
     for (const result of ['success', 'failure', 'aborted'] as const) this.leaseRenewals.inc({ result }, 0);
+    // Read at scrape time: a leader past its renew deadline is a follower from that instant, event or not.
+    const leadership = () => this.leadership?.() ?? { leading: false, epoch: 0 };
+    new Gauge({
+      name: 'leader_election_master_status',
+      help: 'Whether this replica leads (1) or follows (0), as controller-runtime names it.',
+      labelNames: ['name'],
+      registers,
+      collect() {
+        this.set({ name: 'maintenance-orchestrator' }, leadership().leading ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'maintenance_leader_epoch',
+      help: 'The epoch of the leader this replica knows (its own while it leads); grows at each acquisition.',
+      registers,
+      collect() {
+        this.set(leadership().epoch);
+      },
+    });
     registerFleetGauges(this.registry, () => this.snapshot);
     // Known label values start at 0, so rate() and "by gate" panels show them before the first event.
     for (const result of ['success', 'error'] as const) this.reconciles.inc({ result }, 0);
@@ -99,6 +119,11 @@ export class PrometheusMetrics implements ReconcilerObserver, HealthObserver, No
   /** The Content-Type of the exposition. */
   get contentType(): string {
     return this.registry.contentType;
+  }
+
+  /** Connects leadership, read at scrape time (src/leader attaches it). */
+  attachLeadership(read: () => { leading: boolean; epoch: number }): void {
+    this.leadership = read;
   }
 
   /** Connects the fleet read at scrape time (the fleet is composed after the loop that reports here). */

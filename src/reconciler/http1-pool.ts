@@ -63,10 +63,10 @@ class Pending {
   ) {}
 }
 
-/** The request text of a call. Throws on a path node:http would refuse as well. */
-export function http1Request(origin: Http1Origin, method: 'GET' | 'POST', path: string, body: string | null): string {
+/** The request text of a call (`extraHeaders`: whole header lines, each ending CRLF). Throws on a path node:http would refuse as well. */
+export function http1Request(origin: Http1Origin, method: 'GET' | 'POST', path: string, body: string | null, extraHeaders = ''): string {
   if (/[^\x21-\x7e]/.test(path)) throw new TypeError(`the path ${JSON.stringify(path)} has characters that must be percent-encoded`);
-  const head = `${method} ${path} HTTP/1.1\r\nHost: ${origin.hostHeader}\r\n${origin.authorization ? `Authorization: ${origin.authorization}\r\n` : ''}Accept: application/json\r\n`;
+  const head = `${method} ${path} HTTP/1.1\r\nHost: ${origin.hostHeader}\r\n${origin.authorization ? `Authorization: ${origin.authorization}\r\n` : ''}Accept: application/json\r\n${extraHeaders}`;
   return body === null ? `${head}\r\n` : `${head}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 }
 

@@ -28,7 +28,7 @@ export function outcomeEntry(outcome: ActionOutcome, because: string): ActivityI
     scenario: outcome.scenario,
     actor: 'system',
     message,
-    data: { action: outcome.action, result: result.ok ? 'success' : result.aborted ? 'aborted' : 'failure', durationMs: outcome.durationMs },
+    data: { action: outcome.action, result: result.ok ? 'success' : result.aborted ? 'aborted' : 'failure', durationMs: outcome.durationMs, ...(result.epoch === undefined ? {} : { epoch: result.epoch }) },
   };
 }
 

@@ -70,6 +70,8 @@ export interface ReconcilerOptions {
   random?: () => number;
   /** Where the loop's named timers live (the application's SchedulerRegistry); its own when omitted. */
   timers?: Timers;
+  /** Leadership (src/leader): a pass on a follower plans (for the API's answers) but dispatches nothing. */
+  mayAct?: () => boolean;
 }
 
 /** Names of the loop's timers, as GET /api/v1/timers lists them. */
@@ -165,8 +167,11 @@ export class Reconciler extends EventEmitter {
       this.verdicts = result.verdicts;
       this.slotWaiting = waitsForSlot(result.verdicts);
       actions = result.actions;
-      for (const action of actions) this.dispatch(action);
-      if (actions.length > 0) this.activity.record(planEntry(actions), { batch: true });
+      // A follower's pass only plans: the API answers with that plan while the leader acts on the change.
+      if (!this.options.mayAct || this.options.mayAct()) {
+        for (const action of actions) this.dispatch(action);
+        if (actions.length > 0) this.activity.record(planEntry(actions), { batch: true });
+      }
       this.forgetConvergedGone(inputs.gone);
       this.scheduleWake(inputs.nextChangeAt);
     } catch (caught) {
@@ -191,6 +196,13 @@ export class Reconciler extends EventEmitter {
       if (record?.inFlight === 'activate') record.inFlight = null;
     }
     return this.runPass();
+  }
+
+  /** Forgets what was observed (a replica that leads again must not trust what it saw before it followed). */
+  forgetObservations(): void {
+    this.observed.clear();
+    this.verdicts = new Map();
+    this.scenarioSource = null;
   }
 
   /** Reads every addressable scenario's state (bounded concurrency), then plans. */

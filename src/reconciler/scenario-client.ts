@@ -15,9 +15,24 @@ export interface ScenarioAddress {
 }
 
 /** The outcome of one call. `unreachable` means no HTTP answer at all (refused, reset, timeout). */
-export type CallResult =
+export type CallResult = (
   | { ok: true; reported: ObservedState; leaseExpiresAt?: number }
-  | { ok: false; unreachable: boolean; aborted: boolean; error: string; neverSent?: boolean };
+  | { ok: false; unreachable: boolean; aborted: boolean; error: string; neverSent?: boolean }
+) & {
+  /** The leader's epoch the call carried (X-Maintenance-Epoch), when the orchestrator elects one. */
+  epoch?: number;
+};
+
+/** The leader's epoch and id every call carries; null when this replica must not call scenarios (src/leader). */
+export type FenceSource = () => { epoch: number; leader: string } | null;
+
+/** Thrown before a send when this replica does not lead (or its renew deadline passed). */
+class NotLeading extends Error {
+  constructor() {
+    super('not sent: this orchestrator does not lead (or missed its renew deadline)');
+    this.name = 'NotLeading';
+  }
+}
 
 /** The port the reconciler talks to scenarios through; tests may substitute a fake, production uses HTTP. */
 export interface ScenarioClient {
@@ -72,17 +87,26 @@ export class HttpScenarioClient implements ScenarioClient {
   /** The two state bodies, written once. */
   private readonly bodies: Record<TargetState, string>;
 
-  /** `leaseMs`: the activation lease every activation (and renewal) carries, or null for none (SPEC 12). */
-  constructor(private readonly timeoutMs: number, leaseMs: number | null = null) {
+  /**
+   * `leaseMs`: the activation lease every activation (and renewal) carries, or null for none (SPEC 12).
+   * `fence`: asked just before every send; without it (single process, no election) calls carry no epoch.
+   */
+  constructor(
+    private readonly timeoutMs: number,
+    leaseMs: number | null = null,
+    private readonly fence?: FenceSource,
+  ) {
     this.bodies = stateBodies(leaseMs);
   }
 
   /** POSTs `{"maintenanceState": s, "state": s}` (plus `leaseSeconds` when active): real scenarios read one key or the other. */
   async setState(address: ScenarioAddress, state: TargetState, cancellation?: Cancellation): Promise<CallResult> {
+    const epoch = this.fence?.()?.epoch;
     const answer = await this.callStateRoute(address, 'POST', this.bodies[state], cancellation);
-    if (!isAnswer(answer)) return answer;
+    if (!isAnswer(answer)) return epoch === undefined ? answer : { ...answer, epoch };
     const reported = readMaintenanceState(answer.body);
-    return answered(reported === 'unknown' ? state : reported, answer.body);
+    const result = answered(reported === 'unknown' ? state : reported, answer.body);
+    return epoch === undefined ? result : { ...result, epoch };
   }
 
   /** GETs the state route, then `/health` when the route reports nothing. */
@@ -134,6 +158,7 @@ export class HttpScenarioClient implements ScenarioClient {
       }
       return response;
     } catch (error) {
+      if (error instanceof NotLeading) return { ok: false, unreachable: false, aborted: true, neverSent: true, error: error.message };
       const aborted = (error as Error).name === 'AbortError';
       return { ok: false, unreachable: !aborted, aborted, error: describeError(error, address.endpoint) };
     }
@@ -141,7 +166,14 @@ export class HttpScenarioClient implements ScenarioClient {
 
   /** One call; a path node:http would refuse, or an https endpoint, throws here (a failed call). */
   private request(route: Route, method: 'GET' | 'POST', path: string, body: string | null, cancellation?: Cancellation): Promise<Http1Response> {
-    const request = http1Request(route.pool.origin, method, route.basePath + path, body);
+    // The last moment before the send: a leader that woke past its renew deadline stops here.
+    let fenceHeaders = '';
+    if (this.fence) {
+      const fence = this.fence();
+      if (fence === null) return Promise.reject(new NotLeading());
+      fenceHeaders = `X-Maintenance-Epoch: ${fence.epoch}\r\nX-Maintenance-Leader: ${fence.leader}\r\n`;
+    }
+    const request = http1Request(route.pool.origin, method, route.basePath + path, body, fenceHeaders);
     return route.pool.request(request, this.timeoutMs, cancellation);
   }
 }

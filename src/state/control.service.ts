@@ -10,6 +10,16 @@ import { effectiveState } from '../reconciler/planner';
 import type { ScenarioSpec } from '../discovery/scenario';
 import type { DesiredStateModel } from '../reconciler/desired';
 import type { ChangePlan } from './change-plan';
+import type { LeaderInfo, Role } from '../leader/leader-elector';
+
+/** Who leads, as this replica knows it (src/leader's LeaderElector). */
+export interface LeadershipView {
+  readonly role: Role;
+  readonly leader: LeaderInfo | null;
+}
+
+/** A single process without election: it always leads. */
+const ALWAYS_LEADS: LeadershipView = { role: 'leader', leader: null };
 import { NO_REASON, unknownScenario, type StateService } from './state.service';
 import { isGate, ScenarioViewCache, standingOf, type ScenarioStanding, type ScenarioView } from './views';
 
@@ -34,6 +44,8 @@ export interface PresetChangeResult {
   blocked: ChangePlan['blocked'];
   failed: { scenario: string; message: string }[];
   plan: ChangePlan;
+  /** On a follower: the change is stored and the leader carries it out. */
+  message?: string;
 }
 
 /** Intents with their outcomes. */
@@ -57,13 +69,10 @@ export class ControlService {
     private readonly reconciler: Reconciler,
     private readonly activity: ActivityService,
     private readonly clock: () => number = Date.now,
+    private readonly leadership: LeadershipView = ALWAYS_LEADS,
   ) {
     this.startedAt = clock();
-    const invalidate = () => {
-      this.cachedViews = null;
-      this.cachedStatus = null;
-      this.statusText = null;
-    };
+    const invalidate = () => this.invalidate();
     const forgetUnlisted = () => {
       const isListed = (id: string) => registry.get(id) !== undefined;
       this.views.retain(isListed);
@@ -123,6 +132,10 @@ export class ControlService {
   /** Sets an override and answers once the scenario acknowledged, failed, or was blocked. */
   async setScenarioState(id: string, target: 'active' | 'inactive', options: { actor: string; ttlMs?: number | null; reason?: string | null; breakGlass?: boolean; waitMs?: number }) {
     await this.state.setOverride(id, target, options);
+    if (!this.leads()) {
+      const view = this.getScenario(id);
+      return { success: true, scenario: id, newState: target, reason: view.reason, message: this.delegated(), activeUntil: view.activeUntil, state: view };
+    }
     await this.reconciler.waitForSettled([id], options.waitMs ?? DEFAULT_WAIT_MS);
     const view = this.getScenario(id);
     const newState = view.isActive ? 'active' : 'inactive';
@@ -159,6 +172,8 @@ export class ControlService {
    */
   async outcome(preset: string, plan: ChangePlan, options: { dryRun?: boolean; waitMs?: number }, wereOn?: ReadonlySet<string>): Promise<PresetChangeResult> {
     if (options.dryRun) return { success: true, preset, activated: plan.activate, deactivated: plan.deactivate, blocked: plan.blocked, failed: [], plan };
+    // A follower stored the change; the leader carries it out. What it plans is `plan`; nothing is observed here.
+    if (!this.leads()) return { success: true, preset, activated: [], deactivated: [], blocked: plan.blocked, failed: [], plan, message: this.delegated() };
     const ids = [...new Set([...plan.touched, ...plan.activate, ...plan.deactivate])].sort();
     await this.reconciler.waitForSettled(ids, options.waitMs ?? DEFAULT_WAIT_MS);
     for (const id of ids) if (!this.registry.get(id)) throw unknownScenario(id, this.registry.list());
@@ -182,7 +197,8 @@ export class ControlService {
   async stopAll(reason: string | null | undefined, actor: string, waitMs = DEFAULT_WAIT_MS) {
     const before = this.state.snapshot();
     const plan = this.state.stopAll(reason, actor);
-    await this.reconciler.waitForSettled(plan.deactivate, waitMs);
+    await this.state.persist();
+    if (this.leads()) await this.reconciler.waitForSettled(plan.deactivate, waitMs);
     const stillActive = this.registry.list().filter((spec) => this.standing(spec.id).isActive).map((spec) => spec.id);
     const recorded = this.state.snapshot().emergencyStop?.reason ?? NO_REASON;
     return {
@@ -214,13 +230,36 @@ export class ControlService {
     return count;
   }
 
+  /** Drops the cached views and status: the declared state changed (another replica's write, on a follower). */
+  invalidate(): void {
+    this.cachedViews = null;
+    this.cachedStatus = null;
+    this.statusText = null;
+  }
+
+  /** This replica leads (or is the only one): it calls scenarios and can report what they answered. */
+  private leads(): boolean {
+    return this.leadership.role === 'leader';
+  }
+
+  /** The answer's note on a follower. */
+  private delegated(): string {
+    const leader = this.leadership.leader;
+    return `stored; this replica follows, so the leader${leader ? ` ${leader.id} (epoch ${leader.epoch})` : ''} carries it out`;
+  }
+
+  /** This replica's role and the leader it knows (SPEC 9: /status and /readyz). */
+  leadershipStatus(): { role: Role; leader: LeaderInfo | null } {
+    return { role: this.leadership.role, leader: this.leadership.leader };
+  }
+
   /** True when the API takes no token (SPEC 8: shown in /status); set by src/api/security.module.ts at start. */
   anonymous = false;
 
   /** The status object of SPEC 6. */
   status() {
     this.cachedStatus ??= this.buildStatus();
-    return { ...this.cachedStatus, anonymous: this.anonymous, uptime: Math.round((this.clock() - this.startedAt) / 1000) };
+    return { ...this.cachedStatus, ...this.leadershipStatus(), anonymous: this.anonymous, uptime: Math.round((this.clock() - this.startedAt) / 1000) };
   }
 
   /** `status()` as JSON text, serialized once per change and per second of uptime. */

@@ -36,6 +36,11 @@ import { ManifestApplier } from './manifest-applier';
 import { PolicyService } from './policy.service';
 import { PresetService } from './preset.service';
 import { StateService } from './state.service';
+import { SharedDesiredState } from './shared-desired-state';
+import { LeaderElector } from '../leader/leader-elector';
+import { LeaderModule } from '../leader/leader.module';
+import { STORE, StoreModule } from '../store/store.module';
+import type { Store } from '../store/store.port';
 
 /** How often the dashboard's history is sampled, and how many samples it keeps (an hour). */
 const HISTORY_INTERVAL_MS = 10_000;
@@ -43,18 +48,24 @@ const HISTORY_CAPACITY = 360;
 
 /** Provides the intents and read models the API serves. */
 @Module({
-  imports: [ActivityModule, DiscoveryModule, MetricsModule, PresetsModule, SchedulesModule, DeclaredStateModule, ReconcilerModule, NotifyModule],
+  imports: [ActivityModule, DiscoveryModule, MetricsModule, PresetsModule, SchedulesModule, DeclaredStateModule, ReconcilerModule, NotifyModule, LeaderModule, StoreModule],
   providers: [
+    // HA only (PostgreSQL): the desired state lives in the database. A single SQLite node keeps SPEC 7's restart rule.
+    {
+      provide: SharedDesiredState,
+      useFactory: (store: Store, declared: DeclaredState) => (store.kind === 'postgres' ? new SharedDesiredState(store, declared) : null),
+      inject: [STORE, DeclaredState],
+    },
     {
       provide: StateService,
-      useFactory: (registry: ScenarioRegistry, presets: PresetCatalog, policy: PolicyService, declared: DeclaredState, reconciler: Reconciler, activity: ActivityService, config: Config, clock: () => number, notifications: NotificationDispatcher) =>
-        new StateService(registry, presets, policy, declared, reconciler, activity, config.defaultTimeoutMs, clock, notifications, config.breakGlassMaxTtlMs),
-      inject: [ScenarioRegistry, PresetCatalog, PolicyService, DeclaredState, Reconciler, ActivityService, CONFIG, CLOCK, NotificationDispatcher],
+      useFactory: (registry: ScenarioRegistry, presets: PresetCatalog, policy: PolicyService, declared: DeclaredState, reconciler: Reconciler, activity: ActivityService, config: Config, clock: () => number, notifications: NotificationDispatcher, shared: SharedDesiredState | null) =>
+        new StateService(registry, presets, policy, declared, reconciler, activity, config.defaultTimeoutMs, clock, notifications, config.breakGlassMaxTtlMs, shared),
+      inject: [ScenarioRegistry, PresetCatalog, PolicyService, DeclaredState, Reconciler, ActivityService, CONFIG, CLOCK, NotificationDispatcher, SharedDesiredState],
     },
     {
       provide: ControlService,
-      useFactory: (state: StateService, registry: ScenarioRegistry, reconciler: Reconciler, activity: ActivityService, clock: () => number) => new ControlService(state, registry, reconciler, activity, clock),
-      inject: [StateService, ScenarioRegistry, Reconciler, ActivityService, CLOCK],
+      useFactory: (state: StateService, registry: ScenarioRegistry, reconciler: Reconciler, activity: ActivityService, clock: () => number, elector: LeaderElector) => new ControlService(state, registry, reconciler, activity, clock, elector),
+      inject: [StateService, ScenarioRegistry, Reconciler, ActivityService, CLOCK, LeaderElector],
     },
     {
       provide: HistoryService,
@@ -91,6 +102,8 @@ export class StateModule implements OnModuleInit, OnApplicationBootstrap, Before
     private readonly reconciler: Reconciler,
     private readonly notifications: NotificationDispatcher,
     private readonly notifiers: NotifierRegistry,
+    private readonly elector: LeaderElector,
+    @Inject(SharedDesiredState) private readonly shared: SharedDesiredState | null,
   ) {}
 
   /** Unsubscribes the loop's notifications at shutdown. */
@@ -98,6 +111,15 @@ export class StateModule implements OnModuleInit, OnApplicationBootstrap, Before
 
   /** Scrape-time gauges read one snapshot of the views this module serves. */
   onModuleInit(): void {
+    const shared = this.shared;
+    if (shared) {
+      // A new leader reads what the last one left before its first pass; another replica's write, the leader acts on at once.
+      this.elector.onLeadership({ prepare: () => shared.refresh(false) });
+      shared.onReplaced = () => {
+        this.control.invalidate();
+        if (this.elector.role === 'leader') this.reconciler.request();
+      };
+    }
     this.metrics.attach(
       fleetSnapshotSource({
         listScenarios: () => this.control.listScenarios().scenarios,
@@ -110,12 +132,14 @@ export class StateModule implements OnModuleInit, OnApplicationBootstrap, Before
   }
 
   /** After the loop's first pass (ReconcilerModule sits below this one), so the first sample has verdicts. */
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
+    await this.shared?.start();
     this.history.start();
     this.disconnectNotifications = connectLoopNotifications(this.reconciler, this.notifications, new MaintenanceAlertPublisher(() => this.notifiers.list(), this.notifications, { clock: this.clock }), () => this.state.view().emergencyStop);
   }
 
   beforeApplicationShutdown(): void {
+    this.shared?.stop();
     this.history.stop();
     this.disconnectNotifications?.();
     this.disconnectNotifications = null;

@@ -51,7 +51,7 @@ describe('StateService rules', () => {
   afterEach(async () => {
     windows.allow = [];
     windows.deny = [];
-    state().resume('test');
+    await state().resume('test');
     await state().setDesiredState(nothing, { ...actor, confirm: true });
     await eventually(() => activeIds(system.fleet).length === 0, 'every scenario inactive again');
   });
@@ -113,7 +113,7 @@ describe('StateService rules', () => {
     await eventually(() => activeIds(system.fleet).length === 0, 'every scenario driven inactive');
     expect(verdict('backup-manager')).toMatchObject({ target: 'inactive', reason: 'EmergencyStop' });
 
-    expect(state().resume('ops')).toEqual({ wasStopped: true });
+    expect(await state().resume('ops')).toEqual({ wasStopped: true });
     expect(state().snapshot()).toEqual({ presets: [], overrides: {}, emergencyStop: null });
     // The allow window is still open: its preset comes back, and nothing else does.
     await eventually(() => activeIds(system.fleet).length === 2, 'the allow window active again');

@@ -64,6 +64,8 @@ export class StateService {
     private readonly notifications: NotificationSink = NO_NOTIFICATIONS,
     /** BREAK_GLASS_MAX_TTL: the longest TTL a break-glass activation may ask for. */
     private readonly breakGlassMaxTtlMs: number = DEFAULT_BREAK_GLASS_MAX_TTL_MS,
+    /** HA (PostgreSQL): where a change is stored before it is applied; none for a single SQLite node (SPEC 7). */
+    private readonly shared: { save(model: DesiredStateModel): Promise<void> } | null = null,
   ) {}
 
   /** The current model, held by DeclaredState (which the loop reads). */
@@ -190,12 +192,22 @@ export class StateService {
   }
 
   /**
-   * Lifts the latch only: nothing comes back on its own except open allow windows. It also ends the change
-   * in progress, so activations its failure budget held back go on (SPEC 10).
+   * Stores the current model (HA): stop-all applies at once, for safety, and is stored after; this rejects
+   * (503) when the database is away, though the stop already holds on this replica.
    */
-  resume(actor: string): { wasStopped: boolean } {
+  async persist(): Promise<void> {
+    await this.shared?.save(this.model);
+  }
+
+  /**
+   * Lifts the latch only: nothing comes back on its own except open allow windows. Stored first in HA mode.
+   * It also ends the change in progress, so activations its failure budget held back go on (SPEC 10).
+   */
+  async resume(actor: string): Promise<{ wasStopped: boolean }> {
     const wasStopped = this.model.emergencyStop !== null;
-    this.model.emergencyStop = null;
+    const next = { ...this.snapshot(), emergencyStop: null };
+    if (this.shared) await this.shared.save(next);
+    this.model = next;
     const change = this.declared.changes.progress();
     if (change && isBudgetExhausted(change, this.policy.current())) {
       this.activity.record({ category: 'system', actor, message: `resumed by ${actor}: activations held by the failure budget of ${change.change} go on`, data: { action: 'resume-budget' } });
@@ -234,6 +246,8 @@ export class StateService {
     const after = this.desiredFor(next, now);
     const touched = touchedScenarios(before, after);
     if (touched.length > this.policy.current().bulkConfirmThreshold && !options.confirm) this.assertConfirmed(this.planFor(next), false);
+    // HA: stored before it is applied or acknowledged; the database being away fails the write (503), changing nothing.
+    if (this.shared) await this.shared.save(next);
     this.model = next;
     // Every change begins a new failure budget (SPEC 10): its activations are what it made desired active.
     this.declared.changes.begin(

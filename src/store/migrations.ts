@@ -91,6 +91,32 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX activity_by_scenario ON activity (scenario, id);
     `,
   },
+  {
+    version: 3,
+    description: 'the leader lease: holder, epoch and renew time per election name',
+    // SQLite serves one orchestrator, which always leads: its row only carries the epoch across restarts.
+    sqlite: `
+      CREATE TABLE leader_lease (
+        name        TEXT PRIMARY KEY,
+        holder      TEXT,
+        epoch       INTEGER NOT NULL DEFAULT 0,
+        acquired_at TEXT,
+        renewed_at  TEXT,
+        lease_ms    INTEGER NOT NULL DEFAULT 0
+      );
+    `,
+    // Times are the database's own (now()): replicas' clocks never decide who leads.
+    postgres: `
+      CREATE TABLE leader_lease (
+        name        text COLLATE "C" PRIMARY KEY,
+        holder      text,
+        epoch       bigint NOT NULL DEFAULT 0,
+        acquired_at timestamptz,
+        renewed_at  timestamptz,
+        lease_ms    integer NOT NULL DEFAULT 0
+      );
+    `,
+  },
 ];
 
 /** The schema version this build writes. */

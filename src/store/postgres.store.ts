@@ -9,9 +9,10 @@
  */
 import type { Pool } from 'pg';
 import { PostgresActivity } from './postgres.activity';
+import { PostgresChangeFeed, PostgresLease } from './postgres.lease';
 import { PostgresGateway } from './postgres.support';
 import { toJson } from './sqlite.support';
-import type { ActivityRepository, DocumentRepository, SettingRepository, Store, StoredDocument } from './store.port';
+import type { ActivityRepository, ChangeFeed, DocumentRepository, LeaseRepository, SettingRepository, Store, StoredDocument } from './store.port';
 import { StoreError } from './store.port';
 
 /** Edges the store needs besides the database: only the clock, so tests can pin timestamps. */
@@ -31,6 +32,11 @@ export class PostgresStore implements Store {
   readonly settings: SettingRepository;
   /** The activity log. */
   readonly activity: ActivityRepository;
+  /** The leader lease, judged on the database's clock. */
+  readonly lease: LeaseRepository;
+  /** LISTEN/NOTIFY between replicas. */
+  readonly changes: ChangeFeed;
+  private readonly feed: PostgresChangeFeed;
   private readonly db: PostgresGateway;
 
   constructor(pool: Pool, options: PostgresStoreOptions = {}) {
@@ -40,10 +46,14 @@ export class PostgresStore implements Store {
     this.schedules = new PostgresDocuments(this.db, 'schedules', now);
     this.settings = new PostgresSettings(this.db);
     this.activity = new PostgresActivity(this.db);
+    this.lease = new PostgresLease(this.db);
+    this.feed = new PostgresChangeFeed(pool, this.db);
+    this.changes = this.feed;
   }
 
-  /** Ends the pool's connections; safe to call twice. */
+  /** Ends the pool's connections (the LISTEN one first); safe to call twice. */
   close(): Promise<void> {
+    this.feed.close();
     return this.db.close();
   }
 }

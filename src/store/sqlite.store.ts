@@ -6,8 +6,9 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { SCHEMA_VERSION, schemaVersion } from './migrations';
 import { SqliteActivity } from './sqlite.activity';
+import { LocalChangeFeed, SqliteLease } from './sqlite.lease';
 import { parseJson, settle, toJson } from './sqlite.support';
-import type { ActivityRepository, DocumentRepository, SettingRepository, Store, StoredDocument } from './store.port';
+import type { ActivityRepository, ChangeFeed, DocumentRepository, LeaseRepository, SettingRepository, Store, StoredDocument } from './store.port';
 import { StoreError } from './store.port';
 
 /** Edges the store needs besides the file: only the clock, so tests can pin timestamps. */
@@ -27,6 +28,10 @@ export class SqliteStore implements Store {
   readonly settings: SettingRepository;
   /** The activity log. */
   readonly activity: ActivityRepository;
+  /** The leader lease (always this process's: one SQLite file, one orchestrator). */
+  readonly lease: LeaseRepository;
+  /** In-process only. */
+  readonly changes: ChangeFeed;
 
   constructor(
     private readonly db: Database,
@@ -42,6 +47,8 @@ export class SqliteStore implements Store {
     this.schedules = new SqliteDocuments(db, 'schedules', now);
     this.settings = new SqliteSettings(db);
     this.activity = new SqliteActivity(db);
+    this.lease = new SqliteLease(db, now);
+    this.changes = new LocalChangeFeed(this.settings);
   }
 
   /** Path of the database file. */

@@ -53,6 +53,47 @@ export interface SettingRepository {
   set<T>(key: string, value: T): Promise<void>;
 }
 
+/** The lease row of one election, as the database holds it (times in the database's clock, ISO-8601). */
+export interface LeaseRecord {
+  holder: string | null;
+  epoch: number;
+  acquiredAt: string | null;
+  renewedAt: string | null;
+  leaseMs: number;
+}
+
+/**
+ * The leader lease (SPEC 9). Each call is one statement judged on the database's clock, never a replica's.
+ * PostgreSQL: `acquire` succeeds only while nobody holds an unexpired lease. SQLite serves one orchestrator:
+ * `acquire` always succeeds (the epoch still grows, so it is recorded per start).
+ */
+export interface LeaseRepository {
+  /** Takes the lease for `holder` when free or expired; the new epoch, or null when another holds it. */
+  acquire(name: string, holder: string, leaseMs: number): Promise<{ epoch: number; acquiredAt: string } | null>;
+  /** Extends the lease; false when `holder` no longer holds it at `epoch` (another acquired it). */
+  renew(name: string, holder: string, epoch: number): Promise<boolean>;
+  /** Gives the lease up (clean shutdown) so the next replica acquires at once. */
+  release(name: string, holder: string, epoch: number): Promise<void>;
+  /** The row, or null before any acquisition. */
+  read(name: string): Promise<LeaseRecord | null>;
+}
+
+/**
+ * Change notifications between replicas sharing a database (PostgreSQL LISTEN/NOTIFY). Best effort: a
+ * notification may be lost (a reconnect), so listeners also poll. SQLite has one process, so nothing to send.
+ */
+export interface ChangeFeed {
+  /** Tells every replica (this one included) that `channel` changed. */
+  notify(channel: string, payload?: string): Promise<void>;
+  /**
+   * Stores the setting `key` and notifies `channel` with `payload` in one transaction (one round trip): the
+   * notification goes out when, and only if, the value is stored.
+   */
+  publish<T>(key: string, value: T, channel: string, payload: string): Promise<void>;
+  /** Calls `listener` on each notification of `channel`; returns the way to stop listening. */
+  listen(channel: string, listener: (payload: string) => void): Promise<() => void>;
+}
+
 /** Everything the orchestrator persists. */
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
@@ -60,6 +101,8 @@ export interface Store {
   readonly schedules: DocumentRepository;
   readonly settings: SettingRepository;
   readonly activity: ActivityRepository;
+  readonly lease: LeaseRepository;
+  readonly changes: ChangeFeed;
   close(): Promise<void>;
 }
 

@@ -6,7 +6,7 @@ import { type Fleet, type FleetDirExtra, type FleetScenarioSpec, writeFleetDir }
 
 export * from '../../examples/demo-scenario/fleet';
 export { startScenarioServer, ScenarioServer } from '../../examples/demo-scenario/scenario-server';
-export type { ScenarioServerOptions, ScenarioStats } from '../../examples/demo-scenario/scenario-server';
+export type { ScenarioServerOptions, ScenarioStats, StateCall } from '../../examples/demo-scenario/scenario-server';
 export type { MaintenanceState } from '../../examples/demo-scenario/wire';
 
 /** `count` specs with ids `demo-0001`..., each passed through `tweak` (e.g. to mark some heavy or down). */

@@ -141,6 +141,7 @@ export class PresetChangeDto {
   @ApiProperty({ type: [BlockedScenarioDto] }) blocked!: BlockedScenarioDto[];
   @ApiProperty({ type: [FailedScenarioDto] }) failed!: FailedScenarioDto[];
   @ApiProperty({ type: ChangePlanDto }) plan!: ChangePlanDto;
+  @ApiPropertyOptional({ description: 'On a follower replica (HA): the change is stored and the leader carries it out, so nothing is reported as done here.' }) message?: string;
 }
 
 /** One activity log entry. */
@@ -196,9 +197,18 @@ export class ReconcilerPassDto {
   @ApiProperty(NULLABLE_STRING) lastError!: string | null;
 }
 
+/** The replica that leads (SPEC 9). */
+export class LeaderDto {
+  @ApiProperty({ description: 'REPLICA_ID of the leader.' }) id!: string;
+  @ApiProperty({ description: 'Grows at every acquisition of the lease; every scenario call carries it (X-Maintenance-Epoch).' }) epoch!: number;
+  @ApiProperty({ ...NULLABLE_TIME, description: "When it acquired the lease (the database's clock)." }) since!: string | null;
+}
+
 /** GET /status (SPEC 6). */
 @ApiExtraModels(OverrideViewDto)
 export class StatusDto {
+  @ApiProperty({ enum: ['leader', 'follower'], description: 'This replica: only the leader calls scenarios. A single SQLite orchestrator always leads.' }) role!: string;
+  @ApiProperty({ type: LeaderDto, nullable: true, description: 'The leader as this replica knows it; null while none holds the lease.' }) leader!: LeaderDto | null;
   @ApiProperty({ enum: ['healthy', 'degraded'] }) health!: string;
   @ApiProperty({ enum: ['active', 'inactive', 'stopped'] }) maintenanceState!: string;
   @ApiProperty() totalScenarios!: number;

@@ -28,7 +28,7 @@ export type Status = Schemas['StatusDto'];
 export type Schedule = Schemas['ScheduleViewDto'];
 
 /** The categories, as a value for the filter's options; `Exhaustive` below fails the typecheck if the contract gains one. */
-export const ACTIVITY_CATEGORIES = ['discovery', 'reconcile', 'action', 'gate', 'schedule', 'api', 'system', 'notification'] as const satisfies readonly ActivityCategory[];
+export const ACTIVITY_CATEGORIES = ['discovery', 'reconcile', 'action', 'gate', 'schedule', 'api', 'system', 'notification', 'leader'] as const satisfies readonly ActivityCategory[];
 type Exhaustive<Missing extends never> = Missing;
 /** Compile-time proof that ACTIVITY_CATEGORIES lists every category of the contract. */
 export type CategoriesListed = Exhaustive<Exclude<ActivityCategory, (typeof ACTIVITY_CATEGORIES)[number]>>;

@@ -32,6 +32,19 @@ function ActorButton() {
   );
 }
 
+/** Which replica leads (SPEC 9), and whether this page talks to it or to a follower. */
+function LeaderNote({ status }: { status: { role: string; leader: { id: string; epoch: number } | null } }) {
+  const leader = status.leader;
+  const text = leader ? `led by ${leader.id} (epoch ${leader.epoch})` : 'no leader';
+  return (
+    <span class="counts" data-testid="leader" title={status.role === 'leader' ? 'This replica leads: it calls the scenarios.' : 'This replica follows: changes made here are stored and the leader carries them out.'}>
+      {' · '}
+      {text}
+      {status.role === 'follower' ? ' · this replica follows' : ''}
+    </span>
+  );
+}
+
 /** Title, overall state, counts, who is acting, STOP ALL and (when stopped) RESUME. */
 export function Header() {
   // What the token's role may not do is disabled, not left to fail with 403 (SPEC 8).
@@ -51,6 +64,7 @@ export function Header() {
             <span class="counts" data-testid="header-counts">
               {status.activeScenarios} active · {status.blockedScenarios ?? 0} blocked · {status.unreachableScenarios ?? 0} unreachable · {status.totalScenarios} total
             </span>
+            <LeaderNote status={status} />
           </p>
         )}
       </div>

@@ -106,6 +106,8 @@ export const RESOURCES_OF: Record<ActivityCategory, readonly Refreshable[]> = {
   discovery: [],
   // A delivery's outcome changes nothing the page shows but the log itself.
   notification: [],
+  // A change of leader changes who the header names.
+  leader: ['status'],
 };
 
 function onActivity(dashboard: Dashboard, entry: ActivityEntry): void {

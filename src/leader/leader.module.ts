@@ -1,0 +1,39 @@
+/**
+ * The leader module: this replica's LeaderElector over the store's lease (SPEC 9). With PostgreSQL the
+ * replicas sharing the database elect one leader; with SQLite this process always leads. The loop, the
+ * scenario client and the shared desired state register what they do on taking and losing the lead
+ * (ReconcilerModule starts the election once discovery has scanned); the metrics read it at scrape time.
+ */
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { ActivityModule } from '../activity/activity.module';
+import { ActivityService } from '../activity/activity.service';
+import type { Config } from '../config/config';
+import { CONFIG } from '../config/config.module';
+import { MetricsModule } from '../metrics/metrics.module';
+import { PrometheusMetrics } from '../metrics/prometheus-metrics';
+import { STORE, StoreModule } from '../store/store.module';
+import type { Store } from '../store/store.port';
+import { LeaderElector } from './leader-elector';
+
+/** Provides LeaderElector. */
+@Module({
+  imports: [StoreModule, ActivityModule, MetricsModule],
+  providers: [
+    {
+      provide: LeaderElector,
+      useFactory: (store: Store, activity: ActivityService, config: Config) => new LeaderElector(store.lease, activity, { ...config.leader, single: store.kind === 'sqlite' }),
+      inject: [STORE, ActivityService, CONFIG],
+    },
+  ],
+  exports: [LeaderElector],
+})
+export class LeaderModule implements OnModuleInit {
+  constructor(
+    private readonly elector: LeaderElector,
+    @Inject(PrometheusMetrics) private readonly metrics: PrometheusMetrics,
+  ) {}
+
+  onModuleInit(): void {
+    this.metrics.attachLeadership(() => ({ leading: this.elector.role === 'leader', epoch: this.elector.leader?.epoch ?? 0 }));
+  }
+}
