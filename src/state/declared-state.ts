@@ -31,6 +31,8 @@ export interface ScenarioSource {
 /** Open maintenance windows, from schedules and calendars. */
 export interface WindowSource {
   openWindows(now: number): { allow: OpenAllowWindow[]; deny: (OpenDenyWindow & { preset?: string })[] };
+  /** The same at any instant without recording openings and closings (plan --at, explain); openWindows when absent. */
+  windowsAt?(at: number): { allow: OpenAllowWindow[]; deny: (OpenDenyWindow & { preset?: string })[] };
   /** The next instant a window opens or closes. */
   nextEdge(now: number): number | null;
 }
@@ -92,10 +94,13 @@ export class DeclaredState implements InputsProvider {
     return this.resolve(model, this.scenarios.list(), this.presets.byId(), this.windows.openWindows(now).allow, now);
   }
 
-  /** What a pass would get for `model` at `now` (the current model, or one an intent proposes). */
-  inputsFor(model: DesiredStateModel, now: number): ReconcileInputs {
+  /**
+   * What a pass would get for `model` at `now` (the current model, or one an intent proposes). A what-if
+   * (plan --at, explain) reads the windows at that instant without recording them as opened or closed.
+   */
+  inputsFor(model: DesiredStateModel, now: number, whatIf = false): ReconcileInputs {
     const list = this.scenarios.list();
-    const windows = this.windows.openWindows(now);
+    const windows = whatIf && this.windows.windowsAt ? this.windows.windowsAt(now) : this.windows.openWindows(now);
     const presetsById = this.presets.byId();
     const deny = windows.deny.map((window) => {
       const preset = window.preset ? presetsById.get(window.preset) : undefined;
