@@ -74,3 +74,10 @@ export type AppliedDocument = Schemas['AppliedDocumentDto'];
 export type ApplyResult = Schemas['ApplyResultDto'];
 /** A notifier as GET /notifiers shows it (never its secret). */
 export type NotifierView = Schemas['NotifierViewDto'];
+
+/** GET /scenarios/{id}/explain: desired state and source, every gate, target, observed, health checks, next transition. */
+export type Explanation = Schemas['ExplanationDto'];
+/** POST /plan {at}: the change from now and every scenario at that instant. */
+export type FleetPlan = Schemas['FleetPlanDto'];
+/** GET /timeline. */
+export type Timeline = Schemas['TimelineDto'];
