@@ -21,6 +21,11 @@ export const FIGURE_IDS: Record<SuiteName, { id: string; figure: string; unit: s
     { id: 'api.scenarios.page', figure: '4 GET /api/v1/scenarios page of 50, p99', unit: 'ms', target: '< 50 ms' },
   ],
   metrics: [{ id: 'metrics.scrape', figure: '8 GET /metrics scrape time (max)', unit: 'ms', target: '< 250 ms' }],
+  explain: [
+    { id: 'explain.p99', figure: '18 GET /scenarios/{id}/explain p99 (50 schedules)', unit: 'ms', target: '< 20 ms' },
+    { id: 'explain.planAt', figure: '18 POST /plan {at} for the whole fleet (max)', unit: 'ms', target: '< 500 ms' },
+    { id: 'explain.timeline', figure: '18 GET /timeline, 7 days, 50 schedules (max)', unit: 'ms', target: '< 100 ms' },
+  ],
   window: [{ id: 'windowEdge', figure: '3 window opens → first activation received, p99', unit: 'ms', target: '< 100 ms' }],
   backlog: [{ id: 'stopAllUnderLoad', figure: '2 stop-all → all inactive under a backlog', unit: 'ms', target: 'ratio ≤ 2' }],
 };
