@@ -13,7 +13,7 @@ import { resolveDesired, type DesiredStateModel } from '../reconciler/desired';
 import { cooldownGate, windowGate } from '../reconciler/gates';
 import { holdsSlot, plan } from '../reconciler/planner';
 import { unknownRecord, type ObservedRecord, type ScenarioVerdict } from '../reconciler/types';
-import { openWindowsOf, type WindowTrack } from '../schedules/schedule.service';
+import { openWindowsOf, type Evaluated, type WindowTrack } from '../schedules/schedule.service';
 import { MAX_RUN_DAYS } from '../schedules/window';
 import { DAY_MS } from '../schedules/zone';
 import { summarizeChange, type ChangePlan } from '../state/change-plan';
@@ -25,7 +25,6 @@ import { parseInstant } from './instant-expression';
 import { nextTransition, onceAt, type EdgeSource } from './next-transition';
 import { timelineEntries, type TimelineEntry } from './timeline';
 import { wallClock } from './wall-clock';
-import { nextWindowEdge } from './window-runs';
 
 /** GET /scenarios/{id}/explain. */
 export interface Explanation {
@@ -121,7 +120,7 @@ export class ExplainService {
     const { at, timeZone: zone } = this.instant(atText, timeZone);
     const model = modelAt(this.ports.declared.model, at);
     const inputs = this.ports.declared.inputsFor(model, at, true);
-    const result = plan({ now: at, ...inputs, observed: this.ports.loop.observed, previous: this.ports.loop.verdicts, probe: id });
+    const result = plan({ now: at, ...inputs, observed: this.ports.loop.observed, probe: id, only: id });
     const verdict = result.verdicts.get(id);
     const record = this.ports.loop.observed.get(id) ?? unknownRecord();
     const desired = verdict?.desired ?? inputs.desired.get(id)!;
@@ -194,9 +193,10 @@ export class ExplainService {
       const preset = track.preset ? presets.get(track.preset) : undefined;
       return preset ? selects(preset.selector, scenario) : false;
     };
-    const tracks = this.ports.windows.tracks().filter(touches);
+    // Each window's state is read at its own edges only, and kept: the walk asks for it at every instant it stops.
+    const windows = this.ports.windows.tracks().filter(touches).map((track) => trackedWindow(track, at));
     const signature = (t: number) => {
-      const open = openWindowsOf(tracks.map((track) => ({ name: track.name, preset: track.preset, kind: track.kind, state: track.stateAt(t) })).filter((window) => window.state.open));
+      const open = openWindowsOf(windows.filter((window) => window.current.state.open).map((window) => window.current));
       const desired = resolveDesired([scenario], modelAt(model, t), presets, open.allow, t).get(scenario.id)!;
       if (desired.state !== 'active') return 'inactive';
       // Every deny window left here touches this scenario (the tracks were filtered by its selector).
@@ -207,7 +207,7 @@ export class ExplainService {
     };
     const override = model.overrides[scenario.id];
     const sources: EdgeSource[] = [
-      ...tracks.map((track) => windowEdges(track, at)),
+      ...windows,
       onceAt(override?.expiresAt ?? null, `override ${override?.state} ${override?.reason ? `(${override.reason}) ` : ''}expires at ${wallClock(override?.expiresAt ?? at, this.ports.serverTimeZone, at)}`),
       onceAt(record.lastActivatedAt === null ? null : record.lastActivatedAt + policy.cooldownSeconds * 1000, `cooldown of ${policy.cooldownSeconds}s ends`),
       onceAt(record.retryAt, `the failed call is retried (attempt ${record.failures + 1})`),
@@ -226,15 +226,25 @@ export function modelAt(model: DesiredStateModel, at: number): DesiredStateModel
   return { ...model, overrides };
 }
 
-/** A window's openings and closings as causes: "deny window business-hours closes at 18:00 Europe/Berlin". */
-function windowEdges(track: WindowTrack, reference: number): EdgeSource {
+/** A window as the next-transition walk reads it: its state as of the last edge asked, and its next edge as a cause. */
+interface TrackedWindow extends EdgeSource {
+  current: Evaluated;
+}
+
+/** A window's openings and closings as causes ("deny window business-hours closes at 18:00 Europe/Berlin"), keeping its state. */
+function trackedWindow(track: WindowTrack, reference: number): TrackedWindow {
   const label = track.kind === 'blackout' ? 'blackout' : `${track.kind} window`;
-  return {
+  const window: TrackedWindow = {
+    // Read at `reference` by the walk's first nextAfter, before anything asks for it.
+    current: { name: track.name, preset: track.preset, kind: track.kind, state: { open: false, nextOpen: null, nextClose: null } },
     nextAfter(after) {
-      const edge = nextWindowEdge(track.stateAt, after);
-      return edge ? { at: edge.at, cause: `${label} ${track.name} ${edge.opens ? 'opens' : 'closes'} at ${wallClock(edge.at, track.timeZone, reference)}` } : null;
+      const state = track.stateAt(after);
+      window.current = { ...window.current, state };
+      const edge = state.open ? state.closesAt : state.nextOpen;
+      return edge ? { at: edge.getTime(), cause: `${label} ${track.name} ${state.open ? 'closes' : 'opens'} at ${wallClock(edge.getTime(), track.timeZone, reference)}` } : null;
     },
   };
+  return window;
 }
 
 function healthView(result: HealthCheckResult): HealthCheckView {

@@ -5,7 +5,10 @@
  * planner's own functions; this file only walks the edges in time order.
  */
 
-/** Something that changes at known instants: the next one after `after`, with its cause in words. */
+/**
+ * Something that changes at known instants: the next one after `after`, with its cause in words. The walk
+ * asks each source for its first edge after `from`, then again after each of its edges, in time order.
+ */
 export interface EdgeSource {
   nextAfter(after: number): { at: number; cause: string } | null;
 }
@@ -21,15 +24,17 @@ export const MAX_TRANSITION_STEPS = 200;
 
 /** Walks the sources' edges in order until `signature` differs from its value at `from`; null when none does within the horizon. */
 export function nextTransition(from: number, sources: readonly EdgeSource[], signature: (at: number) => string, horizon: number): Transition | null {
-  const initial = signature(from);
   const upcoming = sources.map((source) => ({ source, next: source.nextAfter(from) }));
+  const initial = signature(from);
   for (let step = 0; step < MAX_TRANSITION_STEPS; step++) {
     let at = Infinity;
     for (const entry of upcoming) if (entry.next && entry.next.at < at) at = entry.next.at;
     if (at === Infinity || at > horizon) return null;
     const due = upcoming.filter((entry) => entry.next?.at === at);
-    if (signature(at) !== initial) return { at, cause: due.map((entry) => entry.next!.cause).join('; ') };
+    const causes = due.map((entry) => entry.next!.cause);
+    // Sources move past their edge first, so a source that keeps its own state has it for `at` when signature reads it.
     for (const entry of due) entry.next = entry.source.nextAfter(at);
+    if (signature(at) !== initial) return { at, cause: causes.join('; ') };
   }
   return null;
 }

@@ -30,10 +30,3 @@ export function windowRuns(stateAt: (at: number) => WindowState, from: number, t
   }
   return runs;
 }
-
-/** The next instant after `after` at which the window opens or closes, and which of the two; null when it never will. */
-export function nextWindowEdge(stateAt: (at: number) => WindowState, after: number): { at: number; opens: boolean } | null {
-  const state = stateAt(after);
-  const edge = state.open ? state.closesAt : state.nextOpen;
-  return edge ? { at: edge.getTime(), opens: !state.open } : null;
-}

@@ -61,6 +61,11 @@ export interface PlanInput {
    * scenario, so the report is what the loop saw and not a second reading of the rules.
    */
   probe?: string;
+  /**
+   * Plan only this scenario's action and verdict (explain): the gates still run over the fleet, since who
+   * holds a slot decides Conflict and ConcurrencyLimit, but 10,000 verdicts are not built for one answer.
+   */
+  only?: string;
 }
 
 /** The outcome of one pass. */
@@ -127,6 +132,7 @@ export function plan(input: PlanInput): Plan {
   const actions: PlannedAction[] = [];
   const verdicts = new Map<string, ScenarioVerdict>();
   for (const scenario of ordered) {
+    if (input.only !== undefined && scenario.id !== input.only) continue;
     const desired = view.desiredOf(scenario);
     const decided = targets.get(scenario.id) ?? UNDECIDED;
     const record = view.recordOf(scenario.id);

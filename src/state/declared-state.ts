@@ -104,7 +104,7 @@ export class DeclaredState implements InputsProvider {
     const presetsById = this.presets.byId();
     const deny = windows.deny.map((window) => {
       const preset = window.preset ? presetsById.get(window.preset) : undefined;
-      return { ...window, appliesTo: preset ? new Set(selectedIds(preset.selector, list)) : null };
+      return { ...window, appliesTo: preset ? lazySelection(preset, list) : null };
     });
     const edges = [nextOverrideExpiry(model), this.windows.nextEdge(now)].filter((at): at is number => at !== null);
     return {
@@ -130,4 +130,14 @@ export class DeclaredState implements InputsProvider {
     if (model === this.model) this.desiredCache = { model, overrides, list, presets, allow: allowKey, desired };
     return desired;
   }
+}
+
+/**
+ * The scenarios a deny window's preset selects, worked out the first time the gate asks: most passes have no
+ * candidate for activation, and explain asks for one scenario, so 10,000 selector matches per open window
+ * per pass were mostly wasted.
+ */
+function lazySelection(preset: Preset, list: readonly ScenarioSpec[]): { has(id: string): boolean } {
+  let ids: Set<string> | null = null;
+  return { has: (id) => (ids ??= new Set(selectedIds(preset.selector, list))).has(id) };
 }
