@@ -193,8 +193,17 @@ export class ExplainService {
       const preset = track.preset ? presets.get(track.preset) : undefined;
       return preset ? selects(preset.selector, scenario) : false;
     };
+    const tracks = this.ports.windows.tracks().filter(touches);
+    const override = model.overrides[scenario.id];
+    // Only an override, an applied preset or an allow window makes a scenario desired active; with none of
+    // them it stays inactive whatever the deny windows do, and there is no transition to walk to.
+    const selectedByPreset = model.presets.some((id) => {
+      const preset = presets.get(id);
+      return preset ? selects(preset.selector, scenario) : false;
+    });
+    if (override?.state !== 'active' && !selectedByPreset && !tracks.some((track) => track.kind === 'allow')) return null;
     // Each window's state is read at its own edges only, and kept: the walk asks for it at every instant it stops.
-    const windows = this.ports.windows.tracks().filter(touches).map((track) => trackedWindow(track, at));
+    const windows = tracks.map((track) => trackedWindow(track, at));
     const signature = (t: number) => {
       const open = openWindowsOf(windows.filter((window) => window.current.state.open).map((window) => window.current));
       const desired = resolveDesired([scenario], modelAt(model, t), presets, open.allow, t).get(scenario.id)!;
@@ -205,12 +214,11 @@ export class ExplainService {
       const waiting = record.retryAt !== null && record.retryAt > t ? 'backoff' : '';
       return `active ${held} ${cooling} ${waiting}`;
     };
-    const override = model.overrides[scenario.id];
     const sources: EdgeSource[] = [
       ...windows,
-      onceAt(override?.expiresAt ?? null, `override ${override?.state} ${override?.reason ? `(${override.reason}) ` : ''}expires at ${wallClock(override?.expiresAt ?? at, this.ports.serverTimeZone, at)}`),
-      onceAt(record.lastActivatedAt === null ? null : record.lastActivatedAt + policy.cooldownSeconds * 1000, `cooldown of ${policy.cooldownSeconds}s ends`),
-      onceAt(record.retryAt, `the failed call is retried (attempt ${record.failures + 1})`),
+      onceAt(override?.expiresAt ?? null, () => `override ${override?.state} ${override?.reason ? `(${override.reason}) ` : ''}expires at ${wallClock(override?.expiresAt ?? at, this.ports.serverTimeZone, at)}`),
+      onceAt(record.lastActivatedAt === null ? null : record.lastActivatedAt + policy.cooldownSeconds * 1000, () => `cooldown of ${policy.cooldownSeconds}s ends`),
+      onceAt(record.retryAt, () => `the failed call is retried (attempt ${record.failures + 1})`),
     ];
     const found = nextTransition(at, sources, signature, at + MAX_RUN_DAYS * DAY_MS);
     return found ? { at: new Date(found.at).toISOString(), cause: found.cause } : null;
@@ -241,7 +249,7 @@ function trackedWindow(track: WindowTrack, reference: number): TrackedWindow {
       const state = track.stateAt(after);
       window.current = { ...window.current, state };
       const edge = state.open ? state.closesAt : state.nextOpen;
-      return edge ? { at: edge.getTime(), cause: `${label} ${track.name} ${state.open ? 'closes' : 'opens'} at ${wallClock(edge.getTime(), track.timeZone, reference)}` } : null;
+      return edge ? { at: edge.getTime(), cause: () => `${label} ${track.name} ${state.open ? 'closes' : 'opens'} at ${wallClock(edge.getTime(), track.timeZone, reference)}` } : null;
     },
   };
   return window;

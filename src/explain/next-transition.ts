@@ -10,7 +10,8 @@
  * asks each source for its first edge after `from`, then again after each of its edges, in time order.
  */
 export interface EdgeSource {
-  nextAfter(after: number): { at: number; cause: string } | null;
+  /** `cause` is worked out only for the edge that turns out to be the transition. */
+  nextAfter(after: number): { at: number; cause: () => string } | null;
 }
 
 /** The next transition: when, and every cause that falls on that instant. */
@@ -34,12 +35,12 @@ export function nextTransition(from: number, sources: readonly EdgeSource[], sig
     const causes = due.map((entry) => entry.next!.cause);
     // Sources move past their edge first, so a source that keeps its own state has it for `at` when signature reads it.
     for (const entry of due) entry.next = entry.source.nextAfter(at);
-    if (signature(at) !== initial) return { at, cause: causes.join('; ') };
+    if (signature(at) !== initial) return { at, cause: causes.map((cause) => cause()).join('; ') };
   }
   return null;
 }
 
 /** An edge source for a single instant (an override's expiry, a cooldown's end). */
-export function onceAt(at: number | null, cause: string): EdgeSource {
+export function onceAt(at: number | null, cause: () => string): EdgeSource {
   return { nextAfter: (after) => (at !== null && at > after ? { at, cause } : null) };
 }

@@ -8,7 +8,7 @@ import { formatDuration } from '../config/duration';
 import type { ScenarioSpec } from '../discovery/scenario';
 import type { PresetCatalog } from '../presets/preset-catalog';
 import type { Preset } from '../presets/schema';
-import { selectedIds } from '../presets/selector';
+import { selectedIds, selects } from '../presets/selector';
 import { emptyDesiredState, expiredOverrides, nextOverrideExpiry, resolveDesired, type DesiredStateModel, type OpenAllowWindow } from '../reconciler/desired';
 import type { HealthReading, OpenDenyWindow } from '../reconciler/gates';
 import { NO_NOTIFICATIONS, type NotificationSink } from '../notify/notification';
@@ -104,7 +104,7 @@ export class DeclaredState implements InputsProvider {
     const presetsById = this.presets.byId();
     const deny = windows.deny.map((window) => {
       const preset = window.preset ? presetsById.get(window.preset) : undefined;
-      return { ...window, appliesTo: preset ? lazySelection(preset, list) : null };
+      return { ...window, appliesTo: preset ? lazySelection(preset, list, (id) => this.scenarios.get(id)) : null };
     });
     const edges = [nextOverrideExpiry(model), this.windows.nextEdge(now)].filter((at): at is number => at !== null);
     return {
@@ -133,11 +133,24 @@ export class DeclaredState implements InputsProvider {
 }
 
 /**
- * The scenarios a deny window's preset selects, worked out the first time the gate asks: most passes have no
- * candidate for activation, and explain asks for one scenario, so 10,000 selector matches per open window
- * per pass were mostly wasted.
+ * The scenarios a deny window's preset selects, worked out when the gate asks: most passes have no candidate
+ * for activation and explain asks for one scenario, so 10,000 selector matches per open window per pass
+ * were mostly wasted. The first few questions match that scenario alone; a pass that asks more builds the set.
  */
-function lazySelection(preset: Preset, list: readonly ScenarioSpec[]): { has(id: string): boolean } {
+function lazySelection(preset: Preset, list: readonly ScenarioSpec[], lookup: (id: string) => ScenarioSpec | undefined): { has(id: string): boolean } {
   let ids: Set<string> | null = null;
-  return { has: (id) => (ids ??= new Set(selectedIds(preset.selector, list))).has(id) };
+  let asked = 0;
+  return {
+    has(id) {
+      if (ids === null && ++asked <= FEW_QUESTIONS) {
+        const scenario = lookup(id);
+        return scenario ? selects(preset.selector, scenario) : false;
+      }
+      ids ??= new Set(selectedIds(preset.selector, list));
+      return ids.has(id);
+    },
+  };
 }
+
+/** Below this many questions a deny window answers one by one rather than building its set. */
+const FEW_QUESTIONS = 16;
