@@ -110,7 +110,7 @@ export class DeclaredState implements InputsProvider {
     return {
       scenarios: list,
       gone: new Set(this.scenarios.gone),
-      desired: this.resolve(model, list, presetsById, windows.allow, now),
+      desired: this.resolve(model, list, presetsById, windows.allow, now, !whatIf),
       policy: this.policy.current(),
       emergencyStop: model.emergencyStop,
       denyWindows: deny,
@@ -120,14 +120,15 @@ export class DeclaredState implements InputsProvider {
     };
   }
 
-  /** resolveDesired, reused for the current model while scenarios, presets and open windows stay the same. */
-  private resolve(model: DesiredStateModel, list: readonly ScenarioSpec[], presets: ReadonlyMap<string, Preset>, allow: OpenAllowWindow[], now: number): Map<string, DesiredEntry> {
+  /** resolveDesired, reused for the current model while scenarios, presets and open windows stay the same; `keep` false for what-ifs. */
+  private resolve(model: DesiredStateModel, list: readonly ScenarioSpec[], presets: ReadonlyMap<string, Preset>, allow: OpenAllowWindow[], now: number, keep = true): Map<string, DesiredEntry> {
     const allowKey = allow.map((window) => `${window.schedule}:${window.preset}`).join(',');
     const cache = this.desiredCache;
     const overrides = Object.keys(model.overrides).length;
     if (cache && model === this.model && cache.model === model && cache.overrides === overrides && cache.list === list && cache.presets === presets && cache.allow === allowKey) return cache.desired;
     const desired = resolveDesired(list, model, presets, allow, now);
-    if (model === this.model) this.desiredCache = { model, overrides, list, presets, allow: allowKey, desired };
+    // A what-if at another instant reads the cache but never replaces the loop's resolution with its own.
+    if (keep && model === this.model) this.desiredCache = { model, overrides, list, presets, allow: allowKey, desired };
     return desired;
   }
 }
