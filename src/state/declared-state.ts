@@ -51,6 +51,16 @@ export interface StateEdges {
   notifications?: NotificationSink;
 }
 
+/** One resolution of the desired state and what it was resolved from. */
+interface ResolvedDesired {
+  model: DesiredStateModel;
+  overrides: number;
+  list: readonly ScenarioSpec[];
+  presets: ReadonlyMap<string, Preset>;
+  allow: string;
+  desired: Map<string, DesiredEntry>;
+}
+
 /** Holds the declared state and gathers what a pass needs from it. */
 export class DeclaredState implements InputsProvider {
   /** The current model; StateService replaces it whole on every intent. */
@@ -59,7 +69,9 @@ export class DeclaredState implements InputsProvider {
    * The last resolution of the current model. Every pass needs it and, while results stream in, nothing it
    * depends on changes: re-resolving 10,000 scenarios per pass was most of a pass's garbage.
    */
-  private desiredCache: { model: DesiredStateModel; overrides: number; list: readonly ScenarioSpec[]; presets: ReadonlyMap<string, Preset>; allow: string; desired: Map<string, DesiredEntry> } | null = null;
+  private desiredCache: ResolvedDesired | null = null;
+  /** The last what-if's resolution (plan --at, explain at an instant), apart from the loop's. */
+  private whatIfCache: ResolvedDesired | null = null;
 
   constructor(
     private readonly scenarios: ScenarioSource,
@@ -125,10 +137,15 @@ export class DeclaredState implements InputsProvider {
     const allowKey = allow.map((window) => `${window.schedule}:${window.preset}`).join(',');
     const cache = this.desiredCache;
     const overrides = Object.keys(model.overrides).length;
-    if (cache && model === this.model && cache.model === model && cache.overrides === overrides && cache.list === list && cache.presets === presets && cache.allow === allowKey) return cache.desired;
+    for (const kept of [this.desiredCache, this.whatIfCache]) {
+      if (kept && kept.model === model && kept.overrides === overrides && kept.list === list && kept.presets === presets && kept.allow === allowKey) return kept.desired;
+    }
     const desired = resolveDesired(list, model, presets, allow, now);
-    // A what-if at another instant reads the cache but never replaces the loop's resolution with its own.
-    if (keep && model === this.model) this.desiredCache = { model, overrides, list, presets, allow: allowKey, desired };
+    // A what-if at another instant reads the loop's cache but never replaces it: it keeps its own, so explaining
+    // one scenario after another at the same instant (the dashboard, a script) resolves the fleet once.
+    const entry = { model, overrides, list, presets, allow: allowKey, desired };
+    if (keep && model === this.model) this.desiredCache = entry;
+    else if (!keep) this.whatIfCache = entry;
     return desired;
   }
 }
