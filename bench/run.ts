@@ -19,6 +19,7 @@ import { round } from './support/stats';
 import { runApi } from './suites/api';
 import { runBacklog } from './suites/backlog';
 import { runCli } from './suites/cli';
+import { runExplain } from './suites/explain';
 import { runLeases } from './suites/leases';
 import { runConvergence } from './suites/convergence';
 import { runMetrics } from './suites/metrics';
@@ -45,7 +46,7 @@ async function attempt(ctx: SuiteContext, suite: SuiteName, failures: string[], 
   }
 }
 
-/** Convergence at every size; at the largest, the API, metrics, window, notify and lease figures on the same fleet. */
+/** Convergence at every size; at the largest, the API, metrics, explain, window, notify and lease figures on the same fleet. */
 async function fleetSuites(ctx: SuiteContext, failures: string[]): Promise<void> {
   const { options } = ctx;
   const has = (suite: SuiteName) => options.suites.has(suite);
@@ -53,7 +54,7 @@ async function fleetSuites(ctx: SuiteContext, failures: string[]): Promise<void>
   let scanned = !has('startup');
   for (const n of options.sizes) {
     const atLargest = n === largest;
-    if (!has('convergence') && !(atLargest && (has('api') || has('metrics') || has('window') || has('notify') || has('leases')))) continue;
+    if (!has('convergence') && !(atLargest && (has('api') || has('metrics') || has('explain') || has('window') || has('notify') || has('leases')))) continue;
     ctx.log(`fleet of ${n} scenarios: starting`);
     const fleet = await startBenchFleet({ n, delayMs: options.delayMs, failRate: options.failRate, securityShare: options.windowShare, scenariosPerShard: options.scenariosPerShard });
     let orchestrator: OrchestratorChild | null = null;
@@ -62,12 +63,13 @@ async function fleetSuites(ctx: SuiteContext, failures: string[]): Promise<void>
         scanned = true;
         await attempt(ctx, 'startup', failures, () => runScan(ctx, fleet.dir));
       }
-      const keep = atLargest && (has('api') || has('metrics') || has('notify'));
+      const keep = atLargest && (has('api') || has('metrics') || has('explain') || has('notify'));
       if (has('convergence')) await attempt(ctx, 'convergence', failures, async () => void (orchestrator = await runConvergence(ctx, fleet, keep)), n);
       if (keep && !orchestrator) orchestrator = await settledOrchestrator(ctx, fleet.dir, n);
       const running = orchestrator as OrchestratorChild | null;
       if (atLargest && has('api') && running) await attempt(ctx, 'api', failures, () => runApi(ctx, running, fleet));
       if (atLargest && has('metrics') && running) await attempt(ctx, 'metrics', failures, () => runMetrics(ctx, running, n));
+      if (atLargest && has('explain') && running) await attempt(ctx, 'explain', failures, () => runExplain(ctx, running, n), n);
       if (atLargest && has('notify') && running) await attempt(ctx, 'notify', failures, () => runNotify(ctx, running, fleet));
       await running?.stop();
       orchestrator = null;

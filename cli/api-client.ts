@@ -85,6 +85,12 @@ export class ApiClient {
   applyManifests = (body: { manifests: string; source?: string; dryRun?: boolean; confirm?: boolean }) => this.json<T.ApplyResult>('POST', 'apply', { body });
   /** The current plan, or the plan of a declared state (presets + overrides) without applying it. */
   plan = (body: { presets?: string[]; overrides?: Record<string, unknown> } = {}) => this.json<T.ChangePlan>('POST', 'plan', { body });
+  /** The whole fleet at an instant (`at` as the server reads it: ISO, "tomorrow 02:00", "+3h"...), in `tz` or the server's zone. */
+  planAt = (at: string, tz?: string) => this.json<T.FleetPlan>('POST', 'plan', { body: { at, ...(tz ? { tz } : {}) } });
+  /** Why a scenario is where it is, now or at `at`. */
+  explain = (id: string, at?: string, tz?: string) => this.json<T.Explanation>('GET', `scenarios/${enc(id)}/explain`, { query: { at, tz } });
+  /** Windows, blackouts and override expiries in a range (default: the next 7 days). */
+  timeline = (query: { from?: string; to?: string; tz?: string } = {}) => this.json<T.Timeline>('GET', 'timeline', { query: { ...query } });
   desiredState = () => this.json<T.DesiredState>('GET', 'desired-state');
   setDesiredState = (body: { presets?: string[]; overrides?: Record<string, unknown>; dryRun?: boolean; confirm?: boolean }) =>
     this.json<{ success: boolean; dryRun: boolean; plan: T.ChangePlan; desiredState: T.DesiredState }>('PUT', 'desired-state', { body });

@@ -76,3 +76,10 @@ export type ApplyResult = Schemas['ApplyResultDto'];
 export type NotifierView = Schemas['NotifierViewDto'];
 /** POST /notifiers/{name}/test: how the one test delivery ended. */
 export type NotifierTestResult = Schemas['NotifierTestResultDto'];
+
+/** GET /scenarios/{id}/explain: desired state and source, every gate, target, observed, health checks, next transition. */
+export type Explanation = Schemas['ExplanationDto'];
+/** POST /plan {at}: the change from now and every scenario at that instant. */
+export type FleetPlan = Schemas['FleetPlanDto'];
+/** GET /timeline. */
+export type Timeline = Schemas['TimelineDto'];

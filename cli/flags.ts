@@ -16,6 +16,15 @@ export const fileFlag = Flags.string({ char: 'f', summary: FILE_SUMMARY, helpVal
 /** `-f FILE`, optional (plan). */
 export const optionalFileFlag = Flags.string({ char: 'f', summary: FILE_SUMMARY, helpValue: '<file>' });
 
+/**
+ * `--at TIME`: passed as typed, so the server reads it on its own clock and zone (or --tz): ISO, "now",
+ * "+3h", "02:00", "tomorrow 02:00", "sat 02:00". A time it cannot read is refused there (exit 2).
+ */
+export const atFlag = Flags.string({ summary: 'The instant: ISO (2026-12-24T02:00, ...Z), "now", "+3h", "tomorrow 02:00", "sat 02:00".', helpValue: '<time>' });
+
+/** `--tz ZONE`: the IANA zone --at (and --from/--to) are read in; the server's zone when left out. */
+export const tzFlag = Flags.string({ summary: 'IANA zone the times are read in (default: the server\'s).', helpValue: '<zone>' });
+
 /** Comma-separated lists (`--tags a,b`), also repeatable (`--tags a --tags b`). */
 export function listFlag(summary: string) {
   return Flags.string({ summary, multiple: true, delimiter: ',' });

@@ -290,8 +290,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Plan a declared state
-         * @description What it would do; with an empty body, what the loop is doing now.
+         * Plan a declared state, or the fleet at an instant
+         * @description What a declared state would do; with `at`, every scenario at that instant under today's declarations; with an empty body, what the loop is doing now.
          */
         post: operations["State_plan"];
         delete?: never;
@@ -693,6 +693,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/scenarios/{id}/explain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Explain a scenario
+         * @description Its desired state and source, every gate in order, its target, what is observed, the health checks, and the next transition with its cause; at any instant with `at`.
+         */
+        get: operations["Explain_explain"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Windows, blackouts and override expiries ahead
+         * @description Default: the next 7 days.
+         */
+        get: operations["Explain_timeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/whoami": {
         parameters: {
             query?: never;
@@ -1084,6 +1124,62 @@ export interface components {
                 };
             };
         };
+        PlanRequestDto: {
+            /** @description Required when the change touches more scenarios than bulkConfirmThreshold. */
+            confirm?: boolean;
+            /** @description Only compute and return the plan. */
+            dryRun?: boolean;
+            presets?: string[];
+            /** @description {id: {state, ttl?, reason?}} */
+            overrides?: {
+                [key: string]: {
+                    /** @enum {string} */
+                    state?: "active" | "inactive";
+                    ttl?: string | number;
+                    reason?: string;
+                };
+            };
+            /** @description Plan the whole fleet at this instant under today's declarations. ISO time, or "now", "+3h", "02:00", "tomorrow 02:00", "sat 02:00"; read in `tz` (default: the server's zone). */
+            at?: string;
+            /** @description IANA zone that `at` is read in. */
+            tz?: string;
+        };
+        ExplainSourceDto: {
+            /** @enum {string} */
+            kind: "preset" | "override" | "window" | "breakGlass" | "default";
+            /** @description The preset, the window's schedule or the override's reason. */
+            name: string | null;
+            preset?: string;
+            reason?: string | null;
+            /** Format: date-time */
+            expiresAt?: string | null;
+        };
+        PlannedScenarioDto: {
+            id: string;
+            /** @enum {string} */
+            desired: "active" | "inactive";
+            source: components["schemas"]["ExplainSourceDto"];
+            /** @enum {string} */
+            target: "active" | "inactive";
+            reason: string | null;
+            message: string | null;
+        };
+        FleetPlanDto: {
+            activate: string[];
+            deactivate: string[];
+            blocked: components["schemas"]["BlockedScenarioDto"][];
+            /** @description Scenarios whose declared state the change alters. */
+            touched: string[];
+            /**
+             * Format: date-time
+             * @description With `at` only.
+             */
+            at?: string;
+            /** @description With `at` only. */
+            timeZone?: string;
+            /** @description With `at` only: every scenario, by id. */
+            scenarios?: components["schemas"]["PlannedScenarioDto"][];
+        };
         ApplyManifestsDto: {
             /** @description Required when the change touches more scenarios than bulkConfirmThreshold. */
             confirm?: boolean;
@@ -1418,6 +1514,92 @@ export interface components {
         };
         HealthCheckListDto: {
             checks: components["schemas"]["HealthCheckResultDto"][];
+        };
+        ExplainDesiredDto: {
+            /** @enum {string} */
+            state: "active" | "inactive";
+            source: components["schemas"]["ExplainSourceDto"];
+        };
+        GateVerdictDto: {
+            /** @example WindowClosed */
+            gate: string;
+            /** @enum {string} */
+            verdict: "pass" | "block";
+            message: string;
+            /** @description Whether the loop holds this scenario to the gate now (gates 2 and 5-8 hold back new activations only). */
+            applied: boolean;
+        };
+        ObservedViewDto: {
+            /** @enum {string} */
+            state: "active" | "inactive" | "unknown" | "unreachable";
+            /** @enum {string|null} */
+            lastAck: "active" | "inactive" | null;
+            /** @enum {string|null} */
+            inFlight: "activate" | "deactivate" | null;
+            /** Format: date-time */
+            lastActivatedAt: string | null;
+            failures: number;
+            /** Format: date-time */
+            retryAt: string | null;
+            lastError: string | null;
+            /**
+             * Format: date-time
+             * @description When the activation lease runs out, when the scenario reports one.
+             */
+            leaseExpiresAt?: string | null;
+        };
+        TransitionDto: {
+            /** Format: date-time */
+            at: string;
+            /** @example deny window business-hours closes at 18:00 Europe/Berlin */
+            cause: string;
+        };
+        ExplanationDto: {
+            scenario: string;
+            /** Format: date-time */
+            at: string;
+            /** @example Europe/Berlin */
+            timeZone: string;
+            desired: components["schemas"]["ExplainDesiredDto"];
+            /** @description Every gate, in SPEC order. */
+            gates: components["schemas"]["GateVerdictDto"][];
+            /** @enum {string} */
+            target: "active" | "inactive";
+            reason: string | null;
+            message: string | null;
+            observed: components["schemas"]["ObservedViewDto"];
+            /** @description Each health check's last result and when it was read. */
+            healthChecks: components["schemas"]["HealthCheckResultDto"][];
+            nextTransition: components["schemas"]["TransitionDto"] | null;
+        };
+        TimelineEntryDto: {
+            /** Format: date-time */
+            start: string;
+            /** Format: date-time */
+            end: string | null;
+            /** @enum {string} */
+            kind: "allow" | "deny" | "blackout" | "override" | "breakGlass";
+            schedule?: string;
+            preset?: string;
+            /** @enum {string} */
+            source?: "store" | "calendar" | "blackout-feed";
+            timeZone?: string;
+            /** @enum {string} */
+            state?: "active" | "inactive";
+            reason?: string | null;
+            /** @description The scenarios it touches (the first 20, by id). */
+            scenarios: string[];
+            scenarioCount: number;
+        };
+        TimelineDto: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** Format: date-time */
+            now: string;
+            timeZone: string;
+            entries: components["schemas"]["TimelineEntryDto"][];
         };
     };
     responses: never;
@@ -2220,7 +2402,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["DesiredStateDto"];
+                "application/json": components["schemas"]["PlanRequestDto"];
             };
         };
         responses: {
@@ -2230,7 +2412,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ChangePlanDto"];
+                    "application/json": components["schemas"]["FleetPlanDto"];
                 };
             };
             /** @description Bad input: the message names the field. */
@@ -3321,6 +3503,105 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HealthCheckListDto"];
+                };
+            };
+            /** @description A token is required (MAINTENANCE_TOKENS is set). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Explain_explain: {
+        parameters: {
+            query?: {
+                /** @description ISO time, or "now", "+3h", "02:00", "tomorrow 02:00", "sat 02:00"; read in `tz` (default: the server's zone). */
+                at?: string;
+                /** @description IANA zone that `at` is read in. */
+                tz?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExplanationDto"];
+                };
+            };
+            /** @description Bad input: the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A token is required (MAINTENANCE_TOKENS is set). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unknown id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Explain_timeline: {
+        parameters: {
+            query?: {
+                /** @description Start (default now). ISO time, or "now", "+3h", "02:00", "tomorrow 02:00", "sat 02:00"; read in `tz` (default: the server's zone). */
+                from?: string;
+                /** @description End (default from + 7 days, at most 92 days after from). ISO time, or "now", "+3h", "02:00", "tomorrow 02:00", "sat 02:00"; read in `tz` (default: the server's zone). */
+                to?: string;
+                /** @description IANA zone that `from` and `to` are read in. */
+                tz?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelineDto"];
+                };
+            };
+            /** @description Bad input: the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description A token is required (MAINTENANCE_TOKENS is set). */

@@ -108,6 +108,7 @@ describe('README REST API table', () => {
   /** A real call per route; a new README row with a path parameter or a required body needs its sample here. */
   const SAMPLES: Record<string, Sample> = {
     'GET /scenarios/{id}': { params: { id: 'code-smell' } },
+    'GET /scenarios/{id}/explain': { params: { id: 'code-smell' } },
     'POST /scenarios/{id}/activate': { params: { id: 'code-smell' }, body: { ttl: 600, reason: 'readme' }, after: () => call('POST', '/scenarios/code-smell/deactivate') },
     'POST /scenarios/{id}/deactivate': { params: { id: 'code-smell' } },
     'GET /presets/{id}': { params: { id: 'full' } },

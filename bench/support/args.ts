@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 
 /** Suites, in the order they run. */
-export const SUITES = ['startup', 'cli', 'convergence', 'api', 'metrics', 'window', 'leases', 'backlog', 'notify', 'ha'] as const;
+export const SUITES = ['startup', 'cli', 'convergence', 'api', 'metrics', 'explain', 'window', 'leases', 'backlog', 'notify', 'ha'] as const;
 /** One suite name. */
 export type SuiteName = (typeof SUITES)[number];
 
@@ -45,6 +45,9 @@ export interface BenchOptions {
    */
   stallWatch: boolean;
   metricsScrapes: number;
+  /** Explain requests measured one at a time, and repeats of plan --at and the timeline (issue 18). */
+  explainSamples: number;
+  explainRepeats: number;
   cliRuns: number;
   startupRuns: number;
   scanRuns: number;
@@ -85,17 +88,17 @@ export function repoRoot(): string {
 const PRESETS: Record<BenchOptions['mode'], Omit<BenchOptions, 'mode' | 'suites' | 'outDir' | 'fixturesDir' | 'profileDir' | 'heapProfileDir' | 'memoryTraceDir' | 'note' | 'loader'>> = {
   full: {
     sizes: [100, 1000, 10_000], targetN: 10_000, reps: 3, maxInFlight: 256, delayMs: 0, failRate: 0, scenariosPerShard: 4000,
-    connections: 50, durationMs: 10_000, warmupMs: 2000, apiRounds: 5, pageSamples: 40, stallWatch: true, metricsScrapes: 20, cliRuns: 20, startupRuns: 10,
+    connections: 50, durationMs: 10_000, warmupMs: 2000, apiRounds: 5, pageSamples: 40, stallWatch: true, metricsScrapes: 20, explainSamples: 500, explainRepeats: 10, cliRuns: 20, startupRuns: 10,
     scanRuns: 5, scanFolders: 10_000, windowSamples: 100, windowShare: 0.01, backlogN: 1000, backlogDelayMs: 500, leaseSeconds: 45, haTrials: 20, haSamples: 100,
   },
   quick: {
     sizes: [1000, 10_000], targetN: 10_000, reps: 1, maxInFlight: 256, delayMs: 0, failRate: 0, scenariosPerShard: 4000,
-    connections: 50, durationMs: 2000, warmupMs: 500, apiRounds: 2, pageSamples: 10, stallWatch: false, metricsScrapes: 5, cliRuns: 5, startupRuns: 3,
+    connections: 50, durationMs: 2000, warmupMs: 500, apiRounds: 2, pageSamples: 10, stallWatch: false, metricsScrapes: 5, explainSamples: 100, explainRepeats: 5, cliRuns: 5, startupRuns: 3,
     scanRuns: 2, scanFolders: 10_000, windowSamples: 6, windowShare: 0.01, backlogN: 1000, backlogDelayMs: 500, leaseSeconds: 45, haTrials: 20, haSamples: 30,
   },
   smoke: {
     sizes: [30], targetN: 10_000, reps: 1, maxInFlight: 256, delayMs: 0, failRate: 0, scenariosPerShard: 4000,
-    connections: 8, durationMs: 400, warmupMs: 100, apiRounds: 1, pageSamples: 3, stallWatch: false, metricsScrapes: 2, cliRuns: 2, startupRuns: 1,
+    connections: 8, durationMs: 400, warmupMs: 100, apiRounds: 1, pageSamples: 3, stallWatch: false, metricsScrapes: 2, explainSamples: 10, explainRepeats: 2, cliRuns: 2, startupRuns: 1,
     scanRuns: 1, scanFolders: 200, windowSamples: 2, windowShare: 0.1, backlogN: 30, backlogDelayMs: 200, leaseSeconds: 3, haTrials: 1, haSamples: 2,
   },
 };

@@ -22,6 +22,11 @@ export const FIGURE_IDS: Record<SuiteName, { id: string; figure: string; unit: s
     { id: 'api.scenarios.page', figure: '4 GET /api/v1/scenarios page of 50, p99', unit: 'ms', target: '< 50 ms' },
   ],
   metrics: [{ id: 'metrics.scrape', figure: '8 GET /metrics scrape time (max)', unit: 'ms', target: '< 250 ms' }],
+  explain: [
+    { id: 'explain.p99', figure: '12 GET /scenarios/{id}/explain p99 (50 schedules)', unit: 'ms', target: '< 20 ms' },
+    { id: 'explain.planAt', figure: '12 POST /plan {at} for the whole fleet (max)', unit: 'ms', target: '< 500 ms' },
+    { id: 'explain.timeline', figure: '12 GET /timeline, 7 days, 50 schedules (max)', unit: 'ms', target: '< 100 ms' },
+  ],
   window: [{ id: 'windowEdge', figure: '3 window opens → first activation received, p99', unit: 'ms', target: '< 100 ms' }],
   leases: [
     { id: 'leases.renewalRate', figure: '10 lease renewal calls per second', unit: 'calls/s', target: 'none' },

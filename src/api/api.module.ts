@@ -33,6 +33,8 @@ import { SecurityModule } from './security.module';
 import { StateController } from './state.controller';
 import { TimersController } from './timers.controller';
 import { NotifyController } from './notify.controller';
+import { ExplainController } from './explain.controller';
+import { ExplainModule } from '../explain/explain.module';
 import { HealthModule } from '../health/health.module';
 import { NotifyModule } from '../notify/notify.module';
 
@@ -53,6 +55,7 @@ import { NotifyModule } from '../notify/notify.module';
     SecurityModule, // security (SPEC 8): rate limiter, /whoami, anonymous flag
     HealthModule,
     NotifyModule,
+    ExplainModule, // decisions across time (SPEC 10): explain, plan --at, timeline
   ],
   controllers: [
     ScenariosController,
@@ -66,6 +69,7 @@ import { NotifyModule } from '../notify/notify.module';
     MetricsController,
     TimersController,
     NotifyController,
+    ExplainController,
   ],
   providers: [NestPinoLogger, WriteGate, { provide: APP_GUARD, useClass: AcceptingWritesGuard }, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
 })

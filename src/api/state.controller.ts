@@ -4,7 +4,7 @@ import { SkipThrottle } from '@nestjs/throttler';
 import { Body, Controller, Get, Header, HttpCode, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, BEARER_SCHEME, JSON_CONTENT_TYPE } from './openapi';
-import { ChangePlanDto, StatusDto, StopAllResultDto } from './dto/responses.dto';
+import { StatusDto, StopAllResultDto } from './dto/responses.dto';
 import { ApplyResultDto, DesiredStateViewDto, HistoryDto, PolicyViewDto, ResumeResultDto } from './dto/state-views.dto';
 import { API_VERSION, parseManifests } from '../presets/manifest';
 import { maintenanceStateFromManifest } from '../presets/schema';
@@ -15,6 +15,9 @@ import { StateService } from '../state/state.service';
 import { HistoryService } from '../state/history.service';
 import { Actor } from './auth';
 import { ApplyManifestsDto, DesiredStateDto, PolicyDto, StopAllDto } from './dto/state.dto';
+import { FleetPlanDto, PlanRequestDto } from './dto/explain.dto';
+import { DomainError } from '../common/domain-error';
+import { ExplainService } from '../explain/explain.service';
 
 @ApiTags('state')
 @ApiBearerAuth(BEARER_SCHEME)
@@ -27,6 +30,7 @@ export class StateController {
     private readonly applier: ManifestApplier,
     private readonly policy: PolicyService,
     private readonly history: HistoryService,
+    private readonly explainer: ExplainService,
   ) {}
 
   @Get('status')
@@ -66,15 +70,19 @@ export class StateController {
     return { success: true, dryRun: body.dryRun ?? false, plan, desiredState: this.state.view() };
   }
 
-  /** What a declared state would do (or, with an empty body, what the loop is doing now). */
+  /** What a declared state would do; with `at`, the fleet at that instant; with an empty body, what the loop is doing now. */
   @Post('plan')
   @Requires('viewer', { rateLimited: true })
   @HttpCode(200)
-  @ApiOperation({ summary: 'Plan a declared state', description: 'What it would do; with an empty body, what the loop is doing now.' })
-  @ApiOkResponse({ type: ChangePlanDto })
+  @ApiOperation({ summary: 'Plan a declared state, or the fleet at an instant', description: 'What a declared state would do; with `at`, every scenario at that instant under today\'s declarations; with an empty body, what the loop is doing now.' })
+  @ApiOkResponse({ type: FleetPlanDto })
   @ApiErrors(400)
-  @ApiBody({ type: DesiredStateDto, required: false })
-  plan(@Body() body: DesiredStateDto) {
+  @ApiBody({ type: PlanRequestDto, required: false })
+  plan(@Body() body: PlanRequestDto) {
+    if (body.at !== undefined) {
+      if (body.presets !== undefined || body.overrides !== undefined) throw new DomainError('Invalid', 'at plans today\'s declarations at an instant: leave out presets and overrides (or plan them without at)');
+      return this.explainer.planAt(body.at, body.tz);
+    }
     if (body.presets === undefined && body.overrides === undefined) return this.state.currentPlan();
     return this.state.planForSpec(toStateSpec(body));
   }

@@ -44,8 +44,8 @@ const MEMORY_FIGURE: Record<MemorySignal, string> = {
 export interface OpenDenyWindow {
   schedule: string;
   closesAt: number;
-  /** The scenarios its preset selects; null blocks every scenario. */
-  appliesTo?: ReadonlySet<string> | null;
+  /** The scenarios its preset selects (a set, or anything that answers `has`); null blocks every scenario. */
+  appliesTo?: { has(id: string): boolean } | null;
 }
 
 /** Who currently holds a slot: active, activating, or admitted earlier in this pass. */

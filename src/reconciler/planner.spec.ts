@@ -331,3 +331,67 @@ describe('plan properties', () => {
     );
   });
 });
+
+describe('plan: the probe explain reads', () => {
+  const deny = [{ schedule: 'business-hours', closesAt: NOW + 3_600_000, appliesTo: null }];
+  const gatesOf = (result: ReturnType<typeof plan>) => result.probe?.map((entry) => [entry.gate, entry.block?.reason ?? 'pass', entry.applied]);
+
+  it('reports every gate in SPEC order for a new activation, past the first that blocks', () => {
+    const result = plan(input({
+      scenarios: [scenario('a'), scenario('b')],
+      desired: new Map([['a', want], ['b', want]]),
+      observed: new Map([['a', observed('active')], ['b', observed('inactive', { lastActivatedAt: NOW - 10_000 })]]),
+      policy: { ...DEFAULT_POLICY, maxActive: 1, cooldownSeconds: 60 },
+      denyWindows: deny,
+      probe: 'b',
+    }));
+    expect(gatesOf(result)).toEqual([
+      ['EmergencyStop', 'pass', true],
+      ['WindowClosed', 'WindowClosed', true],
+      ['Conflict', 'pass', true],
+      ['ConcurrencyLimit', 'ConcurrencyLimit', true],
+      ['ResourcePressure', 'pass', true],
+      ['HealthCheck', 'pass', true],
+      ['FailureBudget', 'pass', true],
+      ['Cooldown', 'Cooldown', true],
+    ]);
+    // The verdict is the first that blocks, as without a probe.
+    expect(result.verdicts.get('b')).toMatchObject({ target: 'inactive', reason: 'WindowClosed' });
+  });
+
+  it('holds a scenario already active to gates 1, 3 and 4 only: the others say what they would, not applied', () => {
+    const result = plan(input({ scenarios: [scenario('a')], desired: new Map([['a', want]]), observed: new Map([['a', observed('active')]]), denyWindows: deny, probe: 'a' }));
+    expect(gatesOf(result)).toEqual([
+      ['EmergencyStop', 'pass', true],
+      ['WindowClosed', 'WindowClosed', false],
+      ['Conflict', 'pass', true],
+      ['ConcurrencyLimit', 'pass', true],
+      ['ResourcePressure', 'pass', false],
+      ['HealthCheck', 'pass', false],
+      ['FailureBudget', 'pass', false],
+      ['Cooldown', 'pass', false],
+    ]);
+    expect(result.verdicts.get('a')).toMatchObject({ target: 'active', reason: null });
+  });
+
+  it('asks a scenario desired inactive after everyone admitted, applying nothing', () => {
+    const result = plan(input({
+      scenarios: [scenario('a'), scenario('z')],
+      desired: new Map([['a', want]]),
+      observed: new Map([['a', observed('inactive')], ['z', observed('inactive')]]),
+      policy: { ...DEFAULT_POLICY, maxActive: 1 },
+      probe: 'z',
+    }));
+    expect(gatesOf(result)?.find(([gate]) => gate === 'ConcurrencyLimit')).toEqual(['ConcurrencyLimit', 'ConcurrencyLimit', false]);
+    expect(result.probe?.every((entry) => !entry.applied)).toBe(true);
+  });
+
+  it('plans the same actions and verdicts with or without a probe', () => {
+    const base = input({ scenarios: [scenario('a'), scenario('b')], desired: new Map([['a', want], ['b', want]]), observed: new Map([['a', observed('inactive')], ['b', observed('inactive')]]), policy: { ...DEFAULT_POLICY, maxActive: 1 }, denyWindows: [] });
+    const without = plan(base);
+    const probed = plan({ ...base, probe: 'b' });
+    expect(probed.actions).toEqual(without.actions);
+    expect([...probed.verdicts]).toEqual([...without.verdicts]);
+    expect(without.probe).toBeUndefined();
+  });
+});

@@ -24,7 +24,7 @@ import {
   type Occupancy,
   type OpenDenyWindow,
 } from './gates';
-import { unknownRecord, type DesiredEntry, type ObservedRecord, type PlannedAction, type Reason, type ScenarioVerdict, type TargetState } from './types';
+import { unknownRecord, type DesiredEntry, type Gate, type ObservedRecord, type PlannedAction, type Reason, type ScenarioVerdict, type TargetState } from './types';
 
 /** What the planner needs to know of a scenario. */
 export interface PlannableScenario {
@@ -60,12 +60,37 @@ export interface PlanInput {
    * identity (the read models cache on it).
    */
   previous?: ReadonlyMap<string, ScenarioVerdict>;
+  /**
+   * A scenario whose every gate the pass reports (explain), each asked at the moment the pass decides that
+   * scenario, so the report is what the loop saw and not a second reading of the rules.
+   */
+  probe?: string;
+  /**
+   * Plan only this scenario's action and verdict (explain): the gates still run over the fleet, since who
+   * holds a slot decides Conflict and ConcurrencyLimit, but 10,000 verdicts are not built for one answer.
+   */
+  only?: string;
 }
 
 /** The outcome of one pass. */
 export interface Plan {
   actions: PlannedAction[];
   verdicts: Map<string, ScenarioVerdict>;
+  /** With `probe`: every gate the planner checks, in SPEC order, as it answered for that scenario. */
+  probe?: GateReport[];
+}
+
+/** One gate's answer for the probed scenario. */
+export interface GateReport {
+  gate: Gate;
+  /** Null when it passes. */
+  block: GateBlock | null;
+  /**
+   * Whether this pass applies the gate to the scenario: false for gates 2 and 5-8 on a scenario that
+   * already holds a slot (they block new activations only), and for every gate of a scenario not desired
+   * active (deactivation is never blocked); those gates are still asked, so explain can say what they would say.
+   */
+  applied: boolean;
 }
 
 /** Decisions and explanations most scenarios share, allocated once rather than per scenario per pass. */
@@ -107,10 +132,11 @@ export function holdsSlot(record: ObservedRecord): boolean {
 export function plan(input: PlanInput): Plan {
   const ordered = isSortedById(input.scenarios) ? input.scenarios : [...input.scenarios].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const view = passView(input);
-  const targets = decideTargets(input, ordered, view);
+  const { targets, probe } = decideTargets(input, ordered, view);
   const actions: PlannedAction[] = [];
   const verdicts = new Map<string, ScenarioVerdict>();
   for (const scenario of ordered) {
+    if (input.only !== undefined && scenario.id !== input.only) continue;
     const desired = view.desiredOf(scenario);
     const decided = targets.get(scenario.id) ?? UNDECIDED;
     const record = view.recordOf(scenario.id);
@@ -121,7 +147,7 @@ export function plan(input: PlanInput): Plan {
   }
   // Deactivations first: they free slots and they are what an emergency needs.
   actions.sort((a, b) => (a.action === b.action ? 0 : a.action === 'deactivate' ? -1 : 1));
-  return { actions, verdicts };
+  return probe ? { actions, verdicts, probe } : { actions, verdicts };
 }
 
 /** How one pass reads a scenario's inputs: a vanished one is desired inactive, an unheard one unknown. */
@@ -140,11 +166,71 @@ function passView(input: PlanInput): PassView {
   };
 }
 
+/** One gate as a pass asks it: its name, whether it holds back scenarios already holding a slot, and its check. */
+interface PassGate {
+  gate: Gate;
+  /** Gates 2 and 5-8 block new activations only; a scenario that already holds a slot is asked the others. */
+  holders: boolean;
+  check(scenario: PlannableScenario, record: ObservedRecord): GateBlock | null;
+}
+
+/** The gates break-glass (SPEC 10) lets an incident through; never EmergencyStop, Conflict or ConcurrencyLimit. */
+const BREAKABLE: ReadonlySet<Gate> = new Set<Gate>(['WindowClosed', 'ResourcePressure', 'HealthCheck', 'FailureBudget', 'Cooldown']);
+
+/**
+ * The gates of one pass in SPEC order (gate 9, AwaitingConfirmation, is asked when a change is, not here).
+ * Conflict and ConcurrencyLimit read the occupancy as it stands when they are asked.
+ */
+function passGates(
+  input: PlanInput,
+  ordered: readonly PlannableScenario[],
+  conflicts: ReadonlyMap<string, ReadonlySet<string>>,
+  occupancy: Occupancy,
+  desiredOf: PassView['desiredOf'],
+): PassGate[] {
+  // The same for every scenario of this pass: built once, not once per scenario.
+  const stopped = emergencyStopGate(input.emergencyStop);
+  let hostBlock: GateBlock | null | undefined;
+  const healthBlock = healthCheckGate(input.health);
+  // A percentage maxActive is of the fleet: the scenarios listed, less those that left.
+  let fleetSize = ordered.length;
+  if (input.gone) for (const scenario of ordered) if (input.gone.has(scenario.id)) fleetSize--;
+  const gates: PassGate[] = [
+    { gate: 'EmergencyStop', holders: true, check: () => stopped },
+    { gate: 'WindowClosed', holders: false, check: (scenario) => windowGate(input.denyWindows, scenario.id) },
+    { gate: 'Conflict', holders: true, check: (scenario) => conflictGate(scenario.id, conflicts, occupancy) },
+    { gate: 'ConcurrencyLimit', holders: true, check: (scenario) => concurrencyGate(scenario.weight === 'heavy', input.policy, occupancy, fleetSize) },
+    { gate: 'ResourcePressure', holders: false, check: () => (hostBlock === undefined ? (hostBlock = resourceGate(input.host, input.policy)) : hostBlock) },
+    { gate: 'HealthCheck', holders: false, check: () => healthBlock },
+    { gate: 'FailureBudget', holders: false, check: (scenario) => failureBudgetGate(input.failureBudget, input.policy, scenario.id) },
+    { gate: 'Cooldown', holders: false, check: (_scenario, record) => cooldownGate(record.lastActivatedAt, input.policy, input.now) },
+  ];
+  return gates.map((gate) => {
+    if (!BREAKABLE.has(gate.gate)) return gate;
+    const check = gate.check;
+    return { ...gate, check: (scenario, record) => (desiredOf(scenario).source.kind === 'breakGlass' ? null : check(scenario, record)) };
+  });
+}
+
+/** The first gate of `gates` that blocks, or null. */
+function firstBlock(gates: readonly PassGate[], scenario: PlannableScenario, record: ObservedRecord): GateBlock | null {
+  for (const gate of gates) {
+    const block = gate.check(scenario, record);
+    if (block) return block;
+  }
+  return null;
+}
+
+/** Every gate's answer, for explain; `applies` says which of them this pass holds the scenario to. */
+function reportGates(gates: readonly PassGate[], scenario: PlannableScenario, record: ObservedRecord, applies: (gate: PassGate) => boolean): GateReport[] {
+  return gates.map((gate) => ({ gate: gate.gate, block: gate.check(scenario, record), applied: applies(gate) }));
+}
+
 /**
  * The gates, in SPEC order, over the scenarios desired active: those already holding a slot keep it first,
  * then new ones are admitted by id. Scenarios absent from the result are driven inactive.
  */
-function decideTargets(input: PlanInput, ordered: readonly PlannableScenario[], { desiredOf, recordOf }: PassView): Map<string, Decision> {
+function decideTargets(input: PlanInput, ordered: readonly PlannableScenario[], { desiredOf, recordOf }: PassView): { targets: Map<string, Decision>; probe?: GateReport[] } {
   const conflicts = conflictMap(input.policy, ordered);
   const occupancy: Occupancy = { active: new Set(), heavy: new Set() };
   const targets = new Map<string, Decision>();
@@ -152,14 +238,9 @@ function decideTargets(input: PlanInput, ordered: readonly PlannableScenario[], 
     occupancy.active.add(scenario.id);
     if (scenario.weight === 'heavy') occupancy.heavy.add(scenario.id);
   };
-  // The same for every scenario of this pass: built once, not once per scenario.
-  const stopped = emergencyStopGate(input.emergencyStop);
-  let hostBlock: GateBlock | null | undefined;
-  const hostGate = () => (hostBlock === undefined ? (hostBlock = resourceGate(input.host, input.policy)) : hostBlock);
-  const healthBlock = healthCheckGate(input.health);
-  // A percentage maxActive is of the fleet: the scenarios listed, less those that left.
-  let fleetSize = ordered.length;
-  if (input.gone) for (const scenario of ordered) if (input.gone.has(scenario.id)) fleetSize--;
+  const gates = passGates(input, ordered, conflicts, occupancy, desiredOf);
+  const holderGates = gates.filter((gate) => gate.holders);
+  let probe: GateReport[] | undefined;
 
   // Scenarios that hold a slot without being wanted still occupy it until they are confirmed inactive:
   // that is what makes a hand-over wait for the previous holder to stop.
@@ -173,23 +254,17 @@ function decideTargets(input: PlanInput, ordered: readonly PlannableScenario[], 
   const candidates = wanted.filter((scenario) => !holdsSlot(recordOf(scenario.id)));
 
   for (const scenario of holders) {
-    const block = stopped ?? conflictGate(scenario.id, conflicts, occupancy) ?? concurrencyGate(scenario.weight === 'heavy', input.policy, occupancy, fleetSize);
+    const record = recordOf(scenario.id);
+    if (scenario.id === input.probe) probe = reportGates(gates, scenario, record, (gate) => gate.holders);
+    const block = firstBlock(holderGates, scenario, record);
     // An evicted holder still runs until it confirms inactive, so whoever comes after must wait for it too.
     targets.set(scenario.id, block ? { target: 'inactive', block } : ADMITTED);
     occupy(scenario);
   }
   for (const scenario of candidates) {
     const record = recordOf(scenario.id);
-    // Break-glass (SPEC 10) passes what an incident must get through, never EmergencyStop, Conflict or the limits.
-    const breaksGlass = desiredOf(scenario).source.kind === 'breakGlass';
-    const block =
-      stopped ??
-      (breaksGlass ? null : windowGate(input.denyWindows, scenario.id)) ??
-      conflictGate(scenario.id, conflicts, occupancy) ??
-      concurrencyGate(scenario.weight === 'heavy', input.policy, occupancy, fleetSize) ??
-      (breaksGlass
-        ? null
-        : hostGate() ?? healthBlock ?? failureBudgetGate(input.failureBudget, input.policy, scenario.id) ?? cooldownGate(record.lastActivatedAt, input.policy, input.now));
+    if (scenario.id === input.probe) probe = reportGates(gates, scenario, record, () => true);
+    const block = firstBlock(gates, scenario, record);
     if (block) targets.set(scenario.id, { target: 'inactive', block });
     else if (isBackingOff(record, input.now)) targets.set(scenario.id, ADMITTED);
     else {
@@ -197,7 +272,10 @@ function decideTargets(input: PlanInput, ordered: readonly PlannableScenario[], 
       occupy(scenario);
     }
   }
-  return targets;
+  // A scenario not desired active meets no gate; asked after everyone admitted, they say what an activation would meet.
+  const unasked = probe === undefined && input.probe !== undefined ? ordered.find((scenario) => scenario.id === input.probe) : undefined;
+  if (unasked) probe = reportGates(gates, unasked, recordOf(unasked.id), () => false);
+  return { targets, probe };
 }
 
 /** The previous verdict when it says the same, so that an unchanged scenario keeps its verdict object. */

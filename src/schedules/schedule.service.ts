@@ -37,11 +37,24 @@ export interface ScheduleView extends Partial<ScheduleSpec> {
   nextCloseLocal: string | null;
 }
 
-interface Evaluated {
+/** A window and its state at one instant. */
+export interface Evaluated {
   name: string;
   preset?: string;
   kind: ScheduleKind;
   state: WindowState;
+}
+
+/** One window (schedule, calendar event or blackout event) as the timeline and explain read it: its state at any instant. */
+export interface WindowTrack {
+  name: string;
+  kind: ScheduleKind;
+  /** Absent on blackouts: they deny every scenario. */
+  preset?: string;
+  /** The zone its wall-clock times are told in. */
+  timeZone: string;
+  source: ScheduleView['source'];
+  stateAt(at: number): WindowState;
 }
 
 /** Stored schedules and their evaluation. */
@@ -156,12 +169,26 @@ export class ScheduleService implements WindowSource {
   openWindows(now: number): { allow: OpenAllowWindow[]; deny: (OpenDenyWindow & { preset?: string })[] } {
     const windows = this.evaluate(now).filter((window) => window.state.open);
     this.noteTransitions(windows, now);
-    return {
-      allow: windows.flatMap((window) => (window.kind === 'allow' && window.preset ? [{ schedule: window.name, preset: window.preset }] : [])),
-      deny: windows
-        .filter((window) => window.kind !== 'allow')
-        .map((window) => ({ schedule: window.kind === 'blackout' ? `blackout ${window.name}` : window.name, preset: window.kind === 'blackout' ? undefined : window.preset, appliesTo: window.kind === 'blackout' ? null : undefined, closesAt: window.state.closesAt?.getTime() ?? Infinity })),
-    };
+    return openWindowsOf(windows);
+  }
+
+  /** WindowSource: the windows open at any instant (plan --at, explain), recording nothing and leaving the loop's cache alone. */
+  windowsAt(at: number): { allow: OpenAllowWindow[]; deny: (OpenDenyWindow & { preset?: string })[] } {
+    const cached = this.cache && at >= this.cache.at && at < this.cache.validUntil ? this.cache.windows : this.evaluateAt(at);
+    return openWindowsOf(cached.filter((window) => window.state.open));
+  }
+
+  /** Every window as a track whose state can be read at any instant, for the timeline and explain's next transition. */
+  tracks(): WindowTrack[] {
+    const own = [...this.schedules.values()].map(({ spec, compiled }) => ({ name: spec.name, kind: spec.kind, preset: spec.preset, timeZone: spec.timeZone, source: 'store' as const, stateAt: (at: number) => compiledWindowState(compiled, at) }));
+    const now = this.clock();
+    const calendar = (this.calendar?.windowsByEvent(now) ?? []).map((entry) => ({
+      name: entry.name, kind: 'allow' as const, preset: entry.preset, timeZone: 'UTC', source: 'calendar' as const, stateAt: (at: number) => this.calendar!.windowsByEvent(at).find((event) => event.name === entry.name)?.state ?? CLOSED,
+    }));
+    const blackouts = (this.blackoutFeed?.windowsByEvent(now) ?? []).map((entry) => ({
+      name: entry.name, kind: 'blackout' as const, timeZone: 'UTC', source: 'blackout-feed' as const, stateAt: (at: number) => this.blackoutFeed!.windowsByEvent(at).find((event) => event.name === entry.name)?.state ?? CLOSED,
+    }));
+    return [...own, ...calendar, ...blackouts];
   }
 
   /** WindowSource: the next instant any window opens or closes. */
@@ -178,11 +205,17 @@ export class ScheduleService implements WindowSource {
 
   private evaluate(now: number): Evaluated[] {
     if (this.cache && now >= this.cache.at && now < this.cache.validUntil) return this.cache.windows;
+    const windows = this.evaluateAt(now);
+    const edges = windows.map((window) => (window.state.open ? window.state.closesAt?.getTime() : window.state.nextOpen?.getTime()) ?? Infinity);
+    this.cache = { at: now, validUntil: Math.min(Infinity, ...edges), windows };
+    return windows;
+  }
+
+  /** Every window's state at an instant, uncached. */
+  private evaluateAt(now: number): Evaluated[] {
     const windows: Evaluated[] = [...this.schedules.values()].map(({ spec, compiled }) => ({ name: spec.name, preset: spec.preset, kind: spec.kind, state: compiledWindowState(compiled, now) }));
     for (const entry of this.calendar?.windowsByEvent(now) ?? []) windows.push({ name: entry.name, preset: entry.preset, kind: 'allow', state: entry.state });
     for (const entry of this.blackoutFeed?.windowsByEvent(now) ?? []) windows.push({ name: entry.name, kind: 'blackout', state: entry.state });
-    const edges = windows.map((window) => (window.state.open ? window.state.closesAt?.getTime() : window.state.nextOpen?.getTime()) ?? Infinity);
-    this.cache = { at: now, validUntil: Math.min(Infinity, ...edges), windows };
     return windows;
   }
 
@@ -208,6 +241,19 @@ export class ScheduleService implements WindowSource {
     this.cache = null;
     for (const listener of this.listeners) listener();
   }
+}
+
+/** A window with nothing ahead. */
+const CLOSED: WindowState = { open: false, nextOpen: null, nextClose: null };
+
+/** The open windows (of those given) as the planner reads them: allow windows add presets, deny windows and blackouts hold activations. */
+export function openWindowsOf(windows: readonly Evaluated[]): { allow: OpenAllowWindow[]; deny: (OpenDenyWindow & { preset?: string })[] } {
+  return {
+    allow: windows.flatMap((window) => (window.kind === 'allow' && window.preset ? [{ schedule: window.name, preset: window.preset }] : [])),
+    deny: windows
+      .filter((window) => window.kind !== 'allow')
+      .map((window) => ({ schedule: window.kind === 'blackout' ? `blackout ${window.name}` : window.name, preset: window.kind === 'blackout' ? undefined : window.preset, appliesTo: window.kind === 'blackout' ? null : undefined, closesAt: window.state.closesAt?.getTime() ?? Infinity })),
+  };
 }
 
 function toView(spec: ScheduleSpec, state: WindowState): ScheduleView {

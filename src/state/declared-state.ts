@@ -8,7 +8,7 @@ import { formatDuration } from '../config/duration';
 import type { ScenarioSpec } from '../discovery/scenario';
 import type { PresetCatalog } from '../presets/preset-catalog';
 import type { Preset } from '../presets/schema';
-import { selectedIds } from '../presets/selector';
+import { selectedIds, selects } from '../presets/selector';
 import { emptyDesiredState, expiredOverrides, nextOverrideExpiry, nextOverrideWarning, overridesExpiringSoon, resolveDesired, type DesiredStateModel, type OpenAllowWindow } from '../reconciler/desired';
 import type { HealthReading, OpenDenyWindow } from '../reconciler/gates';
 import { NO_NOTIFICATIONS, type NotificationSink } from '../notify/notification';
@@ -32,6 +32,8 @@ export interface ScenarioSource {
 /** Open maintenance windows, from schedules and calendars. */
 export interface WindowSource {
   openWindows(now: number): { allow: OpenAllowWindow[]; deny: (OpenDenyWindow & { preset?: string })[] };
+  /** The same at any instant without recording openings and closings (plan --at, explain); openWindows when absent. */
+  windowsAt?(at: number): { allow: OpenAllowWindow[]; deny: (OpenDenyWindow & { preset?: string })[] };
   /** The next instant a window opens or closes. */
   nextEdge(now: number): number | null;
 }
@@ -50,6 +52,16 @@ export interface StateEdges {
   notifications?: NotificationSink;
 }
 
+/** One resolution of the desired state and what it was resolved from. */
+interface ResolvedDesired {
+  model: DesiredStateModel;
+  overrides: number;
+  list: readonly ScenarioSpec[];
+  presets: ReadonlyMap<string, Preset>;
+  allow: string;
+  desired: Map<string, DesiredEntry>;
+}
+
 /** Holds the declared state and gathers what a pass needs from it. */
 export class DeclaredState implements InputsProvider {
   /** The current model; StateService replaces it whole on every intent. */
@@ -62,7 +74,9 @@ export class DeclaredState implements InputsProvider {
    * The last resolution of the current model. Every pass needs it and, while results stream in, nothing it
    * depends on changes: re-resolving 10,000 scenarios per pass was most of a pass's garbage.
    */
-  private desiredCache: { model: DesiredStateModel; overrides: number; list: readonly ScenarioSpec[]; presets: ReadonlyMap<string, Preset>; allow: string; desired: Map<string, DesiredEntry> } | null = null;
+  private desiredCache: ResolvedDesired | null = null;
+  /** The last what-if's resolution (plan --at, explain at an instant), apart from the loop's. */
+  private whatIfCache: ResolvedDesired | null = null;
   /** The expiry each override was last warned about, so `override.expiring` goes out once per TTL (a renewed TTL is warned again). */
   private readonly warned = new Map<string, number>();
 
@@ -116,20 +130,23 @@ export class DeclaredState implements InputsProvider {
     return this.resolve(model, this.scenarios.list(), this.presets.byId(), this.windows.openWindows(now).allow, now);
   }
 
-  /** What a pass would get for `model` at `now` (the current model, or one an intent proposes). */
-  inputsFor(model: DesiredStateModel, now: number): ReconcileInputs {
+  /**
+   * What a pass would get for `model` at `now` (the current model, or one an intent proposes). A what-if
+   * (plan --at, explain) reads the windows at that instant without recording them as opened or closed.
+   */
+  inputsFor(model: DesiredStateModel, now: number, whatIf = false): ReconcileInputs {
     const list = this.scenarios.list();
-    const windows = this.windows.openWindows(now);
+    const windows = whatIf && this.windows.windowsAt ? this.windows.windowsAt(now) : this.windows.openWindows(now);
     const presetsById = this.presets.byId();
     const deny = windows.deny.map((window) => {
       const preset = window.preset ? presetsById.get(window.preset) : undefined;
-      return { ...window, appliesTo: preset ? new Set(selectedIds(preset.selector, list)) : null };
+      return { ...window, appliesTo: preset ? lazySelection(preset, list, (id) => this.scenarios.get(id)) : null };
     });
     const edges = [nextOverrideExpiry(model), nextOverrideWarning(model, now), this.windows.nextEdge(now)].filter((at): at is number => at !== null);
     return {
       scenarios: list,
       gone: new Set(this.scenarios.gone),
-      desired: this.resolve(model, list, presetsById, windows.allow, now),
+      desired: this.resolve(model, list, presetsById, windows.allow, now, !whatIf),
       policy: this.policy.current(),
       emergencyStop: model.emergencyStop,
       denyWindows: deny,
@@ -157,14 +174,43 @@ export class DeclaredState implements InputsProvider {
     }
   }
 
-  /** resolveDesired, reused for the current model while scenarios, presets and open windows stay the same. */
-  private resolve(model: DesiredStateModel, list: readonly ScenarioSpec[], presets: ReadonlyMap<string, Preset>, allow: OpenAllowWindow[], now: number): Map<string, DesiredEntry> {
+  /** resolveDesired, reused for the current model while scenarios, presets and open windows stay the same; `keep` false for what-ifs. */
+  private resolve(model: DesiredStateModel, list: readonly ScenarioSpec[], presets: ReadonlyMap<string, Preset>, allow: OpenAllowWindow[], now: number, keep = true): Map<string, DesiredEntry> {
     const allowKey = allow.map((window) => `${window.schedule}:${window.preset}`).join(',');
     const cache = this.desiredCache;
     const overrides = Object.keys(model.overrides).length;
-    if (cache && model === this.model && cache.model === model && cache.overrides === overrides && cache.list === list && cache.presets === presets && cache.allow === allowKey) return cache.desired;
+    for (const kept of [this.desiredCache, this.whatIfCache]) {
+      if (kept && kept.model === model && kept.overrides === overrides && kept.list === list && kept.presets === presets && kept.allow === allowKey) return kept.desired;
+    }
     const desired = resolveDesired(list, model, presets, allow, now);
-    if (model === this.model) this.desiredCache = { model, overrides, list, presets, allow: allowKey, desired };
+    // A what-if at another instant reads the loop's cache but never replaces it: it keeps its own, so explaining
+    // one scenario after another at the same instant (the dashboard, a script) resolves the fleet once.
+    const entry = { model, overrides, list, presets, allow: allowKey, desired };
+    if (keep && model === this.model) this.desiredCache = entry;
+    else if (!keep) this.whatIfCache = entry;
     return desired;
   }
 }
+
+/**
+ * The scenarios a deny window's preset selects, worked out when the gate asks: most passes have no candidate
+ * for activation and explain asks for one scenario, so 10,000 selector matches per open window per pass
+ * were mostly wasted. The first few questions match that scenario alone; a pass that asks more builds the set.
+ */
+function lazySelection(preset: Preset, list: readonly ScenarioSpec[], lookup: (id: string) => ScenarioSpec | undefined): { has(id: string): boolean } {
+  let ids: Set<string> | null = null;
+  let asked = 0;
+  return {
+    has(id) {
+      if (ids === null && ++asked <= FEW_QUESTIONS) {
+        const scenario = lookup(id);
+        return scenario ? selects(preset.selector, scenario) : false;
+      }
+      ids ??= new Set(selectedIds(preset.selector, list));
+      return ids.has(id);
+    },
+  };
+}
+
+/** Below this many questions a deny window answers one by one rather than building its set. */
+const FEW_QUESTIONS = 16;

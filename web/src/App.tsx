@@ -10,6 +10,7 @@ import { PresetPanel } from './components/PresetPanel';
 import { ReconcilerPanel } from './components/ReconcilerPanel';
 import { ScenarioPanel } from './components/ScenarioPanel';
 import { SchedulesPanel } from './components/SchedulesPanel';
+import { TimelinePanel } from './components/TimelinePanel';
 import { useDashboard } from './live/dashboard';
 import { useResource } from './live/resource';
 
@@ -37,6 +38,7 @@ export function App() {
       <main class="layout">
         <div class="column-main">
           <PresetPanel />
+          <TimelinePanel />
           <ScenarioPanel />
         </div>
         <div class="column-side">

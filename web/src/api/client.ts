@@ -1,6 +1,6 @@
 /** The one place the dashboard talks HTTP: JSON in and out, errors as ApiError, the optional API token. */
 import { ACTOR_NAME } from '../lib/actor';
-import type { ActivityCategory, ActivityEntry, ChangePlan, History, Preset, PresetChangeResult, ScenarioList, Schedule, ScheduleList, Status } from './types';
+import type { ActivityCategory, ActivityEntry, ChangePlan, Explanation, FleetPlan, History, Preset, PresetChangeResult, ScenarioList, Schedule, ScheduleList, Status, Timeline } from './types';
 
 const BASE = 'api/v1';
 const TOKEN_KEY = 'maintenance-orchestrator.token';
@@ -126,6 +126,12 @@ export const api = {
   applyPreset: (id: string) => request<PresetChangeResult>('POST', `/presets/${encodeURIComponent(id)}/apply`, { confirm: true }),
   stopAll: (reason: string) => request<{ success: boolean; deactivated: string[]; stillActive: string[] }>('POST', '/stop-all', { reason }),
   resume: () => request<{ success: boolean }>('POST', '/resume', {}),
+  /** Why a scenario is where it is (the explain drawer). */
+  explain: (id: string) => request<Explanation>('GET', `/scenarios/${encodeURIComponent(id)}/explain`),
+  /** Windows, blackouts and override expiries of the next 7 days. */
+  timeline: () => request<Timeline>('GET', '/timeline'),
+  /** The whole fleet at an instant (ISO, or "sat 02:00", "+3h" in the server's zone). */
+  planAt: (at: string) => request<FleetPlan>('POST', '/plan', { at }),
 };
 
 /** A message for any thrown value. */

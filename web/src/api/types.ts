@@ -40,3 +40,12 @@ export type ScheduleList = { available: true; schedules: Schedule[] } | { availa
 export type HistorySample = Schemas['HistorySampleDto'];
 /** GET /history. */
 export type History = Schemas['HistoryDto'];
+
+/** GET /scenarios/{id}/explain: why a scenario is where it is, and what changes that next. */
+export type Explanation = Schemas['ExplanationDto'];
+/** POST /plan {at}: every scenario at an instant. */
+export type FleetPlan = Schemas['FleetPlanDto'];
+/** GET /timeline. */
+export type Timeline = Schemas['TimelineDto'];
+/** One bar of the timeline. */
+export type TimelineEntry = Schemas['TimelineEntryDto'];

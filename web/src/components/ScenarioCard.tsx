@@ -9,6 +9,7 @@ import { formatDuration } from '../lib/format';
 import { problemHolds, type CardProblem } from '../lib/problem';
 import { statusOf } from '../lib/status';
 import { useNow } from '../lib/ticker';
+import { ExplainDrawer } from './ExplainDrawer';
 import { StatusBadge } from './StatusBadge';
 import { Switch } from './Switch';
 
@@ -64,6 +65,7 @@ export function ScenarioCard({ scenario }: { scenario: Scenario }) {
   const dashboard = useDashboard();
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<CardProblem | null>(null);
+  const [explaining, setExplaining] = useState(false);
   const kind = busy ? 'transitioning' : statusOf(scenario);
   const wantsActive = scenario.desiredState === 'active';
 
@@ -125,6 +127,10 @@ export function ScenarioCard({ scenario }: { scenario: Scenario }) {
         </p>
       )}
       {problem && <ProblemLine problem={problem} scenario={scenario} onClear={() => setProblem(null)} />}
+      <button type="button" class="link-button" aria-label={`Why is ${scenario.displayName} ${scenario.targetState}?`} onClick={() => setExplaining(true)}>
+        why?
+      </button>
+      {explaining && <ExplainDrawer id={scenario.id} name={scenario.displayName} onClose={() => setExplaining(false)} />}
       <ul class="chips" aria-label="Tags and weight">
         <li class={`chip ${scenario.weight === 'heavy' ? 'chip-heavy' : ''}`}>{scenario.weight}</li>
         {/* Every scenario carries `maintenance`; showing it would only add noise. */}
