@@ -12,7 +12,7 @@ import { runOpenApiFuzz, type FuzzReport } from '../bench/support/openapi-fuzz';
 
 const SECRETS = { admin: 'fuzz-admin-secret', operator: 'fuzz-operator-secret', viewer: 'fuzz-viewer-secret', scenario: 'fuzz-scenario-secret' };
 const TOKENS = `boss:admin:${SECRETS.admin},ops:operator:${SECRETS.operator},eye:viewer:${SECRETS.viewer},zulu:scenario:${SECRETS.scenario}`;
-const PER_ROUTE = Number(process.env.FUZZ_PER_ROUTE ?? 80);
+const PER_ROUTE = Number(process.env.FUZZ_PER_ROUTE ?? 60);
 
 describe('fuzz over the OpenAPI document (tokens on)', () => {
   let fleet: Fleet;
@@ -81,6 +81,7 @@ describe('fuzz over the OpenAPI document (tokens on)', () => {
     ['a gzip Content-Encoding on a body that is not gzip', 'POST', '/api/v1/plan', { 'content-type': 'application/json', 'content-encoding': 'gzip' }, '{}', 400, /request body refused/],
     ['a charset the JSON parser cannot read', 'POST', '/api/v1/plan', { 'content-type': 'application/json; charset=latin1' }, '{}', 415, /charset/],
     ['an export of an unknown preset (a YAML route)', 'GET', '/api/v1/presets/nope/export', {}, null, 404, /unknown preset/],
+    ['a TTL of a trillion days', 'POST', '/api/v1/scenarios/alpha/activate', { 'content-type': 'application/json' }, '{"ttl":"1s32387432993d"}', 400, /ttl must be a duration/],
   ])('refuses %s with a JSON %#', async (_, method, path, headers, body, status, message) => {
     const response = await fetch(`${child.url}${path}`, { method, headers: { authorization: `Bearer ${SECRETS.admin}`, ...headers }, body });
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);

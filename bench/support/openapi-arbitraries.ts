@@ -82,6 +82,8 @@ export interface FuzzContext {
   secrets: Record<'admin' | 'operator' | 'viewer' | 'scenario', string>;
   /** Strings the server knows (ids, names, endpoints, durations, examples of the document): the way past validation. */
   pool: string[];
+  /** Ids and names of what exists (scenarios, presets, schedules, ...): path parameters favour them, to reach the handlers. */
+  names: string[];
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
@@ -153,27 +155,30 @@ function manifestText(pool: fc.Arbitrary<string>): fc.Arbitrary<string> {
 /** Builds value generators from the document's schemas, resolving `$ref`s. */
 class SchemaValues {
   private readonly strings: fc.Arbitrary<string>;
+  private readonly names: fc.Arbitrary<string>;
   private readonly hostile = fc.oneof(fc.constantFrom(...HOSTILE_VALUES), fc.constantFrom(...HOSTILE_STRINGS), fc.jsonValue({ maxDepth: 2 }));
 
+  /** `strict`: only what the schema allows (no hostile values, no unknown fields), for well-formed requests. */
   constructor(
     private readonly document: OpenApiDocument,
     private readonly context: FuzzContext,
+    private readonly strict: boolean,
   ) {
     this.strings = fc.constantFrom(...context.pool);
+    this.names = context.names.length ? fc.constantFrom(...context.names) : this.strings;
   }
 
   /** Mostly what the schema says, sometimes anything. */
   value(schema: Schema | undefined, depth = 0, hint = ''): fc.Arbitrary<unknown> {
+    if (this.strict) return this.valid(schema, depth, hint);
     return fc.oneof({ weight: 9, arbitrary: this.valid(schema, depth, hint) }, { weight: 1, arbitrary: this.hostile });
   }
 
-  /** A string for a path or query parameter: the pool, the schema, or hostile text. */
+  /** A string for a path or query parameter: a known name, the pool, the schema, or (not strict) hostile text. */
   text(schema: Schema | undefined): fc.Arbitrary<string> {
-    return fc.oneof(
-      { weight: 5, arbitrary: this.strings },
-      { weight: 3, arbitrary: this.valid(schema, 0, '').map((value) => (typeof value === 'string' ? value : JSON.stringify(value) ?? '')) },
-      { weight: 2, arbitrary: fc.constantFrom(...HOSTILE_STRINGS) },
-    );
+    const fromSchema = this.valid(schema, 0, '').map((value) => (typeof value === 'string' ? value : JSON.stringify(value) ?? ''));
+    if (this.strict) return fc.oneof({ weight: 6, arbitrary: this.names }, { weight: 3, arbitrary: fromSchema }, { weight: 1, arbitrary: this.strings });
+    return fc.oneof({ weight: 3, arbitrary: this.names }, { weight: 3, arbitrary: this.strings }, { weight: 3, arbitrary: fromSchema }, { weight: 3, arbitrary: fc.constantFrom(...HOSTILE_STRINGS) });
   }
 
   private resolve(schema: Schema): Schema {
@@ -210,7 +215,8 @@ class SchemaValues {
 
   private string(schema: Schema, hint: string): fc.Arbitrary<string> {
     const options: fc.WeightedArbitrary<string>[] = [
-      { weight: 4, arbitrary: this.strings },
+      { weight: 2, arbitrary: this.names },
+      { weight: 3, arbitrary: this.strings },
       { weight: 2, arbitrary: fc.string({ minLength: schema.minLength ?? 0, maxLength: Math.min(schema.maxLength ?? 40, 200) }) },
     ];
     if (typeof schema.example === 'string') options.push({ weight: 2, arbitrary: fc.constant(schema.example) });
@@ -233,6 +239,7 @@ class SchemaValues {
       requiredKeys: (schema.required ?? []).filter((name) => schema.properties?.[name]),
     });
     const extra = schema.additionalProperties;
+    if ((extra === undefined || extra === false) && this.strict) return known;
     if (extra === undefined || extra === false) {
       // An unknown field now and then: the validation pipe must refuse it cleanly.
       return fc.tuple(known, fc.option(fc.dictionary(fc.constantFrom(...HOSTILE_STRINGS.slice(0, 20), 'extra'), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 2 }), { freq: 6 })).map(([record, added]) => ({ ...(added ?? {}), ...record }));
@@ -242,19 +249,71 @@ class SchemaValues {
   }
 }
 
-/** The request generator of one route. */
+/** What one generated request gets wrong, if anything: well-formed, or one part of it hostile. */
+const AXES = ['none', 'caller', 'host', 'origin', 'type', 'body', 'path', 'query', 'method', 'headers'] as const;
+type Axis = (typeof AXES)[number];
+
+/**
+ * The request generator of one route. Each request is well-formed (a caller with a high role, our Host,
+ * the documented content type, a body and parameters the schemas allow, names that exist) or gets one
+ * part wrong: fuzzing every part at once would almost never get past the first check and reach the
+ * handlers, where the state changes.
+ */
 export function requestsFor(route: Route, document: OpenApiDocument, context: FuzzContext): fc.Arbitrary<FuzzRequest> {
-  const values = new SchemaValues(document, context);
+  const good = parts(route, new SchemaValues(document, context, true), context, true);
+  const bad = parts(route, new SchemaValues(document, context, false), context, false);
+  const axis = fc.oneof({ weight: 4, arbitrary: fc.constant<Axis>('none') }, { weight: 9, arbitrary: fc.constantFrom<Axis>(...AXES.slice(1)) });
+  return axis.chain((wrong) => {
+    const pick = <T>(name: Axis, key: keyof Parts): fc.Arbitrary<T> => (wrong === name ? bad[key] : good[key]) as fc.Arbitrary<T>;
+    return fc
+      .record({
+        path: pick<string>('path', 'path'),
+        query: pick<string>('query', 'query'),
+        method: pick<string>('method', 'method'),
+        caller: pick<Caller>('caller', 'caller'),
+        host: pick<string>('host', 'host'),
+        origin: pick<string | null>('origin', 'origin'),
+        extraHeaders: pick<Record<string, string> | null>('headers', 'extraHeaders'),
+        type: pick<string | null>('type', 'type'),
+        chunked: fc.boolean(),
+      })
+      .chain((chosen) => fc.tuple(fc.constant(chosen), authorization(chosen.caller, context), (wrong === 'body' ? bad : good).body(chosen.type)))
+      .map(([chosen, auth, payload]) => {
+        const headers: Record<string, string> = { host: chosen.host, ...(chosen.extraHeaders ?? {}) };
+        if (auth !== null) headers.authorization = auth;
+        if (chosen.origin !== null) headers.origin = chosen.origin;
+        const sendsBody = BODY_METHODS.has(chosen.method) && payload !== null;
+        if (sendsBody && chosen.type !== null) headers['content-type'] = chosen.type;
+        return { route, method: chosen.method, target: `${chosen.path}${chosen.query}`, caller: chosen.caller, headers, body: sendsBody ? payload : null, chunked: sendsBody && chosen.chunked && payload.length > 1 };
+      });
+  });
+}
+
+/** The generators of each part of a request, well-formed or hostile. */
+interface Parts {
+  path: fc.Arbitrary<string>;
+  query: fc.Arbitrary<string>;
+  method: fc.Arbitrary<string>;
+  caller: fc.Arbitrary<Caller>;
+  host: fc.Arbitrary<string>;
+  origin: fc.Arbitrary<string | null>;
+  extraHeaders: fc.Arbitrary<Record<string, string> | null>;
+  type: fc.Arbitrary<string | null>;
+  body: (type: string | null) => fc.Arbitrary<string | null>;
+}
+
+function parts(route: Route, values: SchemaValues, context: FuzzContext, wellFormed: boolean): Parts {
   const parameters = route.operation.parameters ?? [];
   const pathParameters = parameters.filter((parameter) => parameter.in === 'path');
   const queryParameters = parameters.filter((parameter) => parameter.in === 'query');
+  const port = context.host.split(':')[1];
 
   const path = fc.tuple(...pathParameters.map((parameter) => fc.tuple(values.text(parameter.schema), fc.boolean()))).map((chosen) => {
     let filled = route.path;
     pathParameters.forEach((parameter, index) => {
       const [value, raw] = chosen[index];
-      // Encoded as a client would, or raw where that stays a valid request line (%, .., %zz reach the router as such).
-      const segment = raw && /^[\w.~%:@!$&'()*+,;=-]+$/.test(value) ? value : encode(value);
+      // Encoded as a client would, or (hostile) raw where that stays a valid request line: %, .., %zz reach the router as such.
+      const segment = !wellFormed && raw && /^[\w.~%:@!$&'()*+,;=-]+$/.test(value) ? value : encode(value);
       filled = filled.replace(`{${parameter.name}}`, segment);
     });
     return filled;
@@ -263,7 +322,7 @@ export function requestsFor(route: Route, document: OpenApiDocument, context: Fu
   const query = fc
     .tuple(
       fc.tuple(...queryParameters.map((parameter) => fc.option(fc.tuple(values.text(parameter.schema), fc.boolean()), { freq: 2 }))),
-      fc.option(fc.tuple(fc.constantFrom('unknown', 'token', '__proto__', 'limit[]', 'a'), fc.constantFrom(...HOSTILE_STRINGS.slice(0, 12))), { freq: 5 }),
+      wellFormed ? fc.constant(null) : fc.option(fc.tuple(fc.constantFrom('unknown', 'token', '__proto__', 'limit[]', 'a'), fc.constantFrom(...HOSTILE_STRINGS.slice(0, 12))), { freq: 3 }),
     )
     .map(([chosen, extra]) => {
       const pairs: string[] = [];
@@ -273,7 +332,7 @@ export function requestsFor(route: Route, document: OpenApiDocument, context: Fu
         const [value, twice] = picked;
         pairs.push(`${encode(parameter.name)}=${encode(value)}`);
         // The same name twice: Express hands the handler an array where a string was declared.
-        if (twice) pairs.push(`${encode(parameter.name)}=${encode(value)}`);
+        if (twice && !wellFormed) pairs.push(`${encode(parameter.name)}=${encode(value)}`);
       });
       if (extra) pairs.push(`${encode(extra[0])}=${encode(extra[1])}`);
       return pairs.length ? `?${pairs.join('&')}` : '';
@@ -281,52 +340,45 @@ export function requestsFor(route: Route, document: OpenApiDocument, context: Fu
 
   const documentedTypes = Object.keys(route.operation.requestBody?.content ?? {});
   const bodySchema = (type: string) => route.operation.requestBody?.content[type]?.schema;
-  const contentType = fc.oneof(
-    { weight: 6, arbitrary: fc.constantFrom(...(documentedTypes.length ? documentedTypes : ['application/json'])) },
-    { weight: 2, arbitrary: fc.constantFrom(...OTHER_CONTENT_TYPES) },
-    { weight: 1, arbitrary: fc.constant(null) },
-  );
+  const type = wellFormed
+    ? fc.constantFrom(...(documentedTypes.length ? documentedTypes : ['application/json']))
+    : fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...OTHER_CONTENT_TYPES) }, { weight: 1, arbitrary: fc.constant(null) });
 
-  const body = (type: string | null): fc.Arbitrary<string | null> => {
-    const schema = bodySchema(type ?? 'application/json') ?? bodySchema('application/json');
-    const isYaml = type !== null && /yaml/i.test(type);
+  const body = (chosenType: string | null): fc.Arbitrary<string | null> => {
+    const schema = bodySchema(chosenType ?? 'application/json') ?? bodySchema('application/json');
+    const isYaml = chosenType !== null && /yaml/i.test(chosenType);
     const fromSchema = values.value(schema).map((value) => (isYaml && typeof value === 'string' ? value : JSON.stringify(value) ?? 'null'));
+    if (wellFormed) return schema ? fc.oneof({ weight: 6, arbitrary: fromSchema }, { weight: 1, arbitrary: fc.constant(null) }) : fc.constant(null);
     return fc.oneof(
-      { weight: schema ? 8 : 2, arbitrary: fromSchema },
-      { weight: 3, arbitrary: fc.constant(null) },
-      { weight: 2, arbitrary: fc.constantFrom(...RAW_BODIES) },
+      { weight: 6, arbitrary: fromSchema },
+      { weight: 3, arbitrary: fc.constantFrom(...RAW_BODIES) },
       { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
       // Past the 1 MB body limit: the parser must refuse it with 413, not fall over.
       { weight: 1, arbitrary: fc.constant(null).map(() => JSON.stringify({ padding: 'x'.repeat(1_100_000) })) },
     );
   };
 
-  const caller = fc.constantFrom<Caller>('admin', 'admin', 'admin', 'operator', 'operator', 'viewer', 'scenario', 'none', 'unknown', 'malformed');
-  const method = fc.oneof({ weight: 19, arbitrary: fc.constant(route.method) }, { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS') });
-  const host = fc.oneof({ weight: 30, arbitrary: fc.constant(context.host) }, { weight: 1, arbitrary: fc.constantFrom('attacker.example', `localhost.attacker.example:${context.host.split(':')[1]}`, 'localhost', `[::1]:${context.host.split(':')[1]}`) });
-  const origin = fc.oneof({ weight: 12, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom(`http://${context.host}`, 'http://evil.example', 'null', `https://${context.host}`, 'file://') });
-  const authorization = (who: Caller): fc.Arbitrary<string | null> => {
-    if (who === 'none') return fc.constant(null);
-    if (who === 'unknown') return fc.constantFrom('Bearer not-a-token', `Bearer ${context.secrets.admin}x`, `Bearer ${context.secrets.admin.slice(0, -1)}`);
-    if (who === 'malformed') return fc.constantFrom('Basic YWRtaW46YWRtaW4=', 'Bearer', 'Bearer ', `Bearer  ${context.secrets.admin}`, `Token ${context.secrets.admin}`, `Bearer ${'a'.repeat(4000)}`, `${context.secrets.admin}`);
-    return fc.constant(`Bearer ${context.secrets[who]}`);
+  return {
+    path,
+    query,
+    body,
+    type,
+    method: wellFormed ? fc.constant(route.method) : fc.constantFrom(...['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'].filter((method) => method !== route.method)),
+    caller: wellFormed ? fc.constantFrom<Caller>('admin', 'admin', 'operator') : fc.constantFrom<Caller>('viewer', 'scenario', 'none', 'unknown', 'malformed', 'operator', 'viewer'),
+    host: wellFormed ? fc.constant(context.host) : fc.constantFrom('attacker.example', `localhost.attacker.example:${port}`, 'localhost', `[::1]:${port}`, `127.0.0.1.nip.io:${port}`),
+    origin: wellFormed ? fc.constantFrom(null, null, null, `http://${context.host}`) : fc.constantFrom('http://evil.example', 'null', `https://${context.host}`, 'file://', `http://${context.host}.evil.example`),
+    extraHeaders: wellFormed
+      ? fc.constant(null)
+      : fc.constantFrom<Record<string, string>>({ 'content-encoding': 'gzip' }, { 'content-encoding': 'br' }, { 'content-encoding': 'identity' }, { accept: 'text/html' }, { 'x-forwarded-for': '10.0.0.1' }, { 'x-http-method-override': 'DELETE' }, { 'accept-charset': 'utf-16' }, { expect: '100-continue' }),
   };
-  const extraHeaders = fc.option(
-    fc.constantFrom<Record<string, string>>({ 'content-encoding': 'gzip' }, { 'content-encoding': 'br' }, { accept: 'text/html' }, { 'x-forwarded-for': '10.0.0.1' }, { 'x-http-method-override': 'DELETE' }, { 'accept-charset': 'utf-16' }),
-    { freq: 8 },
-  );
+}
 
-  return fc
-    .record({ path, query, method, caller, host, origin, extraHeaders, type: contentType, chunked: fc.boolean() })
-    .chain((parts) => fc.tuple(fc.constant(parts), authorization(parts.caller), body(parts.type)))
-    .map(([parts, auth, payload]) => {
-      const headers: Record<string, string> = { host: parts.host, ...(parts.extraHeaders ?? {}) };
-      if (auth !== null) headers.authorization = auth;
-      if (parts.origin !== null) headers.origin = parts.origin;
-      const sendsBody = BODY_METHODS.has(parts.method) && payload !== null;
-      if (sendsBody && parts.type !== null) headers['content-type'] = parts.type;
-      return { route, method: parts.method, target: `${parts.path}${parts.query}`, caller: parts.caller, headers, body: sendsBody ? payload : null, chunked: sendsBody && parts.chunked && payload.length > 1 };
-    });
+/** The Authorization header of a caller. */
+function authorization(who: Caller, context: FuzzContext): fc.Arbitrary<string | null> {
+  if (who === 'none') return fc.constant(null);
+  if (who === 'unknown') return fc.constantFrom('Bearer not-a-token', `Bearer ${context.secrets.admin}x`, `Bearer ${context.secrets.admin.slice(0, -1)}`);
+  if (who === 'malformed') return fc.constantFrom('Basic YWRtaW46YWRtaW4=', 'Bearer', 'Bearer ', `Bearer  ${context.secrets.admin}`, `Token ${context.secrets.admin}`, `Bearer ${'a'.repeat(4000)}`, `${context.secrets.admin}`);
+  return fc.constant(`Bearer ${context.secrets[who]}`);
 }
 
 /** Percent-encodes the UTF-8 of `value` (a lone surrogate becomes U+FFFD, as on the wire). */

@@ -110,7 +110,8 @@ class FuzzRun {
     this.baseline = await this.readViews();
     this.baselineFleet = JSON.stringify(this.target.fleet());
     const seed = this.options.seed ?? Date.now() % 2_147_483_647;
-    const context: FuzzContext = { host: this.host, secrets: this.target.secrets, pool: this.pool() };
+    const names = await this.knownNames(routes);
+    const context: FuzzContext = { host: this.host, secrets: this.target.secrets, pool: [...new Set([...names, ...this.pool()])], names };
     // Generated up front, per route, from one seed: a finding is replayed by running the same seed again.
     const samples = routes.map((route, index) => fc.sample(requestsFor(route, this.document, context), { numRuns: this.options.perRoute, seed: seed + index }));
     const total = routes.length * this.options.perRoute;
@@ -165,6 +166,18 @@ class FuzzRun {
     const durationMs = Date.now() - started;
     const health = await this.send('GET', '/health', { host: this.host }).catch(() => ({ status: 0 }));
     return { seed, routes: routes.length, tried, perSecond: tried / (durationMs / 1000), durationMs, serverErrors, refused, heldByGates, accepted, byRoute: this.byRoute, findings: this.findings, healthAfter: health.status };
+  }
+
+  /** The `id` or `name` of every item the parameterless GETs list (scenarios, presets, schedules, ...). */
+  private async knownNames(routes: Route[]): Promise<string[]> {
+    const names = new Set<string>();
+    for (const route of routes) {
+      if (route.method !== 'GET' || route.path.includes('{')) continue;
+      const answer = await this.send('GET', route.path, this.admin());
+      if (answer.status !== 200 || !answer.contentType.startsWith('application/json')) continue;
+      for (const item of listOf(JSON.parse(answer.body))) if (keyOf(item)) names.add(keyOf(item));
+    }
+    return [...names];
   }
 
   /** Names the server knows, the document's examples, the fleet's endpoints, the secrets: the way past validation. */
