@@ -21,6 +21,7 @@ import { runBacklog } from './suites/backlog';
 import { runCli } from './suites/cli';
 import { runConvergence } from './suites/convergence';
 import { runMetrics } from './suites/metrics';
+import { runSecurity } from './suites/security';
 import { runScan, runStartup } from './suites/startup';
 import { runWindowEdge } from './suites/window-edge';
 import { FIGURE_IDS } from './support/figures';
@@ -125,6 +126,7 @@ async function main(argv: string[]): Promise<number> {
     if (options.suites.has('cli')) await attempt(ctx, 'cli', failures, () => runCli(ctx));
     await fleetSuites(ctx, failures);
     if (options.suites.has('backlog')) await attempt(ctx, 'backlog', failures, () => runBacklog(ctx));
+    if (options.suites.has('security')) await attempt(ctx, 'security', failures, () => runSecurity(ctx));
   } finally {
     closeHttp();
     await rm(workRoot, { recursive: true, force: true });

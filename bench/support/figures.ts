@@ -1,4 +1,4 @@
-/** The figures of issue #7 (memory's target from issue #15), by suite: the ids every run must report (measured, or n/a with the reason). */
+/** The figures of issue #7 (memory's target from issue #15, security's from issue #16), by suite: the ids every run must report (measured, or n/a with the reason). */
 import type { SuiteName } from './args';
 
 /** The figure ids each suite must produce; a suite that fails still leaves these rows, marked n/a. */
@@ -23,4 +23,12 @@ export const FIGURE_IDS: Record<SuiteName, { id: string; figure: string; unit: s
   metrics: [{ id: 'metrics.scrape', figure: '8 GET /metrics scrape time (max)', unit: 'ms', target: '< 250 ms' }],
   window: [{ id: 'windowEdge', figure: '3 window opens → first activation received, p99', unit: 'ms', target: '< 100 ms' }],
   backlog: [{ id: 'stopAllUnderLoad', figure: '2 stop-all → all inactive under a backlog', unit: 'ms', target: 'ratio ≤ 2' }],
+  security: [
+    { id: 'security.fuzz.rate', figure: '16 OpenAPI fuzz, requests per second sustained', unit: 'req/s', target: 'none' },
+    { id: 'security.fuzz.serverErrors', figure: '16 OpenAPI fuzz, 5xx answers and other findings', unit: 'answers', target: '= 0' },
+    { id: 'security.auth.status', figure: '16 GET /api/v1/status throughput with a bearer token', unit: 'req/s', target: 'ratio ≥ 0.9' },
+    { id: 'security.auth.scenario', figure: '16 GET /api/v1/scenarios/{id} throughput with a bearer token', unit: 'req/s', target: 'ratio ≥ 0.9' },
+    { id: 'security.events.rss', figure: '16 RSS added by /events clients', unit: 'MB', target: 'none' },
+    { id: 'security.events.stopAll', figure: '16 stop-all → all inactive with /events clients connected', unit: 'ms', target: 'ratio ≤ 2' },
+  ],
 };

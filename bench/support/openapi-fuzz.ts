@@ -26,7 +26,7 @@ export interface FuzzTarget {
   url: string;
   secrets: FuzzContext['secrets'];
   /** The fleet as it is (each scenario's own state and the state calls it received): JSON-comparable. */
-  fleet(): unknown;
+  fleet(): unknown | Promise<unknown>;
   /** Extra strings for the pool (endpoints of the fleet, ...). */
   pool?: string[];
 }
@@ -107,8 +107,10 @@ class FuzzRun {
     this.document = JSON.parse(docAnswer.body) as OpenApiDocument;
     const routes = routesOf(this.document);
     this.views = stateViews(this.document);
+    // The start-up pass (every scenario driven inactive) must be over before the baseline is read.
+    await this.untilIdle(Date.now() + SETTLE_TIMEOUT_MS);
     this.baseline = await this.readViews();
-    this.baselineFleet = JSON.stringify(this.target.fleet());
+    this.baselineFleet = JSON.stringify(await this.target.fleet());
     const seed = this.options.seed ?? Date.now() % 2_147_483_647;
     const names = await this.knownNames(routes);
     const context: FuzzContext = { host: this.host, secrets: this.target.secrets, pool: [...new Set([...names, ...this.pool()])], names };
@@ -214,7 +216,7 @@ class FuzzRun {
 
   /** The state views and the fleet, as one comparable string. */
   private async state(): Promise<string> {
-    return JSON.stringify({ views: await this.readViews(), fleet: this.target.fleet() });
+    return JSON.stringify({ views: await this.readViews(), fleet: await this.target.fleet() });
   }
 
   private async readViews(): Promise<Record<string, unknown>> {
@@ -254,9 +256,8 @@ class FuzzRun {
   private async settle(cause: FuzzRequest): Promise<void> {
     const deadline = Date.now() + SETTLE_TIMEOUT_MS;
     for (;;) {
-      const progressing = await this.send('GET', '/api/v1/scenarios?state=progressing&limit=1', this.admin());
-      const inFlight = progressing.status === 200 ? (JSON.parse(progressing.body) as { total: number }).total : -1;
-      const fleetStates = JSON.stringify(statesOf(this.target.fleet()));
+      const inFlight = await this.progressing();
+      const fleetStates = JSON.stringify(statesOf(await this.target.fleet()));
       if (inFlight === 0 && fleetStates === JSON.stringify(statesOf(JSON.parse(this.baselineFleet)))) return;
       if (Date.now() > deadline) {
         this.findings.push({ kind: 'did not settle', request: describeRequest(cause), detail: `${inFlight} progressing; fleet ${fleetStates}` });
@@ -264,6 +265,16 @@ class FuzzRun {
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+  }
+
+  /** Scenarios in flight now (-1 when the list cannot be read). */
+  private async progressing(): Promise<number> {
+    const answer = await this.send('GET', '/api/v1/scenarios?state=progressing&limit=1', this.admin());
+    return answer.status === 200 ? (JSON.parse(answer.body) as { total: number }).total : -1;
+  }
+
+  private async untilIdle(deadline: number): Promise<void> {
+    while ((await this.progressing()) !== 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
   }
 
   private sendRequest(request: FuzzRequest): Promise<Answer> {
