@@ -54,7 +54,11 @@ export interface BenchOptions {
   windowShare: number;
   backlogN: number;
   backlogDelayMs: number;
-  /** Security suite (issue 16): its fleet size, the /events clients held open, the fuzz's requests per route. */
+  /**
+   * Security suite (issue 16): its fleet size, the /events clients held open, the fuzz's requests per route.
+   * The fleet stays at 500, under the size that takes fixed ports (support/fleet.ts): its figures are ratios
+   * within the suite, and a fleet on OS-chosen ports cannot collide with another bench running beside it.
+   */
   securityN: number;
   eventClients: number;
   fuzzPerRoute: number;
@@ -86,13 +90,13 @@ const PRESETS: Record<BenchOptions['mode'], Omit<BenchOptions, 'mode' | 'suites'
     sizes: [100, 1000, 10_000], targetN: 10_000, reps: 3, maxInFlight: 256, delayMs: 0, failRate: 0, scenariosPerShard: 4000,
     connections: 50, durationMs: 10_000, warmupMs: 2000, apiRounds: 5, pageSamples: 40, stallWatch: true, metricsScrapes: 20, cliRuns: 20, startupRuns: 10,
     scanRuns: 5, scanFolders: 10_000, windowSamples: 100, windowShare: 0.01, backlogN: 1000, backlogDelayMs: 500,
-    securityN: 1000, eventClients: 1000, fuzzPerRoute: 100,
+    securityN: 500, eventClients: 1000, fuzzPerRoute: 100,
   },
   quick: {
     sizes: [1000, 10_000], targetN: 10_000, reps: 1, maxInFlight: 256, delayMs: 0, failRate: 0, scenariosPerShard: 4000,
     connections: 50, durationMs: 2000, warmupMs: 500, apiRounds: 2, pageSamples: 10, stallWatch: false, metricsScrapes: 5, cliRuns: 5, startupRuns: 3,
     scanRuns: 2, scanFolders: 10_000, windowSamples: 6, windowShare: 0.01, backlogN: 1000, backlogDelayMs: 500,
-    securityN: 1000, eventClients: 1000, fuzzPerRoute: 30,
+    securityN: 500, eventClients: 1000, fuzzPerRoute: 30,
   },
   smoke: {
     sizes: [30], targetN: 10_000, reps: 1, maxInFlight: 256, delayMs: 0, failRate: 0, scenariosPerShard: 4000,
