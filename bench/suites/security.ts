@@ -9,6 +9,7 @@
  *   the plain client's deactivation of the same fleet, the bound convergence's stop-all keeps (ratio ≤ 2),
  *   the same orchestrator's stop-all without them beside it.
  */
+import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import * as http from 'node:http';
 import { startFleet, writeFleetDir } from '../../examples/demo-scenario/fleet';
@@ -91,16 +92,22 @@ async function authFigure(ctx: SuiteContext, fleet: BenchFleet): Promise<void> {
     const ids = fleet.scenarios.map((scenario) => `/api/v1/scenarios/${scenario.id}`);
     const bearer = { authorization: `Bearer ${SECRETS.viewer}` };
     const roundMs = Math.max(100, Math.round(options.durationMs / options.apiRounds));
-    const rounds: { route: 'status' | 'scenario'; open: LoadResult; guarded: LoadResult }[] = [];
+    const rounds: { route: 'status' | 'scenario'; open: Measured; guarded: Measured }[] = [];
     ctx.log(`security: auth on/off, ${options.apiRounds} rounds of ${roundMs / 1000} s per route and side, ${options.connections} connections, ${loader} loader`);
     for (let index = 0; index < options.apiRounds; index++) {
       const warmupMs = index === 0 ? options.warmupMs : 0;
       for (const [route, paths] of [['status', ['/api/v1/status']], ['scenario', ids]] as const) {
-        const load = (url: string, headers?: Record<string, string>) => runLoad({ origin: url, paths: [...paths], connections: options.connections, durationMs: roundMs, warmupMs, loader, headers });
+        const load = async (child: OrchestratorChild, headers?: Record<string, string>) => {
+          const before = cpuMs(child.pid);
+          const result = await runLoad({ origin: child.url, paths: [...paths], connections: options.connections, durationMs: roundMs, warmupMs, loader, headers });
+          const after = cpuMs(child.pid);
+          // CPU time per request of the server, warm-up included: less at the mercy of a busy machine than req/s.
+          return { ...result, cpuUsPerRequest: before !== null && after !== null ? ((after - before) * 1000) / (result.requests * (1 + warmupMs / roundMs)) : null };
+        };
         // Alternate which side goes first, so a drift of the shared machine does not always favour one.
         const first = index % 2 === 0;
-        const a = first ? await load(open.url) : await load(guarded.url, bearer);
-        const b = first ? await load(guarded.url, bearer) : await load(open.url);
+        const a = first ? await load(open) : await load(guarded, bearer);
+        const b = first ? await load(guarded, bearer) : await load(open);
         const round = first ? { route, open: a, guarded: b } : { route, open: b, guarded: a };
         rounds.push(round);
         ctx.log(`  round ${index + 1} ${route}: without auth ${round.open.rps.toFixed(0)} req/s, with a bearer token ${round.guarded.rps.toFixed(0)} req/s (${round.guarded.non2xx} non-2xx)`);
@@ -116,7 +123,7 @@ async function authFigure(ctx: SuiteContext, fleet: BenchFleet): Promise<void> {
             id: `security.auth.${route}`, figure: `16 ${label} throughput with a bearer token`, n, unit: 'req/s',
             ours: median(mine.map((round) => round.guarded.rps)), baseline: median(mine.map((round) => round.open.rps)), ratio: median(ratios),
             baselineLabel: `the same route without auth (MAINTENANCE_TOKENS unset), median of ${mine.length} rounds`,
-            note: [`ratio per round ${ratios.map((value) => value.toFixed(2)).join(', ')}`, non2xx ? `${non2xx} non-2xx or errors` : null].filter(Boolean).join('; '),
+            note: [`ratio per round ${ratios.map((value) => value.toFixed(2)).join(', ')}`, cpuNote(mine), non2xx ? `${non2xx} non-2xx or errors` : null].filter(Boolean).join('; '),
             details: { rounds: mine },
           },
           { min: 0.9, applies: non2xx === 0, why: non2xx ? 'some answers were not 2xx' : undefined },
@@ -199,4 +206,25 @@ async function settledWithToken(api: string, secret: string, timeoutMs: number):
     if (Date.now() > deadline) throw new Error(`the orchestrator with tokens did not settle within ${timeoutMs} ms (HTTP ${response.status}, ${body.total} progressing)`);
     await sleep(50);
   }
+}
+
+/** A load's result with the server's CPU time per request. */
+type Measured = LoadResult & { cpuUsPerRequest: number | null };
+
+/** User + system CPU time of a process in ms, from /proc (null off Linux). */
+function cpuMs(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * (1000 / 100); // clock ticks at USER_HZ 100
+  } catch {
+    return null;
+  }
+}
+
+/** Median server CPU per request with and without the token. */
+function cpuNote(rounds: { open: Measured; guarded: Measured }[]): string | null {
+  const open = rounds.map((round) => round.open.cpuUsPerRequest).filter((value): value is number => value !== null);
+  const guarded = rounds.map((round) => round.guarded.cpuUsPerRequest).filter((value): value is number => value !== null);
+  if (!open.length || !guarded.length) return null;
+  return `server CPU per request ${median(guarded).toFixed(0)} µs with the token, ${median(open).toFixed(0)} µs without`;
 }
