@@ -56,6 +56,6 @@ describe('bench --smoke', () => {
     expect(markdown).toMatch(/- Machine: .+ cores/);
     expect(markdown).toMatch(/- Date: \d{4}-\d{2}-\d{2}T/);
     const record = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as RunRecord;
-    expect(markdown.split('\n').filter((line) => /^\| \d /.test(line))).toHaveLength(record.figures.length);
+    expect(markdown.split('\n').filter((line) => /^\| \d+ /.test(line))).toHaveLength(record.figures.length);
   });
 });
