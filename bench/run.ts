@@ -24,6 +24,7 @@ import { runLeases } from './suites/leases';
 import { runConvergence } from './suites/convergence';
 import { runMetrics } from './suites/metrics';
 import { runNotify } from './suites/notify';
+import { runSecurity } from './suites/security';
 import { runScan, runStartup } from './suites/startup';
 import { runWindowEdge } from './suites/window-edge';
 import { runHa } from './suites/ha';
@@ -133,6 +134,7 @@ async function main(argv: string[]): Promise<number> {
     await fleetSuites(ctx, failures);
     if (options.suites.has('backlog')) await attempt(ctx, 'backlog', failures, () => runBacklog(ctx));
     if (options.suites.has('ha')) await attempt(ctx, 'ha', failures, () => runHa(ctx));
+    if (options.suites.has('security')) await attempt(ctx, 'security', failures, () => runSecurity(ctx));
   } finally {
     closeHttp();
     await rm(workRoot, { recursive: true, force: true });

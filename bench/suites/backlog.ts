@@ -48,7 +48,7 @@ export async function runBacklog(ctx: SuiteContext): Promise<void> {
 }
 
 /** The plain client activates the whole fleet (untimed), then deactivates it: that second pass is the baseline. */
-async function baselineDeactivation(ctx: SuiteContext, fleet: BenchFleet): Promise<number> {
+export async function baselineDeactivation(ctx: SuiteContext, fleet: BenchFleet): Promise<number> {
   const child = forkNode(path.join(__dirname, '..', 'baselines', 'state-client.js'));
   const peer = new IpcPeer(child);
   const targets = fleet.scenarios.map((scenario) => ({ url: `${scenario.url}${scenario.stateEndpoint}` }));
@@ -97,7 +97,7 @@ async function stopUnderLoad(fleet: BenchFleet, orchestrator: OrchestratorChild,
 }
 
 /** The product's own stop-all once everything is active (no queue): a reference for the loaded case. */
-async function stopWithoutBacklog(fleet: BenchFleet, orchestrator: OrchestratorChild): Promise<{ ms: number; answeredMs: number }> {
+export async function stopWithoutBacklog(fleet: BenchFleet, orchestrator: OrchestratorChild): Promise<{ ms: number; answeredMs: number }> {
   const n = fleet.scenarios.length;
   const budget = 120_000 + n * 1000;
   await postIntent(orchestrator.api, '/presets/full/apply', { confirm: true });

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 
 /** Suites, in the order they run. */
-export const SUITES = ['startup', 'cli', 'convergence', 'api', 'metrics', 'explain', 'window', 'leases', 'backlog', 'notify', 'ha'] as const;
+export const SUITES = ['startup', 'cli', 'convergence', 'api', 'metrics', 'explain', 'window', 'leases', 'backlog', 'notify', 'ha', 'security'] as const;
 /** One suite name. */
 export type SuiteName = (typeof SUITES)[number];
 
@@ -62,6 +62,14 @@ export interface BenchOptions {
   /** HA (SPEC 9): kill -9 failovers timed, and follower writes timed to the leader's first call. */
   haTrials: number;
   haSamples: number;
+  /**
+   * Security suite (issue 16): its fleet size, the /events clients held open, the fuzz's requests per route.
+   * The fleet stays at 500, under the size that takes fixed ports (support/fleet.ts): its figures are ratios
+   * within the suite, and a fleet on OS-chosen ports cannot collide with another bench running beside it.
+   */
+  securityN: number;
+  eventClients: number;
+  fuzzPerRoute: number;
   suites: Set<SuiteName>;
   /** Where RESULTS.md and results.json go. */
   outDir: string;
@@ -90,16 +98,19 @@ const PRESETS: Record<BenchOptions['mode'], Omit<BenchOptions, 'mode' | 'suites'
     sizes: [100, 1000, 10_000], targetN: 10_000, reps: 3, maxInFlight: 256, delayMs: 0, failRate: 0, scenariosPerShard: 4000,
     connections: 50, durationMs: 10_000, warmupMs: 2000, apiRounds: 5, pageSamples: 40, stallWatch: true, metricsScrapes: 20, explainSamples: 500, explainRepeats: 10, cliRuns: 20, startupRuns: 10,
     scanRuns: 5, scanFolders: 10_000, windowSamples: 100, windowShare: 0.01, backlogN: 1000, backlogDelayMs: 500, leaseSeconds: 45, haTrials: 20, haSamples: 100,
+    securityN: 500, eventClients: 1000, fuzzPerRoute: 100,
   },
   quick: {
     sizes: [1000, 10_000], targetN: 10_000, reps: 1, maxInFlight: 256, delayMs: 0, failRate: 0, scenariosPerShard: 4000,
     connections: 50, durationMs: 2000, warmupMs: 500, apiRounds: 2, pageSamples: 10, stallWatch: false, metricsScrapes: 5, explainSamples: 100, explainRepeats: 5, cliRuns: 5, startupRuns: 3,
     scanRuns: 2, scanFolders: 10_000, windowSamples: 6, windowShare: 0.01, backlogN: 1000, backlogDelayMs: 500, leaseSeconds: 45, haTrials: 20, haSamples: 30,
+    securityN: 500, eventClients: 1000, fuzzPerRoute: 30,
   },
   smoke: {
     sizes: [30], targetN: 10_000, reps: 1, maxInFlight: 256, delayMs: 0, failRate: 0, scenariosPerShard: 4000,
     connections: 8, durationMs: 400, warmupMs: 100, apiRounds: 1, pageSamples: 3, stallWatch: false, metricsScrapes: 2, explainSamples: 10, explainRepeats: 2, cliRuns: 2, startupRuns: 1,
     scanRuns: 1, scanFolders: 200, windowSamples: 2, windowShare: 0.1, backlogN: 30, backlogDelayMs: 200, leaseSeconds: 3, haTrials: 1, haSamples: 2,
+    securityN: 30, eventClients: 20, fuzzPerRoute: 2,
   },
 };
 

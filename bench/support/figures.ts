@@ -1,4 +1,4 @@
-/** The figures of issue #7 (memory's target from issue #15, leases' from issue #20), by suite: the ids every run must report (measured, or n/a with the reason). */
+/** The figures of issue #7 (memory's target from issue #15, security's from #16, HA's from #17, explain's from #18, notify's from #19, leases' from #20), by suite: the ids every run must report (measured, or n/a with the reason). */
 import type { SuiteName } from './args';
 
 /** The figure ids each suite must produce; a suite that fails still leaves these rows, marked n/a. */
@@ -39,5 +39,13 @@ export const FIGURE_IDS: Record<SuiteName, { id: string; figure: string; unit: s
     { id: 'ha.failover', figure: "11 HA kill -9 of the leader → new leader's first call, p95", unit: 'ms', target: '< 10000 ms' },
     { id: 'ha.crossReplica', figure: "11 HA write on a follower → leader's first call, p99", unit: 'ms', target: '< 100 ms' },
     { id: 'ha.storeConvergence', figure: '11 HA apply full → all active, PostgreSQL store vs SQLite', unit: 'ms', target: 'ratio ≤ 1.5' },
+  ],
+  security: [
+    { id: 'security.fuzz.rate', figure: '13 OpenAPI fuzz, requests per second sustained', unit: 'req/s', target: 'none' },
+    { id: 'security.fuzz.serverErrors', figure: '13 OpenAPI fuzz, 5xx answers and other findings', unit: 'answers', target: '= 0' },
+    { id: 'security.auth.status', figure: '13 GET /api/v1/status throughput with a bearer token', unit: 'req/s', target: 'ratio ≥ 0.9' },
+    { id: 'security.auth.scenario', figure: '13 GET /api/v1/scenarios/{id} throughput with a bearer token', unit: 'req/s', target: 'ratio ≥ 0.9' },
+    { id: 'security.events.rss', figure: '13 RSS added by /events clients', unit: 'MB', target: 'none' },
+    { id: 'security.events.stopAll', figure: '13 stop-all → all inactive with /events clients connected', unit: 'ms', target: 'ratio ≤ 2' },
   ],
 };

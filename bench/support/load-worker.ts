@@ -17,6 +17,8 @@ export interface LoadSpec {
   durationMs: number;
   warmupMs: number;
   loader: 'builtin' | 'autocannon';
+  /** Sent with every request (e.g. `authorization: Bearer ...` for the auth-on figures). */
+  headers?: Record<string, string>;
 }
 
 /** What a run measured (latencies in ms). */
@@ -39,7 +41,7 @@ async function builtin(spec: LoadSpec, durationMs: number): Promise<LoadResult> 
   const once = (requestPath: string) =>
     new Promise<void>((resolve) => {
       const started = process.hrtime.bigint();
-      const req = http.get(`${spec.origin}${requestPath}`, { agent }, (res) => {
+      const req = http.get(`${spec.origin}${requestPath}`, { agent, headers: spec.headers }, (res) => {
         res.on('data', () => undefined);
         res.on('end', () => {
           latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
@@ -77,6 +79,7 @@ async function cannon(spec: LoadSpec, durationMs: number): Promise<LoadResult> {
     url: spec.origin,
     connections: spec.connections,
     duration: durationMs / 1000,
+    headers: spec.headers ?? {},
     requests: [{ method: 'GET', setupRequest: (request: Record<string, unknown>) => ({ ...request, path: spec.paths[next++ % spec.paths.length] }) }],
   });
   const { latency } = result;

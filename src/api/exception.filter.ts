@@ -15,6 +15,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const { status, message, details } = describe(exception);
     if (response.headersSent) return;
+    // A route may have set its own type before failing (the YAML export's @Header): an error is JSON whatever it said.
+    response.setHeader('content-type', 'application/json; charset=utf-8');
     response.status(status).json({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, ...details });
   }
 }
@@ -41,6 +43,12 @@ function describe(exception: unknown): { status: number; message: string; detail
   const bodyParser = exception as { type?: string; status?: number; message?: string };
   if (bodyParser?.type === 'entity.too.large') return { status: 413, message: `request body too large (limit ${bodyParserLimit})`, details: {} };
   if (bodyParser?.type === 'entity.parse.failed') return { status: 400, message: `invalid JSON body: ${bodyParser.message}`, details: {} };
+  // The body parser's other refusals (a charset it cannot read 415, a Content-Encoding it cannot undo 415,
+  // a gzip body that is not gzip 400, ...) are http-errors marked safe to show: the client's fault, said as such.
+  const clientError = exception as { status?: unknown; expose?: unknown; message?: unknown };
+  if (typeof clientError?.status === 'number' && clientError.status >= 400 && clientError.status < 500 && clientError.expose === true) {
+    return { status: clientError.status, message: `request body refused: ${String(clientError.message)}`, details: {} };
+  }
   process.stderr.write(`unexpected error: ${(exception as Error)?.stack ?? String(exception)}\n`);
   return { status: HttpStatus.INTERNAL_SERVER_ERROR, message: 'internal error; see the orchestrator log', details: {} };
 }

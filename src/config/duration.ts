@@ -17,14 +17,25 @@ export function parseDuration(input: string | number, plainUnit: 's' | 'm' = 's'
   }
   let total = 0;
   for (const [, amount, unit] of text.matchAll(PART_PATTERN)) total += Number(amount) * UNIT_MS[unit];
-  return Math.round(total);
+  return bounded(Math.round(total), input);
+}
+
+/**
+ * The longest duration read: 100 years. Longer ones are typos or attacks, and past about 270,000 years an
+ * expiry is no longer a Date (`toISOString` threw and the API answered 500; the OpenAPI fuzz found it).
+ */
+export const MAX_DURATION_MS = 100 * 365 * 86_400_000;
+
+function bounded(ms: number, original: unknown): number {
+  if (!(ms <= MAX_DURATION_MS)) throw new RangeError(`"${String(original)}" is longer than the longest duration accepted, 100 years`);
+  return ms;
 }
 
 function checkedPlain(value: number, original: unknown, unit: 's' | 'm'): number {
   if (!Number.isFinite(value) || value < 0) {
     throw new RangeError(`"${String(original)}" is not a duration: it must be a non-negative number`);
   }
-  return Math.round(value * UNIT_MS[unit]);
+  return bounded(Math.round(value * UNIT_MS[unit]), original);
 }
 
 /** Formats milliseconds compactly for people: 5400000 -> "1h30m". */

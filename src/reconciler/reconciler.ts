@@ -98,6 +98,8 @@ export class Reconciler extends EventEmitter {
   /** Some scenario waits for a slot (Conflict, ConcurrencyLimit): a finished deactivation may let it in. */
   private slotWaiting = false;
   private readonly waiters = new SettleWaiters((id) => this.isSettled(id));
+  /** The resync running now, if any (resyncs never overlap). */
+  private resyncing: Promise<void> | null = null;
   private readonly clock: () => number;
   private readonly timers: Timers;
   private stopped = true;
@@ -205,8 +207,17 @@ export class Reconciler extends EventEmitter {
     this.scenarioSource = null;
   }
 
-  /** Reads every addressable scenario's state (bounded concurrency), then plans. */
-  async resync(): Promise<void> {
+  /**
+   * Reads every addressable scenario's state (bounded concurrency), then plans. One resync at a time: with
+   * slow scenarios a resync outlasts its interval, and the next one started beside it multiplied the
+   * observations in flight past the bound (issue 16); asked for while one runs, the answer is that one.
+   */
+  resync(): Promise<void> {
+    this.resyncing ??= this.readAll().finally(() => (this.resyncing = null));
+    return this.resyncing;
+  }
+
+  private async readAll(): Promise<void> {
     const targets = [...this.scenarios.values()].filter((scenario) => scenario.endpoint && !this.observed.get(scenario.id)?.inFlight);
     const limit = this.options.observeConcurrency ?? 64;
     let next = 0;
