@@ -60,7 +60,7 @@ describe('dashboard: why? and the timeline', () => {
     await expect(drawer.getByTestId('explain-desired').innerText()).resolves.toBe('active, from preset security');
     await expect(drawer.getByTestId('explain-target').innerText()).resolves.toMatch(/^inactive \(WindowClosed: deny window business-hours is open until/);
     const gates = await drawer.locator('tbody tr').evaluateAll((rows) => rows.map((row) => `${row.getAttribute('data-gate')}=${row.querySelector('td')?.textContent}`));
-    expect(gates).toEqual(['EmergencyStop=pass', 'WindowClosed=block', 'Conflict=pass', 'ConcurrencyLimit=pass', 'ResourcePressure=pass', 'HealthCheck=pass', 'Cooldown=pass', 'AwaitingConfirmation=pass']);
+    expect(gates).toEqual(['EmergencyStop=pass', 'WindowClosed=block', 'Conflict=pass', 'ConcurrencyLimit=pass', 'ResourcePressure=pass', 'HealthCheck=pass', 'FailureBudget=pass', 'Cooldown=pass', 'AwaitingConfirmation=pass']);
     await expect(drawer.getByTestId('explain-next').innerText()).resolves.toContain('deny window business-hours closes at 18:00 Europe/Berlin');
     await page.keyboard.press('Escape');
     await drawer.waitFor({ state: 'detached' });

@@ -54,6 +54,12 @@ describe('StateService rules', () => {
     await state().resume('test');
     await state().setDesiredState(nothing, { ...actor, confirm: true });
     await eventually(() => activeIds(system.fleet).length === 0, 'every scenario inactive again');
+    // An activation cut off in flight by the deactivation that superseded it may still reach its scenario
+    // after that deactivation (two connections, no order between them). The loop corrects it at its next
+    // resync; this suite's next test must not start before that, so it reads the fleet once more now.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await system.server.orchestrator.reconciler.resync();
+    await eventually(() => activeIds(system.fleet).length === 0, 'every scenario inactive after a resync');
   });
 
   it('gives every activation a TTL of DEFAULT_TIMEOUT unless one is given, and a deactivation none', async () => {
