@@ -9,6 +9,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { ActivitySink } from '../activity/activity';
+import type { Timers } from '../common/timers';
+import { standaloneTimers } from '../schedules/scheduler-timers';
 import type { LeaseRepository } from '../store/store.port';
 
 /** controller-runtime's name for the election, also the lease row's name and the metric's label. */
@@ -51,7 +53,13 @@ export interface ElectorOptions {
   single: boolean;
   /** The local monotonic clock (ms); performance.now by default. */
   monotonic?: () => number;
+  /** Where the retry and deadline timers are named (the application's SchedulerRegistry); its own by default. */
+  timers?: Timers;
 }
+
+/** The timers' names, as GET /api/v1/timers lists them. */
+export const LEADER_TICK_TIMER = 'leader.tick';
+export const LEADER_DEADLINE_TIMER = 'leader.deadline';
 
 /** Listens to changes of role, for metrics. */
 export type LeadershipListener = (state: { role: Role; epoch: number; leader: LeaderInfo | null }) => void;
@@ -67,10 +75,9 @@ export class LeaderElector {
   private known: LeaderInfo | null = null;
   private readonly hooks: LeadershipHooks[] = [];
   private readonly listeners: LeadershipListener[] = [];
-  private tickTimer: NodeJS.Timeout | null = null;
-  private deadlineTimer: NodeJS.Timeout | null = null;
   private running = false;
   private readonly monotonic: () => number;
+  private readonly timers: Timers;
 
   constructor(
     private readonly lease: LeaseRepository,
@@ -78,6 +85,7 @@ export class LeaderElector {
     private readonly options: ElectorOptions,
   ) {
     this.monotonic = options.monotonic ?? (() => performance.now());
+    this.timers = options.timers ?? standaloneTimers();
   }
 
   /** This replica's id (the lease holder name). */
@@ -136,7 +144,6 @@ export class LeaderElector {
   }
 
   private async tick(): Promise<void> {
-    this.tickTimer = null;
     try {
       if (this.currentRole === 'leader') await this.renew();
       else await this.tryAcquire();
@@ -144,8 +151,7 @@ export class LeaderElector {
       // The database is away: a leader's deadline timer deposes it; a follower tries again.
     }
     if (this.running && !(this.options.single && this.currentRole === 'leader')) {
-      this.tickTimer = setTimeout(() => void this.tick(), this.options.retryMs);
-      this.tickTimer.unref();
+      this.timers.once(LEADER_TICK_TIMER, this.options.retryMs, () => void this.tick());
     }
   }
 
@@ -198,17 +204,14 @@ export class LeaderElector {
   /** A timer at the deadline, so a leader whose renewals hang steps down then even if nothing calls `fence()`. */
   private armDeadline(): void {
     if (this.options.single) return;
-    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
     const remaining = this.renewSentAt + this.options.renewDeadlineMs - this.monotonic();
-    this.deadlineTimer = setTimeout(() => this.fence(), Math.max(0, Math.ceil(remaining)));
-    this.deadlineTimer.unref();
+    this.timers.once(LEADER_DEADLINE_TIMER, Math.max(0, Math.ceil(remaining)), () => this.fence());
   }
 
   private stepDown(reason: string): void {
     if (this.currentRole !== 'leader') return;
     this.currentRole = 'follower';
-    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
-    this.deadlineTimer = null;
+    this.timers.cancel(LEADER_DEADLINE_TIMER);
     this.known = null;
     for (const hook of this.hooks) hook.follow?.(reason);
     this.activity.record({ category: 'leader', level: 'warn', actor: 'system', message: `${this.options.id} stopped leading (epoch ${this.epoch}): ${reason}`, data: { action: 'stepped-down', leader: this.options.id, epoch: this.epoch, reason } });
@@ -226,9 +229,7 @@ export class LeaderElector {
   }
 
   private clearTimers(): void {
-    if (this.tickTimer) clearTimeout(this.tickTimer);
-    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
-    this.tickTimer = null;
-    this.deadlineTimer = null;
+    this.timers.cancel(LEADER_TICK_TIMER);
+    this.timers.cancel(LEADER_DEADLINE_TIMER);
   }
 }

@@ -9,6 +9,7 @@ import { ActivityModule } from '../activity/activity.module';
 import { ActivityService } from '../activity/activity.service';
 import type { Config } from '../config/config';
 import { CONFIG } from '../config/config.module';
+import { TIMERS, type Timers } from '../common/timers';
 import { MetricsModule } from '../metrics/metrics.module';
 import { PrometheusMetrics } from '../metrics/prometheus-metrics';
 import { STORE, StoreModule } from '../store/store.module';
@@ -21,8 +22,9 @@ import { LeaderElector } from './leader-elector';
   providers: [
     {
       provide: LeaderElector,
-      useFactory: (store: Store, activity: ActivityService, config: Config) => new LeaderElector(store.lease, activity, { ...config.leader, single: store.kind === 'sqlite' }),
-      inject: [STORE, ActivityService, CONFIG],
+      useFactory: (store: Store, activity: ActivityService, config: Config, timers: Timers) =>
+        new LeaderElector(store.lease, activity, { ...config.leader, single: store.kind === 'sqlite', timers }),
+      inject: [STORE, ActivityService, CONFIG, TIMERS],
     },
   ],
   exports: [LeaderElector],

@@ -7,7 +7,9 @@
  * from a restart with nothing applied.
  */
 import { randomUUID } from 'node:crypto';
+import type { Timers } from '../common/timers';
 import type { DesiredStateModel } from '../reconciler/desired';
+import { standaloneTimers } from '../schedules/scheduler-timers';
 import type { Store } from '../store/store.port';
 
 /** The settings key of the document. */
@@ -26,6 +28,9 @@ export interface ModelHolder {
   model: DesiredStateModel;
 }
 
+/** The poll's timer name, as GET /api/v1/timers lists it. */
+export const DESIRED_STATE_POLL_TIMER = 'desired-state.poll';
+
 /** NOTIFY payloads must stay under 8,000 bytes: a larger model goes by its revision only, and is read back. */
 const MAX_PAYLOAD_CHARS = 7_000;
 
@@ -35,7 +40,6 @@ export class SharedDesiredState {
   private revision: string | null = null;
   /** Grows at each model taken from a notification: a read started before it is older and is dropped. */
   private generation = 0;
-  private poll: NodeJS.Timeout | null = null;
   private unlisten: (() => void) | null = null;
   private reading: Promise<void> | null = null;
   /** A notification came while a read was in flight: read once more after it. */
@@ -45,6 +49,7 @@ export class SharedDesiredState {
     private readonly store: Pick<Store, 'settings' | 'changes'>,
     private readonly holder: ModelHolder,
     private readonly pollMs = 1_000,
+    private readonly timers: Timers = standaloneTimers(),
   ) {}
 
   /** Called after another replica's write replaced the model (the leader plans at once). */
@@ -54,13 +59,11 @@ export class SharedDesiredState {
   async start(): Promise<void> {
     await this.refresh(false);
     this.unlisten = await this.store.changes.listen(DESIRED_STATE_CHANNEL, (payload) => this.notified(payload));
-    this.poll = setInterval(() => void this.refresh(true).catch(() => undefined), this.pollMs);
-    this.poll.unref();
+    this.timers.every(DESIRED_STATE_POLL_TIMER, this.pollMs, () => void this.refresh(true).catch(() => undefined));
   }
 
   stop(): void {
-    if (this.poll) clearInterval(this.poll);
-    this.poll = null;
+    this.timers.cancel(DESIRED_STATE_POLL_TIMER);
     this.unlisten?.();
     this.unlisten = null;
   }

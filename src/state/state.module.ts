@@ -53,8 +53,8 @@ const HISTORY_CAPACITY = 360;
     // HA only (PostgreSQL): the desired state lives in the database. A single SQLite node keeps SPEC 7's restart rule.
     {
       provide: SharedDesiredState,
-      useFactory: (store: Store, declared: DeclaredState) => (store.kind === 'postgres' ? new SharedDesiredState(store, declared) : null),
-      inject: [STORE, DeclaredState],
+      useFactory: (store: Store, declared: DeclaredState, timers: Timers) => (store.kind === 'postgres' ? new SharedDesiredState(store, declared, 1_000, timers) : null),
+      inject: [STORE, DeclaredState, TIMERS],
     },
     {
       provide: StateService,
