@@ -90,9 +90,12 @@ describe('three replicas on one PostgreSQL database', () => {
     expect(accepted.at(-1)).toMatchObject({ leader: 'orch-1', epoch });
     // Only the leader ever called a scenario.
     expect(new Set(calls().map((call) => call.leader))).toEqual(new Set(['orch-1']));
-    // The activity log records the action with its epoch.
-    const log = (await requestJson(`${url('orch-3')}/api/v1/activity?scenario=demo-0001&category=action`)).body as Json;
-    expect(log.entries.some((entry: Json) => entry.data?.epoch === epoch && entry.data?.action === 'activate')).toBe(true);
+    // The activity log records the action with its epoch (written after the answer, in the leader's next flush).
+    const logged = async () => {
+      const log = (await requestJson(`${url('orch-3')}/api/v1/activity?scenario=demo-0001&category=action`)).body as Json;
+      return log.entries.some((entry: Json) => entry.data?.epoch === epoch && entry.data?.action === 'activate');
+    };
+    await eventually(logged, 'the activation in the activity log with its epoch', 3_000);
   });
 
   it('3: a leader paused longer than its lease does not call a single scenario after waking, and follows', async () => {

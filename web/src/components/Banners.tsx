@@ -68,7 +68,9 @@ export function EmergencyBanner() {
  */
 export function BreakGlassBanner() {
   const status = useResource(useDashboard().status).data;
-  const now = useNow();
+  // useNow ticks each second and re-renders; read the clock itself too, so a banner drawn between ticks (a
+  // status that just arrived) never shows more time left than the TTL.
+  const now = Math.max(useNow(), Date.now());
   const glass = status?.breakGlass ?? [];
   if (glass.length === 0) return null;
   return (
