@@ -73,6 +73,9 @@ export function benchEnv(options: { scenariosDir: string; dataDir: string; polic
     // random moment. Start-up, user changes and action results still drive every pass, as in production.
     RESYNC_INTERVAL: '1h',
     DISCOVERY_INTERVAL: '1h',
+    // The bench is one actor writing as fast as a script can (the explain suite's 50 schedules, then the
+    // notify suite's cycles, on one orchestrator): the per-actor rate limit would refuse it (429) midway.
+    RATE_LIMIT: '1000000/min',
   };
 }
 

@@ -14,10 +14,13 @@ import { Reconciler } from '../reconciler/reconciler';
 import { ActivityQueryDto, EventsQueryDto } from './dto/activity.dto';
 import { parseDuration } from '../config/duration';
 import { DomainError } from '../common/domain-error';
+import { ActivityFanout, type FanoutClient } from './activity-fanout';
 
 /** State-change events are coalesced to at most one per this interval: enough for a live screen, no storm. */
 const STATE_EVENT_INTERVAL_MS = 200;
 const HEARTBEAT_MS = 15_000;
+/** How long activity entries gather before they go out to the open streams: live, and one write per burst. */
+export const EVENT_FLUSH_MS = 100;
 /** A client that lets this much unsent data pile up is not reading; it is dropped (SPEC 8). */
 export const MAX_UNSENT_BYTES = 1024 * 1024;
 
@@ -34,6 +37,9 @@ export class ActivityController {
 
   /** Streams open now, against MAX_EVENT_CLIENTS. */
   private clients = 0;
+  /** Entries to the open streams, batched (activity-fanout.ts); its one listener is on while a stream is open. */
+  private readonly fanout = new ActivityFanout(EVENT_FLUSH_MS, activityEvent);
+  private readonly onEntry = (entry: ActivityEntry) => this.fanout.push(entry);
 
   /** Newest first; `before` pages back by id. */
   @Get('activity')
@@ -61,28 +67,16 @@ export class ActivityController {
     this.clients++;
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     response.write(': connected\n\n');
-    // What is due for this client goes out in one write per turn of the event loop: a stop-all of 1,000
-    // scenarios logs 1,000 entries in a burst, and a write per entry per client made 1,000 clients hold
-    // stop-all up for minutes (the security bench measured 153 s).
-    let unsent = '';
-    const flush = () => {
-      const text = unsent;
-      unsent = '';
+    const write = (text: string) => {
       if (response.destroyed) return;
       response.write(text);
       // Backpressure: a client that does not read would grow our memory without bound.
       if (response.writableLength > MAX_UNSENT_BYTES) response.destroy();
     };
-    const write = (text: string) => {
-      if (unsent === '') setImmediate(flush);
-      unsent += text;
-    };
     const send = (event: string, data: unknown) => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    const onEntry = (entry: ActivityEntry) => {
-      if (query.category && entry.category !== query.category) return;
-      if (query.scenario && entry.scenario !== query.scenario) return;
-      write(activityEvent(entry));
-    };
+    const client: FanoutClient = { category: query.category, scenario: query.scenario, write };
+    if (this.fanout.size === 0) this.activity.on('entry', this.onEntry);
+    this.fanout.add(client);
     let stateTimer: NodeJS.Timeout | null = null;
     const onChange = () => {
       stateTimer ??= setTimeout(() => {
@@ -91,7 +85,6 @@ export class ActivityController {
       }, STATE_EVENT_INTERVAL_MS);
     };
     const heartbeat = setInterval(() => write(': keep-alive\n\n'), HEARTBEAT_MS);
-    this.activity.on('entry', onEntry);
     if (!query.activityOnly) {
       this.reconciler.on('pass', onChange);
       this.reconciler.on('outcome', onChange);
@@ -100,7 +93,8 @@ export class ActivityController {
       this.clients--;
       clearInterval(heartbeat);
       if (stateTimer) clearTimeout(stateTimer);
-      this.activity.off('entry', onEntry);
+      this.fanout.remove(client);
+      if (this.fanout.size === 0) this.activity.off('entry', this.onEntry);
       this.reconciler.off('pass', onChange);
       this.reconciler.off('outcome', onChange);
     });

@@ -1,5 +1,5 @@
 /**
- * The timeline (GET /timeline), pure: every window run, blackout and override expiry between two instants,
+ * The timeline (GET /timeline), pure: every window run, blackout, override and break-glass expiry between two instants,
  * each with the scenarios it touches. Runs come from the window maths (window-runs.ts).
  */
 import type { DesiredStateModel } from '../reconciler/desired';
@@ -53,7 +53,9 @@ export function timelineEntries(tracks: readonly WindowTrack[], model: DesiredSt
   }
   for (const [id, override] of Object.entries(model.overrides)) {
     if (override.expiresAt === null || override.expiresAt <= from || override.setAt >= to) continue;
-    entries.push({ startMs: override.setAt, start: new Date(override.setAt).toISOString(), end: new Date(override.expiresAt).toISOString(), kind: 'override', state: override.state, reason: override.reason, scenarios: [id], scenarioCount: 1 });
+    // A break-glass activation is an override that passes the gates an incident must get through: its own row.
+    const kind = override.breakGlass ? 'breakGlass' : 'override';
+    entries.push({ startMs: override.setAt, start: new Date(override.setAt).toISOString(), end: new Date(override.expiresAt).toISOString(), kind, state: override.state, reason: override.reason, scenarios: [id], scenarioCount: 1 });
   }
   entries.sort((a, b) => a.startMs - b.startMs || a.kind.localeCompare(b.kind) || (a.schedule ?? a.scenarios[0] ?? '').localeCompare(b.schedule ?? b.scenarios[0] ?? ''));
   return entries.map(({ startMs: _startMs, ...entry }) => entry);

@@ -5,7 +5,9 @@ import type { ActivityInput } from '../activity/activity';
 import { openPostgresStore, openSqliteStore } from '../store/open-store';
 import type { PostgresStore } from '../store/postgres.store';
 import { acquirePostgresServer, createTestDatabase, type PostgresServer, type TestDatabase } from '../store/testing/postgres';
+import type { NotificationEvent } from '../notify/notification';
 import { ELECTION_NAME, LeaderElector, type ElectorOptions } from './leader-elector';
+import { notifyLeaderChanges } from './leader-notifications';
 
 const TIMINGS = { leaseMs: 1_000, renewDeadlineMs: 700, retryMs: 100 };
 
@@ -42,6 +44,24 @@ describe('LeaderElector on PostgreSQL', () => {
     await Promise.all(electors.splice(0).map((made) => made.stop()));
     await store.close();
     await database.drop();
+  });
+
+  it('sends leader.changed from the replica that takes the lead, naming the one before it', async () => {
+    const events: NotificationEvent[] = [];
+    const a = elector('a');
+    const b = elector('b');
+    for (const made of [a, b]) notifyLeaderChanges(made, { notify: (event) => events.push(event) });
+    await a.start();
+    await until(() => a.role === 'leader', 'a leading');
+    await b.start();
+    await until(() => b.leader?.id === 'a', 'b knowing a');
+    const first = a.fence()!.epoch;
+    await a.stop();
+    await until(() => b.role === 'leader', 'b taking over');
+    expect(events.map((event) => [event.event, event.message])).toEqual([
+      ['leader.changed', `a leads at epoch ${first}`],
+      ['leader.changed', `b leads at epoch ${first + 1} (after a, epoch ${first})`],
+    ]);
   });
 
   it('elects exactly one of two, and the other takes over at once with a higher epoch when the leader releases', async () => {

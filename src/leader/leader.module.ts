@@ -11,14 +11,17 @@ import type { Config } from '../config/config';
 import { CONFIG } from '../config/config.module';
 import { TIMERS, type Timers } from '../common/timers';
 import { MetricsModule } from '../metrics/metrics.module';
+import { NotificationDispatcher } from '../notify/notification-dispatcher';
+import { NotifyModule } from '../notify/notify.module';
 import { PrometheusMetrics } from '../metrics/prometheus-metrics';
 import { STORE, StoreModule } from '../store/store.module';
 import type { Store } from '../store/store.port';
 import { LeaderElector } from './leader-elector';
+import { notifyLeaderChanges } from './leader-notifications';
 
 /** Provides LeaderElector. */
 @Module({
-  imports: [StoreModule, ActivityModule, MetricsModule],
+  imports: [StoreModule, ActivityModule, MetricsModule, NotifyModule],
   providers: [
     {
       provide: LeaderElector,
@@ -33,9 +36,12 @@ export class LeaderModule implements OnModuleInit {
   constructor(
     private readonly elector: LeaderElector,
     @Inject(PrometheusMetrics) private readonly metrics: PrometheusMetrics,
+    @Inject(STORE) private readonly store: Store,
+    private readonly notifications: NotificationDispatcher,
   ) {}
 
   onModuleInit(): void {
     this.metrics.attachLeadership(() => ({ leading: this.elector.role === 'leader', epoch: this.elector.leader?.epoch ?? 0 }));
+    if (this.store.kind !== 'sqlite') notifyLeaderChanges(this.elector, this.notifications);
   }
 }
