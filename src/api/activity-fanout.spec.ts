@@ -55,4 +55,19 @@ describe('ActivityFanout', () => {
     expect(c.writes[0].split(';').filter(Boolean)).toHaveLength(50);
     fanout.remove(c);
   });
+
+  it('sends one event: state per interval to the clients that want it, however many changes came', async () => {
+    const fanout = new ActivityFanout(60_000, (e) => `${e.id};`, 20);
+    const live = client();
+    const watcher = { ...client(), wantsState: true };
+    fanout.add(live);
+    fanout.add(watcher);
+    for (let change = 0; change < 100; change++) fanout.stateChanged();
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(live.writes).toEqual([]);
+    expect(watcher.writes).toHaveLength(1);
+    expect(watcher.writes[0]).toMatch(/^event: state\ndata: \{"at":"[^"]+"\}\n\n$/);
+    fanout.remove(live);
+    fanout.remove(watcher);
+  });
 });

@@ -3,7 +3,8 @@
  * entries in a burst; with 1,000 dashboards open, a listener and a write per entry per client was 10 times
  * the stop-all's own work (the security bench: 1.7 s against 0.18 s without clients). Here one listener
  * collects entries, and at most every `flushMs` each client gets one write holding all of its entries;
- * clients with the same filter share one text, built once.
+ * clients with the same filter share one text, built once. `event: state` (scenarios changed) is shared the
+ * same way: one listener on the loop, one timer, one text for every stream.
  */
 import type { ActivityEntry } from '../activity/activity';
 
@@ -11,6 +12,8 @@ import type { ActivityEntry } from '../activity/activity';
 export interface FanoutClient {
   readonly category?: string;
   readonly scenario?: string;
+  /** Whether it also gets `event: state` when scenarios change (not with `activityOnly`). */
+  readonly wantsState?: boolean;
   write(text: string): void;
 }
 
@@ -20,10 +23,13 @@ export class ActivityFanout {
   private pending: ActivityEntry[] = [];
   // A coalescing delay of the open streams' writes, like their keep-alive: it lives and dies with them.
   private timer: NodeJS.Timeout | null = null;
+  private stateTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly flushMs: number,
     private readonly format: (entry: ActivityEntry) => string,
+    /** At most one `event: state` per this interval, however many passes and outcomes happen in it. */
+    private readonly stateIntervalMs = 200,
   ) {}
 
   /** How many streams are open. */
@@ -48,6 +54,17 @@ export class ActivityFanout {
       this.timer = setTimeout(() => this.flush(), this.flushMs);
       this.timer.unref();
     }
+  }
+
+  /** Scenarios changed: one `event: state` to every client that wants it, at most every `stateIntervalMs`. */
+  stateChanged(): void {
+    if (this.clients.size === 0 || this.stateTimer) return;
+    this.stateTimer = setTimeout(() => {
+      this.stateTimer = null;
+      const text = `event: state\ndata: ${JSON.stringify({ at: new Date().toISOString() })}\n\n`;
+      for (const client of this.clients) if (client.wantsState) client.write(text);
+    }, this.stateIntervalMs);
+    this.stateTimer.unref();
   }
 
   /** Sends what is queued: one write per client that has entries, one text per distinct filter. */
@@ -76,5 +93,9 @@ export class ActivityFanout {
   private cancel(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.clients.size === 0 && this.stateTimer) {
+      clearTimeout(this.stateTimer);
+      this.stateTimer = null;
+    }
   }
 }

@@ -38,8 +38,9 @@ export class ActivityController {
   /** Streams open now, against MAX_EVENT_CLIENTS. */
   private clients = 0;
   /** Entries to the open streams, batched (activity-fanout.ts); its one listener is on while a stream is open. */
-  private readonly fanout = new ActivityFanout(EVENT_FLUSH_MS, activityEvent);
+  private readonly fanout = new ActivityFanout(EVENT_FLUSH_MS, activityEvent, STATE_EVENT_INTERVAL_MS);
   private readonly onEntry = (entry: ActivityEntry) => this.fanout.push(entry);
+  private readonly onChange = () => this.fanout.stateChanged();
 
   /** Newest first; `before` pages back by id. */
   @Get('activity')
@@ -73,31 +74,24 @@ export class ActivityController {
       // Backpressure: a client that does not read would grow our memory without bound.
       if (response.writableLength > MAX_UNSENT_BYTES) response.destroy();
     };
-    const send = (event: string, data: unknown) => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    const client: FanoutClient = { category: query.category, scenario: query.scenario, write };
-    if (this.fanout.size === 0) this.activity.on('entry', this.onEntry);
+    const client: FanoutClient = { category: query.category, scenario: query.scenario, wantsState: !query.activityOnly, write };
+    if (this.fanout.size === 0) this.listen(true);
     this.fanout.add(client);
-    let stateTimer: NodeJS.Timeout | null = null;
-    const onChange = () => {
-      stateTimer ??= setTimeout(() => {
-        stateTimer = null;
-        send('state', { at: new Date().toISOString() });
-      }, STATE_EVENT_INTERVAL_MS);
-    };
     const heartbeat = setInterval(() => write(': keep-alive\n\n'), HEARTBEAT_MS);
-    if (!query.activityOnly) {
-      this.reconciler.on('pass', onChange);
-      this.reconciler.on('outcome', onChange);
-    }
     response.on('close', () => {
       this.clients--;
       clearInterval(heartbeat);
-      if (stateTimer) clearTimeout(stateTimer);
       this.fanout.remove(client);
-      if (this.fanout.size === 0) this.activity.off('entry', this.onEntry);
-      this.reconciler.off('pass', onChange);
-      this.reconciler.off('outcome', onChange);
+      if (this.fanout.size === 0) this.listen(false);
     });
+  }
+
+  /** One listener each on the activity log and the loop while any stream is open, none otherwise. */
+  private listen(on: boolean): void {
+    const method = on ? 'on' : 'off';
+    this.activity[method]('entry', this.onEntry);
+    this.reconciler[method]('pass', this.onChange);
+    this.reconciler[method]('outcome', this.onChange);
   }
 }
 

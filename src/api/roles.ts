@@ -90,6 +90,8 @@ export interface RouteAccess {
   decision: AccessDecision | null;
   pattern: RegExp;
   params: string[];
+  /** The path up to its first parameter, lower-cased: a cheap test that rules most routes out before the pattern runs. */
+  prefix: string;
 }
 
 /** Every route Nest registered, with its decision, in registration order. */
@@ -127,15 +129,19 @@ function compile(method: string, path: string, decision: AccessDecision | null):
     .split('/')
     .map((segment) => (segment.startsWith(':') ? (params.push(segment.slice(1)), '([^/]+)') : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     .join('/');
-  return { method, path, decision, pattern: new RegExp(`^${source}/?$`, 'i'), params };
+  const literal = path.split('/:')[0];
+  return { method, path, decision, pattern: new RegExp(`^${source}/?$`, 'i'), params, prefix: literal.toLowerCase() };
 }
 
 /** What a request matched: the strictest decision among the routes that match (identical paths, other methods aside). */
 function lookup(table: RouteAccess[], request: Request): { decision: AccessDecision | null; params: Record<string, string> } | null {
   const method = request.method === 'HEAD' ? 'GET' : request.method;
   let found: { decision: AccessDecision | null; params: Record<string, string> } | null = null;
+  const path = request.path.toLowerCase();
   for (const route of table) {
     if (route.method !== method && route.method !== 'ALL') continue;
+    // Every request walks this table: a string test first, the pattern only for routes that can match.
+    if (!path.startsWith(route.prefix)) continue;
     const match = route.pattern.exec(request.path);
     if (!match) continue;
     const params = Object.fromEntries(route.params.map((name, index) => [name, safeDecode(match[index + 1])]));
