@@ -171,6 +171,8 @@ interface PassGate {
   gate: Gate;
   /** Gates 2 and 5-8 block new activations only; a scenario that already holds a slot is asked the others. */
   holders: boolean;
+  /** Break-glass (SPEC 10) lets a scenario through this gate. */
+  breakable: boolean;
   check(scenario: PlannableScenario, record: ObservedRecord): GateBlock | null;
 }
 
@@ -186,7 +188,6 @@ function passGates(
   ordered: readonly PlannableScenario[],
   conflicts: ReadonlyMap<string, ReadonlySet<string>>,
   occupancy: Occupancy,
-  desiredOf: PassView['desiredOf'],
 ): PassGate[] {
   // The same for every scenario of this pass: built once, not once per scenario.
   const stopped = emergencyStopGate(input.emergencyStop);
@@ -195,7 +196,7 @@ function passGates(
   // A percentage maxActive is of the fleet: the scenarios listed, less those that left.
   let fleetSize = ordered.length;
   if (input.gone) for (const scenario of ordered) if (input.gone.has(scenario.id)) fleetSize--;
-  const gates: PassGate[] = [
+  const gates: Omit<PassGate, 'breakable'>[] = [
     { gate: 'EmergencyStop', holders: true, check: () => stopped },
     { gate: 'WindowClosed', holders: false, check: (scenario) => windowGate(input.denyWindows, scenario.id) },
     { gate: 'Conflict', holders: true, check: (scenario) => conflictGate(scenario.id, conflicts, occupancy) },
@@ -205,16 +206,13 @@ function passGates(
     { gate: 'FailureBudget', holders: false, check: (scenario) => failureBudgetGate(input.failureBudget, input.policy, scenario.id) },
     { gate: 'Cooldown', holders: false, check: (_scenario, record) => cooldownGate(record.lastActivatedAt, input.policy, input.now) },
   ];
-  return gates.map((gate) => {
-    if (!BREAKABLE.has(gate.gate)) return gate;
-    const check = gate.check;
-    return { ...gate, check: (scenario, record) => (desiredOf(scenario).source.kind === 'breakGlass' ? null : check(scenario, record)) };
-  });
+  return gates.map((gate) => ({ ...gate, breakable: BREAKABLE.has(gate.gate) }));
 }
 
 /** The first gate of `gates` that blocks, or null. */
-function firstBlock(gates: readonly PassGate[], scenario: PlannableScenario, record: ObservedRecord): GateBlock | null {
+function firstBlock(gates: readonly PassGate[], scenario: PlannableScenario, record: ObservedRecord, breaksGlass: boolean): GateBlock | null {
   for (const gate of gates) {
+    if (breaksGlass && gate.breakable) continue;
     const block = gate.check(scenario, record);
     if (block) return block;
   }
@@ -222,8 +220,8 @@ function firstBlock(gates: readonly PassGate[], scenario: PlannableScenario, rec
 }
 
 /** Every gate's answer, for explain; `applies` says which of them this pass holds the scenario to. */
-function reportGates(gates: readonly PassGate[], scenario: PlannableScenario, record: ObservedRecord, applies: (gate: PassGate) => boolean): GateReport[] {
-  return gates.map((gate) => ({ gate: gate.gate, block: gate.check(scenario, record), applied: applies(gate) }));
+function reportGates(gates: readonly PassGate[], scenario: PlannableScenario, record: ObservedRecord, breaksGlass: boolean, applies: (gate: PassGate) => boolean): GateReport[] {
+  return gates.map((gate) => ({ gate: gate.gate, block: breaksGlass && gate.breakable ? null : gate.check(scenario, record), applied: applies(gate) }));
 }
 
 /**
@@ -238,7 +236,7 @@ function decideTargets(input: PlanInput, ordered: readonly PlannableScenario[], 
     occupancy.active.add(scenario.id);
     if (scenario.weight === 'heavy') occupancy.heavy.add(scenario.id);
   };
-  const gates = passGates(input, ordered, conflicts, occupancy, desiredOf);
+  const gates = passGates(input, ordered, conflicts, occupancy);
   const holderGates = gates.filter((gate) => gate.holders);
   let probe: GateReport[] | undefined;
 
@@ -255,16 +253,18 @@ function decideTargets(input: PlanInput, ordered: readonly PlannableScenario[], 
 
   for (const scenario of holders) {
     const record = recordOf(scenario.id);
-    if (scenario.id === input.probe) probe = reportGates(gates, scenario, record, (gate) => gate.holders);
-    const block = firstBlock(holderGates, scenario, record);
+    const breaksGlass = desiredOf(scenario).source.kind === 'breakGlass';
+    if (scenario.id === input.probe) probe = reportGates(gates, scenario, record, breaksGlass, (gate) => gate.holders);
+    const block = firstBlock(holderGates, scenario, record, breaksGlass);
     // An evicted holder still runs until it confirms inactive, so whoever comes after must wait for it too.
     targets.set(scenario.id, block ? { target: 'inactive', block } : ADMITTED);
     occupy(scenario);
   }
   for (const scenario of candidates) {
     const record = recordOf(scenario.id);
-    if (scenario.id === input.probe) probe = reportGates(gates, scenario, record, () => true);
-    const block = firstBlock(gates, scenario, record);
+    const breaksGlass = desiredOf(scenario).source.kind === 'breakGlass';
+    if (scenario.id === input.probe) probe = reportGates(gates, scenario, record, breaksGlass, () => true);
+    const block = firstBlock(gates, scenario, record, breaksGlass);
     if (block) targets.set(scenario.id, { target: 'inactive', block });
     else if (isBackingOff(record, input.now)) targets.set(scenario.id, ADMITTED);
     else {
@@ -274,7 +274,7 @@ function decideTargets(input: PlanInput, ordered: readonly PlannableScenario[], 
   }
   // A scenario not desired active meets no gate; asked after everyone admitted, they say what an activation would meet.
   const unasked = probe === undefined && input.probe !== undefined ? ordered.find((scenario) => scenario.id === input.probe) : undefined;
-  if (unasked) probe = reportGates(gates, unasked, recordOf(unasked.id), () => false);
+  if (unasked) probe = reportGates(gates, unasked, recordOf(unasked.id), desiredOf(unasked).source.kind === 'breakGlass', () => false);
   return { targets, probe };
 }
 

@@ -93,9 +93,7 @@ function eventBlackouts(event: Event, range: { from: number; to: number }, reade
 }
 
 /** Holds the last good read of BLACKOUT_CALENDAR_URL (a file path or an http URL on an allowed host). */
-export class BlackoutFeed {
-  private readonly feed: PeriodicFeed<BlackoutWindow[]>;
-
+export class BlackoutFeed extends PeriodicFeed<BlackoutWindow[]> {
   constructor(
     url: string,
     allowedHosts: readonly string[],
@@ -104,7 +102,7 @@ export class BlackoutFeed {
     clock: () => number = Date.now,
     timers: Timers = standaloneTimers(),
   ) {
-    this.feed = new PeriodicFeed({
+    super({
       label: 'blackout feed', url, allowedHosts, timerName: BLACKOUT_TIMER, refreshMs, maxBytes: MAX_FEED_BYTES, clock, timers, activity, initial: [],
       parse: (text, now) => {
         const result = parseBlackoutFeed(text, now);
@@ -113,33 +111,8 @@ export class BlackoutFeed {
     });
   }
 
-  /** What went wrong on the last read, or null. */
-  get lastError(): string | null {
-    return this.feed.lastError;
-  }
-
-  /** Reads now, then every `refreshMs`. A failed read keeps the previous blackouts. */
-  start(): Promise<void> {
-    return this.feed.start();
-  }
-
-  /** Stops the periodic read. */
-  stop(): void {
-    this.feed.stop();
-  }
-
-  /** Called after every successful read. */
-  onRefresh(listener: () => void): void {
-    this.feed.onRefresh(listener);
-  }
-
   /** Blackouts grouped by event, with their state at `now`. */
   windowsByEvent(now: number): BlackoutEventWindow[] {
-    return blackoutsByEvent(this.feed.value, new Date(now));
-  }
-
-  /** Reads and parses the feed once; an unreadable feed is logged and keeps the previous blackouts. */
-  refresh(): Promise<void> {
-    return this.feed.refresh();
+    return blackoutsByEvent(this.value, new Date(now));
   }
 }

@@ -23,9 +23,7 @@ const MAX_FEED_BYTES = 5_000_000;
 export const CALENDAR_TIMER = 'calendar.refresh';
 
 /** Holds the last good read of the feed. */
-export class CalendarService {
-  private readonly feed: PeriodicFeed<CalendarWindow[]>;
-
+export class CalendarService extends PeriodicFeed<CalendarWindow[]> {
   constructor(
     url: string,
     allowedHosts: readonly string[],
@@ -35,7 +33,7 @@ export class CalendarService {
     clock: () => number = Date.now,
     timers: Timers = standaloneTimers(),
   ) {
-    this.feed = new PeriodicFeed({
+    super({
       label: 'calendar feed', url, allowedHosts, timerName: CALENDAR_TIMER, refreshMs, maxBytes: MAX_FEED_BYTES, clock, timers, activity, initial: [],
       parse: (text, now) => {
         const result = parseCalendarFeed(text, now, HORIZON_DAYS, { knownPresets: knownPresets() });
@@ -44,37 +42,10 @@ export class CalendarService {
     });
   }
 
-  get lastError(): string | null {
-    return this.feed.lastError;
-  }
-
-  get lastReadAt(): number | null {
-    return this.feed.lastReadAt;
-  }
-
-  /** Reads now, then every `refreshMs`. A failed read keeps the previous windows. */
-  start(): Promise<void> {
-    return this.feed.start();
-  }
-
-  stop(): void {
-    this.feed.stop();
-  }
-
-  /** Called after every successful read. */
-  onRefresh(listener: () => void): void {
-    this.feed.onRefresh(listener);
-  }
-
-  /** Reads and parses the feed once. */
-  refresh(): Promise<void> {
-    return this.feed.refresh();
-  }
-
   /** Windows grouped by event, with their state at `now`. */
   windowsByEvent(now: number): CalendarEventWindow[] {
     const byUid = new Map<string, CalendarWindow[]>();
-    for (const window of this.feed.value) byUid.set(window.uid, [...(byUid.get(window.uid) ?? []), window]);
+    for (const window of this.value) byUid.set(window.uid, [...(byUid.get(window.uid) ?? []), window]);
     return [...byUid.entries()].map(([uid, windows]) => ({
       name: `calendar-${uid.replace(/[^a-z0-9-]/gi, '-').toLowerCase().slice(0, 50)}`,
       preset: windows[0].preset,
