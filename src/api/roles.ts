@@ -108,7 +108,7 @@ export function routeTable(app: INestApplication): RouteAccess[] {
         const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
         if (method === undefined) continue;
         const decision = (Reflect.getMetadata(ACCESS_KEY, handler) as AccessDecision | undefined) ?? null;
-        for (const prefix of prefixes) for (const tail of asList(Reflect.getMetadata(PATH_METADATA, handler))) routes.push(compile(RequestMethod[method], join(prefix, tail), decision));
+        for (const prefix of prefixes) for (const tail of asList(Reflect.getMetadata(PATH_METADATA, handler))) routes.push(compileRoute(RequestMethod[method], join(prefix, tail), decision));
       }
     }
   }
@@ -123,7 +123,8 @@ function join(prefix: string, tail: string): string {
   return `/${[prefix, tail].map((part) => part.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
 }
 
-function compile(method: string, path: string, decision: AccessDecision | null): RouteAccess {
+/** One route of the table from its method, its Nest path (`:name` parameters) and its decision. */
+export function compileRoute(method: string, path: string, decision: AccessDecision | null): RouteAccess {
   const params: string[] = [];
   const source = path
     .split('/')
@@ -133,18 +134,50 @@ function compile(method: string, path: string, decision: AccessDecision | null):
   return { method, path, decision, pattern: new RegExp(`^${source}/?$`, 'i'), params, prefix: literal.toLowerCase() };
 }
 
-/** What a request matched: the strictest decision among the routes that match (identical paths, other methods aside). */
-function lookup(table: RouteAccess[], request: Request): { decision: AccessDecision | null; params: Record<string, string> } | null {
-  const method = request.method === 'HEAD' ? 'GET' : request.method;
-  let found: { decision: AccessDecision | null; params: Record<string, string> } | null = null;
-  const path = request.path.toLowerCase();
+/** What a request matched: the strictest decision among the routes that match, and the path's parameters. */
+interface RouteMatch {
+  decision: AccessDecision | null;
+  params: Record<string, string>;
+}
+
+/** Answers kept per method and path: most traffic repeats a few paths, so they skip the table walk. */
+const MATCH_MEMO_SIZE = 4_096;
+/** Longer paths are matched afresh each time, so the memo holds at most about a megabyte of keys. */
+const MEMO_PATH_CHARS = 256;
+
+/**
+ * Matches requests against the route table. Answers are remembered per method and path (the answer depends on
+ * nothing else), up to MATCH_MEMO_SIZE paths of at most MEMO_PATH_CHARS; past that the memo starts afresh, so a
+ * scan of random paths costs a table walk each, as without it, and never more memory.
+ */
+export class RouteMatcher {
+  private readonly memo = new Map<string, RouteMatch | null>();
+
+  constructor(private readonly table: readonly RouteAccess[]) {}
+
+  match(request: Pick<Request, 'method' | 'path'>): RouteMatch | null {
+    const method = request.method === 'HEAD' ? 'GET' : request.method;
+    if (request.path.length > MEMO_PATH_CHARS) return lookup(this.table, method, request.path);
+    const key = `${method} ${request.path}`;
+    let found = this.memo.get(key);
+    if (found !== undefined) return found;
+    found = lookup(this.table, method, request.path);
+    if (this.memo.size >= MATCH_MEMO_SIZE) this.memo.clear();
+    this.memo.set(key, found);
+    return found;
+  }
+}
+
+function lookup(table: readonly RouteAccess[], method: string, path: string): RouteMatch | null {
+  let found: RouteMatch | null = null;
+  const lower = path.toLowerCase();
   for (const route of table) {
     if (route.method !== method && route.method !== 'ALL') continue;
-    // Every request walks this table: a string test first, the pattern only for routes that can match.
-    if (!path.startsWith(route.prefix)) continue;
-    const match = route.pattern.exec(request.path);
+    // A string test first, the pattern only for routes that can match.
+    if (!lower.startsWith(route.prefix)) continue;
+    const match = route.pattern.exec(path);
     if (!match) continue;
-    const params = Object.fromEntries(route.params.map((name, index) => [name, safeDecode(match[index + 1])]));
+    const params = Object.freeze(Object.fromEntries(route.params.map((name, index) => [name, safeDecode(match[index + 1])])));
     if (!found || strictness(route.decision) > strictness(found.decision)) found = { decision: route.decision, params };
   }
   return found;
@@ -176,30 +209,21 @@ type Checked = WithActor & { access?: { decision: AccessDecision; params: Record
  * decides what depends on the body (a scenario's own id, the kinds of an apply).
  */
 export function roleChecks(app: INestApplication, verifier: TokenVerifier): { beforeBody: Middleware; afterBody: Middleware } {
-  let table: RouteAccess[] | null = null;
+  let routes: RouteMatcher | null = null;
   const beforeBody: Middleware = (request: Checked, response, next) => {
     // With tokens the token decides who is calling, on every path: a header must never stand in for it.
     request.tokensRequired = true;
-    table ??= routeTable(app);
-    const found = lookup(table, request);
+    routes ??= new RouteMatcher(routeTable(app));
+    const found = routes.match(request);
     const decision = found ? (found.decision ?? UNDECIDED) : isApiPath(request.path) ? UNKNOWN_API_PATH : null;
     if (!decision || decision.role === 'public') return next();
-    request.access = { decision, params: found?.params ?? {} };
+    request.access = { decision, params: found?.params ?? NO_PARAMS };
     const { secret, queryRefused } = presentedSecret(request);
-    const unauthorized = () =>
-      refuse(response, 401, queryRefused ? '?token= is accepted on GET /api/v1/events only: send Authorization: Bearer <token>' : 'a valid token is required: pass --token or MAINTENANCE_TOKEN (Authorization: Bearer ...)');
-    if (secret === null) return unauthorized();
-    const proceed = (token: { name: string; role: TokenRole } | undefined) => {
-      if (!token) return unauthorized();
-      request.actor = token.name;
-      request.role = token.role;
-      if (!decision.scenarioOwns && !decision.escalate) return decide(request, response, next);
-      next();
-    };
+    if (secret === null) return unauthorized(response, queryRefused);
     const known = verifier.findKnown(secret);
-    if (known || !verifier.hasUnverified) return proceed(known);
+    if (known || !verifier.hasUnverified) return admit(request, response, next, known);
     verifier.findHashed(secret).then(
-      (token) => (token === 'busy' ? refuse(response, 503, 'too many token checks at once; retry in a moment') : proceed(token)),
+      (token) => (token === 'busy' ? refuse(response, 503, 'too many token checks at once; retry in a moment') : admit(request, response, next, token)),
       (error: unknown) => next(error),
     );
   };
@@ -209,6 +233,22 @@ export function roleChecks(app: INestApplication, verifier: TokenVerifier): { be
     decide(request, response, next);
   };
   return { beforeBody, afterBody };
+}
+
+const NO_PARAMS: Record<string, string> = Object.freeze({});
+
+function unauthorized(response: Response, queryRefused: boolean): void {
+  refuse(response, 401, queryRefused ? '?token= is accepted on GET /api/v1/events only: send Authorization: Bearer <token>' : 'a valid token is required: pass --token or MAINTENANCE_TOKEN (Authorization: Bearer ...)');
+}
+
+/** The token is known: it names the actor; what the route alone decides is decided now, the rest after the body. */
+function admit(request: Checked, response: Response, next: NextFunction, token: { name: string; role: TokenRole } | undefined): void {
+  if (!token) return unauthorized(response, false);
+  request.actor = token.name;
+  request.role = token.role;
+  const decision = (request.access as NonNullable<Checked['access']>).decision;
+  if (!decision.scenarioOwns && !decision.escalate) return decide(request, response, next);
+  next();
 }
 
 /** Lets the request through or answers 403 naming the role it needed. */
