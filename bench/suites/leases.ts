@@ -1,7 +1,7 @@
 /**
- * Figure 9 (SPEC 12, issue #20): activation leases at the largest fleet size. Two orchestrator children
- * on the same fleet, one after the other in the same run: one with ACTIVATION_LEASE=0 (the reference), one
- * with the lease of the run (45 s; 3 s under --smoke so the smoke run stays short).
+ * Figure 10 (SPEC 12, issue #20): activation leases at the largest fleet size. Two orchestrator children
+ * on the same fleet, one after the other in the same run: one with the lease of the run (45 s; 3 s under
+ * --smoke so the smoke run stays short), then one with ACTIVATION_LEASE=0 (the reference).
  *
  * - Renewal calls per second and the executor's queue depth: from the all-active instant through one full
  *   round of renewals (every active scenario renewed once), /metrics sampled every 250 ms.
@@ -9,7 +9,8 @@
  *   a random instant would usually meet an idle executor. The stop-all is therefore sent when the next
  *   round is in full swing (a quarter of the fleet renewed again since the round began), so renewal calls
  *   are queued and in flight when it lands. Timed, as convergence is, from the request to the last
- *   scenario's own record of going inactive; the ratio is against the reference child's stop-all.
+ *   scenario's own record of going inactive; the ratio is against the reference child's stop-all, sent as
+ *   long after its fleet went all active (see runLeases).
  */
 import { ratioRow, type SuiteContext } from '../support/context';
 import type { BenchFleet } from '../support/fleet';
@@ -39,25 +40,23 @@ interface StopAll {
   depthAtStop: number | null;
   /** Scenarios switched on again after their stop-all deactivation (a renewal that outran it); must be 0. */
   lateActivations: number;
+  /** From the fleet's all-active instant to the stop-all request. */
+  sinceActiveMs: number;
 }
 
-/** Runs the reference child, then the leased one; records figure 10. */
+/**
+ * Runs the leased child, then the reference; records figure 10. Each reference stop-all is sent as long
+ * after its fleet went all active as the leased one was: the scenario client drops a connection idle for
+ * 5 s, so a stop-all sent at once (as this suite first did) found every connection open, while the leased
+ * one, sent 20-odd seconds later, had to open most of them again. Timed alike, the two differ by the
+ * renewals only.
+ */
 export async function runLeases(ctx: SuiteContext, fleet: BenchFleet): Promise<void> {
   const n = fleet.scenarios.length;
   const leaseSeconds = ctx.options.leaseSeconds;
   const reps = ctx.options.reps;
   // How long to wait for a straggling renewal to land after stop-all: the call timeout (5 s); short under --smoke.
   const grace = ctx.options.mode === 'smoke' ? 500 : 5_500;
-  ctx.log(`leases N=${n}: reference stop-all without leases (${reps} rep${reps > 1 ? 's' : ''})`);
-  const reference = await withOrchestrator(ctx, fleet, 'leases-off', '0', async (orchestrator) => {
-    const stops: StopAll[] = [];
-    for (let rep = 0; rep < reps; rep++) {
-      await activateAll(fleet, orchestrator);
-      stops.push(await timedStopAll(fleet, orchestrator, null, grace));
-      await postIntent(orchestrator.api, '/resume');
-    }
-    return stops;
-  });
   ctx.log(`leases N=${n}: ${leaseSeconds} s lease, one renewal round, then stop-all during the next`);
   const leased = await withOrchestrator(ctx, fleet, 'leases-on', `${leaseSeconds}s`, async (orchestrator) => {
     let round: RenewalRound | null = null;
@@ -69,10 +68,21 @@ export async function runLeases(ctx: SuiteContext, fleet: BenchFleet): Promise<v
       // The next round (or, after the first repetition, the first): a quarter of the fleet renewed again.
       const from = rep === 0 && round ? round.end.renewals : start.renewals;
       const swing = await waitRenewals(orchestrator, from + Math.ceil(n / 4), leaseSeconds);
-      stops.push(await timedStopAll(fleet, orchestrator, swing, grace));
+      stops.push(await timedStopAll(fleet, orchestrator, swing, grace, activeAt));
       await postIntent(orchestrator.api, '/resume');
     }
     return { round: round as RenewalRound | null, stops, expired: (await fleet.leaseCounters()).expiredLeases };
+  });
+  ctx.log(`leases N=${n}: reference stop-all without leases, each as long after all active as its leased one (${reps} rep${reps > 1 ? 's' : ''})`);
+  const reference = await withOrchestrator(ctx, fleet, 'leases-off', '0', async (orchestrator) => {
+    const stops: StopAll[] = [];
+    for (const { sinceActiveMs } of leased.stops) {
+      const activeAt = await activateAll(fleet, orchestrator);
+      await sleep(Math.max(0, activeAt + sinceActiveMs - Date.now()));
+      stops.push(await timedStopAll(fleet, orchestrator, null, grace, activeAt));
+      await postIntent(orchestrator.api, '/resume');
+    }
+    return stops;
   });
   record(ctx, n, leaseSeconds, reference, leased.round, leased.stops, leased.expired);
 }
@@ -103,9 +113,10 @@ function record(ctx: SuiteContext, n: number, leaseSeconds: number, reference: S
     ratioRow(
       {
         id: 'leases.stopAll', figure: `10 stop-all → all inactive during lease renewals, ${lease}`, n, unit: 'ms', ours, baseline,
-        baselineLabel: `the same stop-all from an orchestrator with ACTIVATION_LEASE=0, same fleet, same run (median of ${reference.length})`,
+        baselineLabel: `the same stop-all from an orchestrator with ACTIVATION_LEASE=0, same fleet, same run, sent as long after all active (median of ${reference.length})`,
         note:
-          `sent once a quarter of the fleet had been renewed again in a round, to land among renewals (renewal rate, queue depth when sent: ${atStop}); ` +
+          `sent once a quarter of the fleet had been renewed again in a round, to land among renewals (renewal rate, queue depth when sent: ${atStop}; ` +
+          `${stops.map((stop) => `${round1(stop.sinceActiveMs / 1000)} s`).join(', ')} after all active, the reference stop-alls as long after theirs: ${reference.map((stop) => `${stop.ms} ms`).join(', ')}); ` +
           `with a ${leaseSeconds} s lease each scenario renews only every ${round1(leaseSeconds / 3)}-${round1((leaseSeconds * 5) / 12)} s, so a stop-all at a random instant would often find none; ` +
           `${late ? `${late} scenarios went active again after their stop-all deactivation (must be 0)` : 'no scenario went active again after its stop-all deactivation'}`,
         details: { leased: stops, reference },
@@ -138,7 +149,7 @@ async function activateAll(fleet: BenchFleet, orchestrator: OrchestratorChild): 
 }
 
 /** Sends stop-all and times it by the scenarios' own clocks; `swing` is what the executor held just before. */
-async function timedStopAll(fleet: BenchFleet, orchestrator: OrchestratorChild, swing: Swing | null, graceMs: number): Promise<StopAll> {
+async function timedStopAll(fleet: BenchFleet, orchestrator: OrchestratorChild, swing: Swing | null, graceMs: number, activeAt: number): Promise<StopAll> {
   const n = fleet.scenarios.length;
   const t0 = Date.now();
   const answer = postIntent(orchestrator.api, '/stop-all', { reason: 'benchmark: leases' });
@@ -149,7 +160,7 @@ async function timedStopAll(fleet: BenchFleet, orchestrator: OrchestratorChild, 
   await waitSettled(orchestrator.api, budget(n));
   await sleep(graceMs);
   const late = await fleet.reactivated(t0);
-  return { ms: (last.at ?? Date.now()) - t0, renewalRateAtStop: swing?.rate ?? null, depthAtStop: swing?.depth ?? null, lateActivations: late };
+  return { ms: (last.at ?? Date.now()) - t0, renewalRateAtStop: swing?.rate ?? null, depthAtStop: swing?.depth ?? null, lateActivations: late, sinceActiveMs: t0 - activeAt };
 }
 
 /** A round of renewals: every active scenario renewed once. */

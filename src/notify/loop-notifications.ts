@@ -21,9 +21,9 @@ export interface ObservableLoop {
   readonly verdicts: ReadonlyMap<string, ScenarioVerdict>;
 }
 
-/** Keeps maintenance alerts in step; the MaintenanceAlertPublisher is one. */
+/** Keeps maintenance alerts in step; the MaintenanceAlertPublisher is one. It reads the status only when it needs it. */
 export interface StatusListener {
-  update(status: MaintenanceStatus): void;
+  update(status: () => MaintenanceStatus): void;
 }
 
 /** Subscribes; returns the function that unsubscribes (for shutdown). */
@@ -80,10 +80,11 @@ export function connectLoopNotifications(
       });
     }
     budgetHolding = budget.count > 0;
-    if (!alerts) return;
-    const active: string[] = [];
-    for (const [id, record] of loop.observed) if (effectiveState(record) === 'active') active.push(id);
-    alerts.update({ active: active.sort(), emergencyStop: emergencyStop() });
+    alerts?.update(() => {
+      const active: string[] = [];
+      for (const [id, record] of loop.observed) if (effectiveState(record) === 'active') active.push(id);
+      return { active: active.sort(), emergencyStop: emergencyStop() };
+    });
   };
   loop.on('outcome', onOutcome);
   loop.on('pass', onPass);

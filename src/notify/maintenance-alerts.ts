@@ -62,10 +62,25 @@ export class MaintenanceAlertPublisher {
     this.clock = options.clock ?? Date.now;
   }
 
-  /** Synchronous: posts what started or ended now, and re-posts what still fires once repostMs has passed. */
-  update(status: MaintenanceStatus): void {
+  /** Whether some alertmanager notifier is configured: without one there is nothing to keep in step. */
+  get enabled(): boolean {
+    return this.notifiers().some((notifier) => notifier.type === 'alertmanager');
+  }
+
+  /**
+   * Synchronous: posts what started or ended now, and re-posts what still fires once repostMs has passed.
+   * `status` may be a function: the loop calls this after every pass, and gathering 10,000 active scenarios
+   * is then only paid for when an alertmanager notifier is there to receive them. Without one, what was
+   * firing is forgotten, so a notifier added later is sent every alert at once.
+   */
+  update(status: MaintenanceStatus | (() => MaintenanceStatus)): void {
+    if (!this.enabled) {
+      this.firing.clear();
+      this.lastPostAt = Number.NEGATIVE_INFINITY;
+      return;
+    }
     const now = this.clock();
-    const wanted = wantedAlerts(status);
+    const wanted = wantedAlerts(typeof status === 'function' ? status() : status);
     const resolved = [...this.firing.keys()].filter((key) => !wanted.has(key));
     const started = [...wanted.keys()].filter((key) => !this.firing.has(key));
     const changedAnnotations = [...wanted].some(([key, alert]) => this.firing.has(key) && JSON.stringify(this.firing.get(key)?.annotations) !== JSON.stringify(alert.annotations));
