@@ -60,6 +60,33 @@ describe('inbound security with tokens', () => {
     expect(viewer.body).toMatchObject({ statusCode: 403, requiredRole: 'admin' });
   });
 
+  it('judges every request of a keep-alive connection by its own header: a connection admitted once admits nothing else', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const ports = new Set<number>();
+    const on = (method: string, path: string, headers: Record<string, string>, body?: string) =>
+      new Promise<{ status: number; role?: unknown }>((resolve, reject) => {
+        const req = http.request(new URL(path, system.url), { method, agent, headers: { ...headers, ...(body !== undefined ? { 'content-length': String(body.length) } : {}) } }, (res) => {
+          ports.add(res.socket.localPort as number);
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, role: text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>).requiredRole : undefined }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    try {
+      expect(await on('GET', '/api/v1/status', json('viewer'))).toEqual({ status: 200, role: undefined });
+      expect((await on('GET', '/api/v1/status', { authorization: 'Bearer viewer-secret-2' })).status).toBe(401);
+      expect((await on('GET', '/api/v1/status', {})).status).toBe(401);
+      expect(await on('PUT', '/api/v1/policy', json('viewer'), '{"spec":{}}')).toEqual({ status: 403, role: 'admin' });
+      expect(await on('PUT', '/api/v1/policy', json('operator'), '{"spec":{}}')).toEqual({ status: 403, role: 'admin' });
+      expect((await on('GET', '/api/v1/status', json('viewer'))).status).toBe(200);
+      expect(ports.size).toBe(1);
+    } finally {
+      agent.destroy();
+    }
+  });
+
   it('takes ?token= on GET /api/v1/events only', async () => {
     expect((await send(system.url, 'GET', `/api/v1/status?token=${BEARER.viewer}`)).status).toBe(401);
     expect((await send(system.url, 'POST', `/api/v1/stop-all?token=${BEARER.admin}`)).status).toBe(401);

@@ -79,6 +79,29 @@ export class TokenVerifier {
   }
 }
 
+/** Where a connection keeps what it was last admitted with (see `rememberedToken`). */
+const CONNECTION_TOKEN = Symbol('maintenance.connectionToken');
+
+type RememberingSocket = { [CONNECTION_TOKEN]?: { header: string; token: ApiToken } };
+
+/**
+ * The token a keep-alive connection was admitted with on an earlier request, when this request sends the
+ * very same Authorization header. Clients send one header on every request of a connection, so this skips
+ * the digest and the comparisons for all but the first. It compares the header only with a value this same
+ * connection already sent and had accepted, never with a configured secret, so its timing tells the sender
+ * nothing it did not know: every secret is still only ever compared in constant time, by `findKnown`.
+ */
+export function rememberedToken(request: Request, header: string): ApiToken | undefined {
+  const remembered = (request.socket as RememberingSocket | undefined)?.[CONNECTION_TOKEN];
+  return remembered !== undefined && remembered.header === header ? remembered.token : undefined;
+}
+
+/** Remembers on the request's connection the header a token was found by (one entry per connection). */
+export function rememberToken(request: Request, header: string, token: ApiToken): void {
+  const socket = request.socket as RememberingSocket | undefined;
+  if (socket) socket[CONNECTION_TOKEN] = { header, token };
+}
+
 /** The secret a request presents: the bearer header, or `?token=` where it is allowed. */
 export function presentedSecret(request: Request): { secret: string | null; queryRefused: boolean } {
   const header = request.headers.authorization;

@@ -15,7 +15,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import type { TokenRole } from '../config/api-tokens';
 import { parseManifests } from '../presets/manifest';
-import { isApiPath, presentedSecret, TokenVerifier, type WithActor } from './auth';
+import { isApiPath, presentedSecret, rememberedToken, rememberToken, TokenVerifier, type WithActor } from './auth';
 import { ActorThrottlerGuard } from './rate-limit';
 import { refuse } from './request-guards';
 
@@ -218,12 +218,22 @@ export function roleChecks(app: INestApplication, verifier: TokenVerifier): { be
     const decision = found ? (found.decision ?? UNDECIDED) : isApiPath(request.path) ? UNKNOWN_API_PATH : null;
     if (!decision || decision.role === 'public') return next();
     request.access = { decision, params: found?.params ?? NO_PARAMS };
+    const header = request.headers.authorization;
+    const remembered = header === undefined ? undefined : rememberedToken(request, header);
+    if (remembered) return admit(request, response, next, remembered);
     const { secret, queryRefused } = presentedSecret(request);
     if (secret === null) return unauthorized(response, queryRefused);
     const known = verifier.findKnown(secret);
-    if (known || !verifier.hasUnverified) return admit(request, response, next, known);
+    if (known || !verifier.hasUnverified) {
+      if (known && header !== undefined) rememberToken(request, header, known);
+      return admit(request, response, next, known);
+    }
     verifier.findHashed(secret).then(
-      (token) => (token === 'busy' ? refuse(response, 503, 'too many token checks at once; retry in a moment') : admit(request, response, next, token)),
+      (token) => {
+        if (token === 'busy') return refuse(response, 503, 'too many token checks at once; retry in a moment');
+        if (token && header !== undefined) rememberToken(request, header, token);
+        admit(request, response, next, token);
+      },
       (error: unknown) => next(error),
     );
   };
