@@ -7,6 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Pool } from 'pg';
 import { acquirePostgresServer, createTestDatabase, type PostgresServer, type TestDatabase } from '../src/store/testing/postgres';
 import { startChild, stopChild, writeLoadIndependentPolicy, type ChildOrchestrator } from './support/child';
 import { demoSpecs, requestJson, startFleet, tempFleetDir, type Fleet } from './support/fleet';
@@ -24,6 +25,8 @@ jest.setTimeout(90_000);
 describe('the inventory shared by three replicas', () => {
   let server: PostgresServer;
   let database: TestDatabase;
+  /** Reads the database directly, to see rows go. */
+  let pool: Pool;
   let fleet: Fleet;
   let workDir: string;
   let cleanupDir: () => Promise<void>;
@@ -45,6 +48,7 @@ describe('the inventory shared by three replicas', () => {
   beforeAll(async () => {
     server = await acquirePostgresServer();
     database = await createTestDatabase(server.url);
+    pool = new Pool({ connectionString: database.url, max: 1 });
     fleet = await startFleet([...demoSpecs(3), ...REGISTERED.map((id) => ({ id, service: { tags: ['demo'] } }))]);
     // Only the demo scenarios have files; the registered ones announce themselves.
     const dir = await tempFleetDir({ scenarios: fleet.scenarios.filter((s) => !REGISTERED.includes(s.id)) });
@@ -61,6 +65,7 @@ describe('the inventory shared by three replicas', () => {
     for (const child of replicas.values()) await stopChild(child);
     await fleet?.stop();
     await cleanupDir?.();
+    await pool?.end();
     await database?.drop().catch(() => undefined);
     await server?.release();
     if (workDir) await rm(workDir, { recursive: true, force: true });
@@ -100,6 +105,26 @@ describe('the inventory shared by three replicas', () => {
     expect((await register('orch-1', 'reg-0002')).status).toBe(200);
     expect((await requestJson(`${url('orch-1')}/api/v1/registrations/reg-0002`, undefined, 'DELETE')).status).toBe(200);
     await eventually(async () => ((await requestJson(`${url('orch-3')}/api/v1/registrations`)).body as Json).registrations.length === 1, 'the unregistration reaches orch-3', 1_000);
+  });
+
+  it('a registration expires on every replica at its TTL, the leader deletes its row, and the log says so once', async () => {
+    expect((await register('orch-2', 'reg-0002', 1)).status).toBe(200);
+    await eventually(async () => (await scenario('orch-1', 'reg-0002')).id === 'reg-0002', 'the leader lists reg-0002', 1_000);
+    const stored = async () => Number((await pool.query("SELECT count(*) AS n FROM registrations WHERE id = 'reg-0002'")).rows[0].n);
+    expect(await stored()).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    for (const id of IDS) {
+      const live = ((await requestJson(`${url(id)}/api/v1/registrations`)).body as Json).registrations.map((r: Json) => r.id);
+      expect({ id, live }).toEqual({ id, live: ['reg-0001'] });
+    }
+    await eventually(async () => (await stored()) === 0, 'the leader deleted the expired row', 2_000);
+    const expiries = async () => {
+      const log = (await requestJson(`${url('orch-3')}/api/v1/activity?scenario=reg-0002&category=discovery`)).body as Json;
+      return log.entries.filter((entry: Json) => /expired/.test(entry.message)).length;
+    };
+    await eventually(async () => (await expiries()) > 0, 'the expiry in the activity log', 3_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await expiries()).toBe(1);
   });
 
   it('kill -9 of the leader: the new leader still has the registration and drives it', async () => {
