@@ -80,8 +80,10 @@ describe('the inventory shared by three replicas', () => {
     const shown = await scenario('orch-2', 'demo-0001');
     expect(shown).toMatchObject({ isActive: true, observedState: 'active', desiredState: 'active', inFlight: null });
     await eventually(async () => (await status('orch-3')).activeScenarios === 1, "orch-3's /status counts it active", 2_000);
-    // Followers do not scan: they list what the leader discovered.
+    // Followers do not scan: they list what the leader discovered, which the shared log records once.
     expect(((await requestJson(`${url('orch-2')}/api/v1/scenarios`)).body as Json).scenarios.map((s: Json) => s.id)).toEqual(['demo-0001', 'demo-0002', 'demo-0003']);
+    const log = (await requestJson(`${url('orch-2')}/api/v1/activity?scenario=demo-0002&category=discovery`)).body as Json;
+    expect(log.entries.filter((entry: Json) => entry.message.startsWith('Discovered scenario demo-0002'))).toHaveLength(1);
   });
 
   it('a registration through a follower is stored, reaches the leader at once, and the leader activates it', async () => {

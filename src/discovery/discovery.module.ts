@@ -56,12 +56,13 @@ export class DiscoveryModule implements OnApplicationBootstrap, BeforeApplicatio
   ) {}
 
   /**
-   * The stored registrations (HA), then the first scan, awaited: the loop's first pass must see the scenarios
-   * (it drives them all inactive).
+   * The first scan, awaited: the loop's first pass must see the scenarios (it drives them all inactive). HA:
+   * the stored registrations instead; only the leader scans, when it takes the lead (InventoryModule), and a
+   * follower lists what the leader published.
    */
   async onApplicationBootstrap(): Promise<void> {
-    await this.shared?.start();
-    await this.registry.start(this.config.discoveryIntervalMs);
+    if (this.shared) await this.shared.start();
+    else await this.registry.start(this.config.discoveryIntervalMs);
   }
 
   /** No rescans while the application stops. */

@@ -97,11 +97,9 @@ export class InventoryModule implements OnModuleInit, OnApplicationBootstrap, Be
     this.registry.onChange(changed);
   }
 
-  /** After the election's first attempt (ReconcilerModule sits below this one): a follower stops scanning. */
+  /** After the election's first attempt (ReconcilerModule sits below this one): a follower lists what the leader published. */
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.mirror) return;
-    if (this.elector.role !== 'leader') this.registry.stop();
-    await this.mirror.start();
+    await this.mirror?.start();
   }
 
   beforeApplicationShutdown(): void {
