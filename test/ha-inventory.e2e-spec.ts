@@ -86,6 +86,29 @@ describe('the inventory shared by three replicas', () => {
     expect(log.entries.filter((entry: Json) => entry.message.startsWith('Discovered scenario demo-0002'))).toHaveLength(1);
   });
 
+  it("a follower's live stream tells its dashboard when the leader's observations change", async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${url('orch-3')}/api/v1/events`, { signal: controller.signal });
+    const reader = response.body!.getReader();
+    let text = '';
+    const reading = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        text += new TextDecoder().decode(value);
+      }
+    })().catch(() => undefined);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      text = '';
+      expect((await activate('orch-1', 'demo-0003')).status).toBe(200);
+      await eventually(() => text.includes('event: state'), 'event: state on the follower', 2_000);
+    } finally {
+      controller.abort();
+      await reading;
+    }
+  });
+
   it('a registration through a follower is stored, reaches the leader at once, and the leader activates it', async () => {
     const reply = await register('orch-2', 'reg-0001');
     expect(reply.status).toBe(200);

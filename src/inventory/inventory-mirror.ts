@@ -4,6 +4,7 @@
  * this replica's list (followers do not scan), and the leader's verdicts and observed records stand in
  * for the loop's, so /scenarios, /status and the dashboard show what the leader sees within about a second.
  */
+import { EventEmitter } from 'node:events';
 import type { Timers } from '../common/timers';
 import type { ScenarioSpec } from '../discovery/scenario';
 import type { ObservedRecord, ScenarioVerdict } from '../reconciler/types';
@@ -33,8 +34,8 @@ interface MirroredRow {
   specText: string;
 }
 
-/** Follows the inventory table while this replica follows. */
-export class InventoryMirror {
+/** Follows the inventory table while this replica follows; emits `changed` after a read that changed something (live views). */
+export class InventoryMirror extends EventEmitter {
   private revision = 0;
   private readonly rows = new Map<string, MirroredRow>();
   private readonly read = coalesced(() => this.readOnce());
@@ -47,6 +48,8 @@ export class InventoryMirror {
     timers: Timers,
     pollMs = 1_000,
   ) {
+    super();
+    this.setMaxListeners(0);
     const options = { channel: INVENTORY_CHANNEL, pollTimer: INVENTORY_POLL_TIMER, pollMs, timers };
     this.follower = new ChangeFollower(store.changes, options, () => void this.read().catch(() => undefined), () => this.read());
   }
@@ -98,7 +101,9 @@ export class InventoryMirror {
     // Nothing published yet (no leader has written): keep this replica's own first scan rather than an empty list.
     if (listChanged && revision > 0) this.target.adoptScan([...this.rows.values()].filter((row) => row.discovered && !row.body.gone).map((row) => row.body.spec));
     for (const id of forgotten) this.target.forget(id);
-    if (rows.length > 0) this.target.changed();
+    if (rows.length === 0) return;
+    this.target.changed();
+    this.emit('changed');
   }
 
   /** The leader's verdict and observation of one scenario, in the read models the API serves. */

@@ -59,6 +59,7 @@ function* seenBy(registry: ScenarioRegistry, reconciler: Reconciler): Iterable<S
       inject: [STORE, ScenarioRegistry, Reconciler, ControlService, LeaderElector, TIMERS],
     },
   ],
+  exports: [InventoryMirror],
 })
 export class InventoryModule implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(
