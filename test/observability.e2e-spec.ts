@@ -28,6 +28,7 @@ describe('probes and structured logs', () => {
     // The real store, whose reads can be made to fail, as a lost database connection would.
     const store: Store = {
       kind: real.kind, presets: real.presets, schedules: real.schedules, activity: real.activity, lease: real.lease, changes: real.changes, close: () => real.close(),
+      registrations: real.registrations, inventory: real.inventory,
       settings: {
         get: <T>(key: string) => (storeDown ? Promise.reject(new Error('database connection lost')) : real.settings.get<T>(key)),
         set: <T>(key: string, value: T) => real.settings.set<T>(key, value),

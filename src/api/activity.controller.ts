@@ -10,6 +10,7 @@ import { ActivityPageDto } from './dto/responses.dto';
 import type { Response } from 'express';
 import { ActivityService } from '../activity/activity.service';
 import type { ActivityEntry } from '../activity/activity';
+import { InventoryMirror } from '../inventory/inventory-mirror';
 import { Reconciler } from '../reconciler/reconciler';
 import { ActivityQueryDto, EventsQueryDto } from './dto/activity.dto';
 import { parseDuration } from '../config/duration';
@@ -33,6 +34,7 @@ export class ActivityController {
     private readonly activity: ActivityService,
     private readonly reconciler: Reconciler,
     @Inject(CONFIG) private readonly config: Config,
+    @Inject(InventoryMirror) private readonly mirror: InventoryMirror | null,
   ) {}
 
   /** Streams open now, against MAX_EVENT_CLIENTS. */
@@ -86,12 +88,16 @@ export class ActivityController {
     });
   }
 
-  /** One listener each on the activity log and the loop while any stream is open, none otherwise. */
+  /**
+   * One listener each on the activity log and the loop while any stream is open, none otherwise; in HA also
+   * on the inventory mirror, which changes what a follower shows.
+   */
   private listen(on: boolean): void {
     const method = on ? 'on' : 'off';
     this.activity[method]('entry', this.onEntry);
     this.reconciler[method]('pass', this.onChange);
     this.reconciler[method]('outcome', this.onChange);
+    this.mirror?.[method]('changed', this.onChange);
   }
 }
 

@@ -34,6 +34,7 @@ import { StateController } from './state.controller';
 import { TimersController } from './timers.controller';
 import { NotifyController } from './notify.controller';
 import { ExplainController } from './explain.controller';
+import { InventoryModule } from '../inventory/inventory.module';
 import { ExplainModule } from '../explain/explain.module';
 import { HealthModule } from '../health/health.module';
 import { NotifyModule } from '../notify/notify.module';
@@ -56,6 +57,7 @@ import { NotifyModule } from '../notify/notify.module';
     HealthModule,
     NotifyModule,
     ExplainModule, // decisions across time (SPEC 10): explain, plan --at, timeline
+    InventoryModule, // HA (SPEC 9): the leader publishes what it sees, followers serve it
   ],
   controllers: [
     ScenariosController,

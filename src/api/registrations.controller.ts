@@ -7,6 +7,8 @@ import { CONFIG } from './tokens';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, BEARER_SCHEME } from './openapi';
 import { ScenarioRegistry } from '../discovery/registry';
+import { SharedRegistrations } from '../discovery/shared-registrations';
+import type { RegistrationRefusal } from '../store/store.port';
 import { RegistrationDto } from './dto/registration.dto';
 
 @ApiTags('registrations')
@@ -17,6 +19,7 @@ export class RegistrationsController {
   constructor(
     private readonly registry: ScenarioRegistry,
     @Inject(CONFIG) private readonly config: Config,
+    @Inject(SharedRegistrations) private readonly shared: SharedRegistrations | null,
   ) {}
 
   @Get()
@@ -34,8 +37,15 @@ export class RegistrationsController {
   @ApiOperation({ summary: 'Register or renew (heartbeat)', description: 'A scenario announces its endpoint; it expires after ttlSeconds without renewal.' })
   @ApiOkResponse({ description: '{success, registration}' })
   @ApiErrors(400, 403, 409, 429)
-  register(@Body() body: RegistrationDto) {
-    this.admit(body.id.trim());
+  async register(@Body() body: RegistrationDto) {
+    const id = body.id.trim();
+    // HA: stored before it is acknowledged; the database counts the limit and knows every file-discovered id.
+    if (this.shared) {
+      const outcome = await this.shared.register(body);
+      if ('refused' in outcome) this.refuse(id, outcome.refused);
+      return { success: true, registration: toView(outcome.registration) };
+    }
+    this.admit(id);
     return { success: true, registration: toView(this.registry.register(body)) };
   }
 
@@ -43,8 +53,8 @@ export class RegistrationsController {
   @Requires('admin', { scenarioOwns: registrationIdInPath })
   @ApiOperation({ summary: 'Unregister' })
   @ApiOkResponse({ description: '{success, id}' })
-  unregister(@Param('id') id: string) {
-    return { success: this.registry.unregister(id), id };
+  async unregister(@Param('id') id: string) {
+    return { success: this.shared ? await this.shared.unregister(id) : this.registry.unregister(id), id };
   }
 
   /**
@@ -52,11 +62,14 @@ export class RegistrationsController {
    * MAX_REGISTRATIONS is 429 (retry later; renewing a live registration is never refused).
    */
   private admit(id: string): void {
-    if (this.registry.get(id)?.sourceFile) throw new DomainError('Conflict', `scenario ${id} is discovered from a file; a registration cannot take it over`);
+    if (this.registry.get(id)?.sourceFile) this.refuse(id, 'FileDiscovered');
     const live = this.registry.listRegistrations();
-    if (live.length >= this.config.maxRegistrations && !live.some((registration) => registration.id === id)) {
-      throw new HttpException({ message: `registrations are at MAX_REGISTRATIONS (${this.config.maxRegistrations}); retry when one expires` }, 429);
-    }
+    if (live.length >= this.config.maxRegistrations && !live.some((registration) => registration.id === id)) this.refuse(id, 'Full');
+  }
+
+  private refuse(id: string, why: RegistrationRefusal): never {
+    if (why === 'FileDiscovered') throw new DomainError('Conflict', `scenario ${id} is discovered from a file; a registration cannot take it over`);
+    throw new HttpException({ message: `registrations are at MAX_REGISTRATIONS (${this.config.maxRegistrations}); retry when one expires` }, 429);
   }
 }
 

@@ -10,11 +10,16 @@ import type { Config } from '../config/config';
 import { CLOCK, CONFIG } from '../config/config.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { PrometheusMetrics } from '../metrics/prometheus-metrics';
+import { LeaderElector } from '../leader/leader-elector';
+import { LeaderModule } from '../leader/leader.module';
+import { STORE, StoreModule } from '../store/store.module';
+import type { Store } from '../store/store.port';
 import { ScenarioRegistry } from './registry';
+import { SharedRegistrations } from './shared-registrations';
 
-/** Provides ScenarioRegistry. */
+/** Provides ScenarioRegistry, and SharedRegistrations in HA mode (null with SQLite). */
 @Module({
-  imports: [ActivityModule, MetricsModule],
+  imports: [ActivityModule, MetricsModule, StoreModule, LeaderModule],
   providers: [
     {
       provide: ScenarioRegistry,
@@ -33,22 +38,36 @@ import { ScenarioRegistry } from './registry';
         ),
       inject: [CONFIG, CLOCK, PrometheusMetrics, ActivityService, TIMERS],
     },
+    // HA only (PostgreSQL): registrations live in the database. A single SQLite node keeps them in memory.
+    {
+      provide: SharedRegistrations,
+      useFactory: (store: Store, registry: ScenarioRegistry, config: Config, clock: () => number, timers: Timers, elector: LeaderElector) =>
+        store.kind === 'postgres' ? new SharedRegistrations(store, registry, { maxRegistrations: config.maxRegistrations, now: clock, leads: () => elector.role === 'leader', timers }) : null,
+      inject: [STORE, ScenarioRegistry, CONFIG, CLOCK, TIMERS, LeaderElector],
+    },
   ],
-  exports: [ScenarioRegistry],
+  exports: [ScenarioRegistry, SharedRegistrations],
 })
 export class DiscoveryModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(
     private readonly registry: ScenarioRegistry,
     @Inject(CONFIG) private readonly config: Config,
+    @Inject(SharedRegistrations) private readonly shared: SharedRegistrations | null,
   ) {}
 
-  /** The first scan, awaited: the loop's first pass must see the scenarios (it drives them all inactive). */
+  /**
+   * The first scan, awaited: the loop's first pass must see the scenarios (it drives them all inactive). HA:
+   * the stored registrations instead; only the leader scans, when it takes the lead (InventoryModule), and a
+   * follower lists what the leader published.
+   */
   async onApplicationBootstrap(): Promise<void> {
-    await this.registry.start(this.config.discoveryIntervalMs);
+    if (this.shared) await this.shared.start();
+    else await this.registry.start(this.config.discoveryIntervalMs);
   }
 
   /** No rescans while the application stops. */
   beforeApplicationShutdown(): void {
+    this.shared?.stop();
     this.registry.stop();
   }
 }

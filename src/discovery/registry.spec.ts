@@ -370,3 +370,56 @@ describe('ScenarioRegistry: start and stop', () => {
     registry.stop();
   });
 });
+
+describe('ScenarioRegistry: shared with other replicas (HA)', () => {
+  it('takes registrations stored elsewhere without logging them, and a complete set drops the others', async () => {
+    const { registry, sink, changes } = harness();
+    await registry.rescan();
+    const logged = sink.entries.length;
+    const stored = registry.validate(registration('external-vacuum'));
+    registry.applyStored([stored, registry.validate(registration('external-backup'))], []);
+    expect(registry.get('external-vacuum')?.endpointSource).toBe('registration');
+    expect(changes.at(-1)).toEqual({ added: ['external-backup', 'external-vacuum'], updated: [], gone: [] });
+    registry.applyStored([stored], [], true);
+    expect(registry.listRegistrations().map((r) => r.id)).toEqual(['external-vacuum']);
+    expect(registry.isGone('external-backup')).toBe(true);
+    registry.applyStored([], ['external-vacuum']);
+    expect(registry.listRegistrations()).toEqual([]);
+    // The replica that accepted each call logged it; this one only follows.
+    expect(sink.entries.length).toBe(logged);
+  });
+
+  it('skips a stored registration already expired on this clock', async () => {
+    const { registry, advance } = harness();
+    await registry.rescan();
+    const stored = registry.validate(registration('external-vacuum', { ttlSeconds: 10 }));
+    advance(10_000);
+    registry.applyStored([stored], []);
+    expect(registry.get('external-vacuum')).toBeUndefined();
+  });
+
+  it('drops an expired registration at its time on every replica, but logs it only where recordsExpiry says so', async () => {
+    const { registry, advance, sink } = harness();
+    await registry.rescan();
+    registry.recordsExpiry = () => false;
+    registry.register(registration('data-backup-manager', { ttlSeconds: 10 }));
+    advance(10_000);
+    expect(registry.get('data-backup-manager')?.endpointSource).toBe('port');
+    expect(sink.messages().filter((message) => message.includes('expired'))).toEqual([]);
+  });
+
+  it("serves a follower the leader's discovered specs, registrations still over them", async () => {
+    const { registry, sink } = harness();
+    await registry.rescan();
+    const leaderSees = registry.list().filter((spec) => spec.id !== 'app-monitor');
+    const logged = sink.entries.length;
+    registry.register(registration('external-vacuum'));
+    const change = registry.adoptScan(leaderSees.filter((spec) => spec.sourceFile !== null));
+    expect(change.gone).toEqual(['app-monitor']);
+    expect(registry.list().map((spec) => spec.id)).toEqual(['app-monitor', 'data-backup-manager', 'external-vacuum']);
+    expect(registry.isGone('app-monitor')).toBe(true);
+    expect(registry.get('external-vacuum')?.endpointSource).toBe('registration');
+    // Only the registration was logged here: the leader logged what it discovered.
+    expect(sink.entries.length).toBe(logged + 2);
+  });
+});

@@ -176,6 +176,50 @@ export class ScenarioRegistry {
     return registration;
   }
 
+  /** Validates a registration as `register` would, without taking it (HA: it is stored first). */
+  validate(input: RegistrationInput): Registration {
+    const previous = this.registrations.get(typeof input.id === 'string' ? input.id.trim() : '');
+    return validateRegistration(input, { allowedHosts: this.allowedHosts, selfId: this.selfId, now: this.now(), previous });
+  }
+
+  /**
+   * Takes registrations another replica stored (HA): `upserts` replace the held ones, `removed` go. Nothing is
+   * logged: the replica that accepted the call did. With `complete`, the upserts are every live registration
+   * and any other held one goes too (a poll).
+   */
+  applyStored(upserts: readonly Registration[], removed: readonly string[], complete = false): void {
+    this.sweep();
+    const ids = new Set(upserts.map((registration) => registration.id));
+    const leaving = complete ? [...this.registrations.keys()].filter((id) => !ids.has(id)) : removed.filter((id) => this.registrations.has(id));
+    let changed = leaving.length > 0;
+    for (const registration of upserts) {
+      if (isExpired(registration, this.now())) continue;
+      changed ||= changesSpec(this.registrations.get(registration.id), registration);
+      this.registrations.set(registration.id, registration);
+      this.nextExpiryAt = Math.min(this.nextExpiryAt, registration.expiresAt);
+    }
+    const gone = leaving.map((id) => this.registrations.get(id)!);
+    for (const id of leaving) this.registrations.delete(id);
+    if (gone.length > 0) this.afterRegistrationsRemoved(gone, true);
+    else if (changed) this.merge(true);
+  }
+
+  /**
+   * Whether this replica records a registration's expiry in the activity log. HA: only the leader does, so
+   * the shared log says it once; every replica still drops it at the same instant.
+   */
+  recordsExpiry: () => boolean = () => true;
+
+  /**
+   * A follower's list (HA): the specs the leader discovered from files replace this replica's own scan, and
+   * registrations are merged over them as usual. The leader's next scan starts from the directory again.
+   */
+  adoptScan(specs: readonly ScenarioSpec[]): RegistryChange {
+    this.scanned = new Map(specs.map((spec) => [spec.id, spec]));
+    this.scannedOk = true;
+    return this.merge(true);
+  }
+
   /** Removes a registration; false when there was none. */
   unregister(id: string): boolean {
     const registration = this.registrations.get(id);
@@ -247,8 +291,11 @@ export class ScenarioRegistry {
     this.rescan().catch(() => undefined); // already recorded by scanOnce
   }
 
-  /** Recomputes the live set from scanned specs and registrations, records and notifies what changed. */
-  private merge(): RegistryChange {
+  /**
+   * Recomputes the live set from scanned specs and registrations, records (unless `quiet`: another replica
+   * did, HA) and notifies what changed.
+   */
+  private merge(quiet = false): RegistryChange {
     const next = new Map(this.scanned);
     for (const [id, registration] of this.registrations) next.set(id, applyRegistration(this.scanned.get(id), registration));
     const change: RegistryChange = { added: [], updated: [], gone: [] };
@@ -269,7 +316,7 @@ export class ScenarioRegistry {
     this.current = next;
     this.listCache = null;
     for (const ids of Object.values(change)) ids.sort();
-    this.log.changes(change, this.current, fields);
+    if (!quiet) this.log.changes(change, this.current, fields);
     this.notify(change);
     return change;
   }
@@ -292,15 +339,16 @@ export class ScenarioRegistry {
     const expired = [...this.registrations.values()].filter((registration) => isExpired(registration, now));
     this.nextExpiryAt = Math.min(Infinity, ...[...this.registrations.values()].filter((registration) => !isExpired(registration, now)).map((registration) => registration.expiresAt));
     if (expired.length === 0) return;
+    const records = this.recordsExpiry();
     for (const registration of expired) {
       this.registrations.delete(registration.id);
-      this.log.expired(registration);
+      if (records) this.log.expired(registration);
     }
-    this.afterRegistrationsRemoved(expired);
+    this.afterRegistrationsRemoved(expired, !records);
   }
 
-  private afterRegistrationsRemoved(removed: Registration[]): void {
-    this.merge();
+  private afterRegistrationsRemoved(removed: Registration[], quiet = false): void {
+    this.merge(quiet);
     // The scan skipped the resolver for registered scenarios; now it may be the only way to an endpoint.
     const needsResolver = removed.some((registration) => this.scanned.get(registration.id)?.endpoint === null);
     if (needsResolver && this.options.portResolver) this.rescanInBackground();

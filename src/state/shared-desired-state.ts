@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Timers } from '../common/timers';
 import type { DesiredStateModel } from '../reconciler/desired';
 import { standaloneTimers } from '../schedules/scheduler-timers';
+import { ChangeFollower, coalesced } from '../store/change-follower';
 import type { Store } from '../store/store.port';
 
 /** The settings key of the document. */
@@ -40,17 +41,20 @@ export class SharedDesiredState {
   private revision: string | null = null;
   /** Grows at each model taken from a notification: a read started before it is older and is dropped. */
   private generation = 0;
-  private unlisten: (() => void) | null = null;
-  private reading: Promise<void> | null = null;
-  /** A notification came while a read was in flight: read once more after it. */
-  private readAgain = false;
+  /** Some caller of the read in flight, or of the one queued, asked to tell the loop. */
+  private announce = false;
+  private readonly read = coalesced(() => this.readOnce());
+  private readonly follower: ChangeFollower;
 
   constructor(
     private readonly store: Pick<Store, 'settings' | 'changes'>,
     private readonly holder: ModelHolder,
-    private readonly pollMs = 1_000,
-    private readonly timers: Timers = standaloneTimers(),
-  ) {}
+    pollMs = 1_000,
+    timers: Timers = standaloneTimers(),
+  ) {
+    const options = { channel: DESIRED_STATE_CHANNEL, pollTimer: DESIRED_STATE_POLL_TIMER, pollMs, timers };
+    this.follower = new ChangeFollower(store.changes, options, (payload) => this.notified(payload), () => this.refresh(true));
+  }
 
   /** Called after another replica's write replaced the model (the leader plans at once). */
   onReplaced: () => void = () => undefined;
@@ -58,14 +62,11 @@ export class SharedDesiredState {
   /** Reads the stored model (when there is one), then follows changes: notifications, and a poll. */
   async start(): Promise<void> {
     await this.refresh(false);
-    this.unlisten = await this.store.changes.listen(DESIRED_STATE_CHANNEL, (payload) => this.notified(payload));
-    this.timers.every(DESIRED_STATE_POLL_TIMER, this.pollMs, () => void this.refresh(true).catch(() => undefined));
+    await this.follower.start();
   }
 
   stop(): void {
-    this.timers.cancel(DESIRED_STATE_POLL_TIMER);
-    this.unlisten?.();
-    this.unlisten = null;
+    this.follower.stop();
   }
 
   /**
@@ -83,25 +84,18 @@ export class SharedDesiredState {
   }
 
   /** Reads the stored model; replaces the held one when another replica wrote it (`announce`: tell the loop). */
-  async refresh(announce: boolean): Promise<void> {
-    if (this.reading) {
-      this.readAgain = true;
-      return this.reading;
-    }
-    this.reading = (async () => {
-      try {
-        do {
-          this.readAgain = false;
-          const generation = this.generation;
-          const stored = await this.store.settings.get<StoredDesiredState>(DESIRED_STATE_KEY);
-          // A notification delivered a newer model while this read was on its way: this one is older.
-          if (generation === this.generation && stored) this.take(stored, announce);
-        } while (this.readAgain);
-      } finally {
-        this.reading = null;
-      }
-    })();
-    return this.reading;
+  refresh(announce: boolean): Promise<void> {
+    this.announce ||= announce;
+    return this.read();
+  }
+
+  private async readOnce(): Promise<void> {
+    const announce = this.announce;
+    this.announce = false;
+    const generation = this.generation;
+    const stored = await this.store.settings.get<StoredDesiredState>(DESIRED_STATE_KEY);
+    // A notification delivered a newer model while this read was on its way: this one is older.
+    if (generation === this.generation && stored) this.take(stored, announce);
   }
 
   /** Notifications arrive in commit order: a model in the payload is the newest, else read it. */

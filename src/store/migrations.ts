@@ -117,6 +117,45 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    description: 'registrations and the published scenario inventory (HA)',
+    // A removed inventory row stays as a tombstone with a new revision, so readers fetch only what changed.
+    sqlite: `
+      CREATE TABLE registrations (
+        id         TEXT PRIMARY KEY,
+        body       TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+      CREATE INDEX registrations_by_expiry ON registrations (expires_at);
+      CREATE TABLE inventory (
+        id         TEXT PRIMARY KEY,
+        body       TEXT NOT NULL,
+        discovered INTEGER NOT NULL,
+        removed    INTEGER NOT NULL DEFAULT 0,
+        revision   INTEGER NOT NULL
+      );
+      CREATE INDEX inventory_by_revision ON inventory (revision);
+    `,
+    // Expiry on the database's clock (now()), like the lease: replicas' clocks never decide what expired.
+    postgres: `
+      CREATE TABLE registrations (
+        id         text COLLATE "C" PRIMARY KEY,
+        body       json NOT NULL,
+        expires_at timestamptz NOT NULL
+      );
+      CREATE INDEX registrations_by_expiry ON registrations (expires_at);
+      CREATE SEQUENCE inventory_revision;
+      CREATE TABLE inventory (
+        id         text COLLATE "C" PRIMARY KEY,
+        body       json NOT NULL,
+        discovered boolean NOT NULL,
+        removed    boolean NOT NULL DEFAULT false,
+        revision   bigint NOT NULL
+      );
+      CREATE INDEX inventory_by_revision ON inventory (revision);
+    `,
+  },
 ];
 
 /** The schema version this build writes. */

@@ -39,7 +39,7 @@ describe('PostgreSQL migrations', () => {
     const store = await openPostgresStore(database.url);
     await store.close();
     expect(await appliedVersions()).toEqual(MIGRATIONS.map((migration) => migration.version));
-    expect(await names("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).toEqual(['activity', 'documents', 'leader_lease', 'orchestrator_migrations', 'settings']);
+    expect(await names("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).toEqual(['activity', 'documents', 'inventory', 'leader_lease', 'orchestrator_migrations', 'registrations', 'settings']);
     expect(await activityIndexes()).toEqual(['activity_by_category', 'activity_by_scenario', 'activity_by_timestamp']);
 
     const dir = mkdtempSync(join(tmpdir(), 'mo-versions-'));

@@ -10,9 +10,10 @@
 import type { Pool } from 'pg';
 import { PostgresActivity } from './postgres.activity';
 import { PostgresChangeFeed, PostgresLease } from './postgres.lease';
+import { PostgresInventory, PostgresRegistrations } from './postgres.shared';
 import { PostgresGateway } from './postgres.support';
 import { toJson } from './sqlite.support';
-import type { ActivityRepository, ChangeFeed, DocumentRepository, LeaseRepository, SettingRepository, Store, StoredDocument } from './store.port';
+import type { ActivityRepository, ChangeFeed, DocumentRepository, InventoryRepository, LeaseRepository, RegistrationRepository, SettingRepository, Store, StoredDocument } from './store.port';
 import { StoreError } from './store.port';
 
 /** Edges the store needs besides the database: only the clock, so tests can pin timestamps. */
@@ -36,6 +37,10 @@ export class PostgresStore implements Store {
   readonly lease: LeaseRepository;
   /** LISTEN/NOTIFY between replicas. */
   readonly changes: ChangeFeed;
+  /** Registrations, expiring on the database's clock. */
+  readonly registrations: RegistrationRepository;
+  /** The inventory the leader publishes. */
+  readonly inventory: InventoryRepository;
   private readonly feed: PostgresChangeFeed;
   private readonly db: PostgresGateway;
 
@@ -49,6 +54,8 @@ export class PostgresStore implements Store {
     this.lease = new PostgresLease(this.db);
     this.feed = new PostgresChangeFeed(pool, this.db);
     this.changes = this.feed;
+    this.registrations = new PostgresRegistrations(this.db);
+    this.inventory = new PostgresInventory(this.db);
   }
 
   /** Ends the pool's connections (the LISTEN one first); safe to call twice. */

@@ -1,5 +1,5 @@
 /** Shared plumbing of the PostgreSQL adapter: typed errors and URLs safe to print. */
-import type { Pool, QueryResult, QueryResultRow } from 'pg';
+import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import { StoreError } from './store.port';
 
 /** SQLSTATEs that mean the data itself is damaged, not that the server is away. */
@@ -50,6 +50,9 @@ export function messageOf(error: unknown): string {
   return typeof code === 'string' ? code : String(error);
 }
 
+/** One statement inside `PostgresGateway.transaction`. */
+export type TransactionQuery = <R extends QueryResultRow>(text: string, values?: unknown[]) => Promise<QueryResult<R>>;
+
 /** The pool and whether the store was closed: every repository queries through it, so every error comes out typed. */
 export class PostgresGateway {
   private closed = false;
@@ -63,6 +66,31 @@ export class PostgresGateway {
       return await this.pool.query<R>(text, values);
     } catch (error) {
       throw toPostgresStoreError(error, this.closed);
+    }
+  }
+
+  /**
+   * Runs `work` in one transaction on one pooled connection: committed when it resolves, rolled back when it
+   * throws. Errors come out typed, like `query`'s.
+   */
+  async transaction<T>(work: (query: TransactionQuery) => Promise<T>): Promise<T> {
+    if (this.closed) throw new StoreError('Unavailable', 'the PostgreSQL store is closed');
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw toPostgresStoreError(error, this.closed);
+    }
+    try {
+      await client.query('BEGIN');
+      const result = await work((text, values) => client.query(text, values));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw toPostgresStoreError(error, this.closed);
+    } finally {
+      client.release();
     }
   }
 

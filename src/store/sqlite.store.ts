@@ -7,8 +7,9 @@ import type { Database, Statement } from 'better-sqlite3';
 import { SCHEMA_VERSION, schemaVersion } from './migrations';
 import { SqliteActivity } from './sqlite.activity';
 import { LocalChangeFeed, SqliteLease } from './sqlite.lease';
+import { SqliteInventory, SqliteRegistrations } from './sqlite.shared';
 import { parseJson, settle, toJson } from './sqlite.support';
-import type { ActivityRepository, ChangeFeed, DocumentRepository, LeaseRepository, SettingRepository, Store, StoredDocument } from './store.port';
+import type { ActivityRepository, ChangeFeed, DocumentRepository, InventoryRepository, LeaseRepository, RegistrationRepository, SettingRepository, Store, StoredDocument } from './store.port';
 import { StoreError } from './store.port';
 
 /** Edges the store needs besides the file: only the clock, so tests can pin timestamps. */
@@ -32,6 +33,10 @@ export class SqliteStore implements Store {
   readonly lease: LeaseRepository;
   /** In-process only. */
   readonly changes: ChangeFeed;
+  /** Registrations (unused by a single node, which keeps them in memory; here for the shared contract). */
+  readonly registrations: RegistrationRepository;
+  /** The published inventory (likewise). */
+  readonly inventory: InventoryRepository;
 
   constructor(
     private readonly db: Database,
@@ -49,6 +54,8 @@ export class SqliteStore implements Store {
     this.activity = new SqliteActivity(db);
     this.lease = new SqliteLease(db, now);
     this.changes = new LocalChangeFeed(this.settings);
+    this.registrations = new SqliteRegistrations(db, now, this.changes);
+    this.inventory = new SqliteInventory(db, this.changes);
   }
 
   /** Path of the database file. */

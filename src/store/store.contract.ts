@@ -5,6 +5,7 @@
 import type { ActivityInput } from '../activity/activity';
 import type { ActivityQuery, Store } from './store.port';
 import { StoreError } from './store.port';
+import { describeSharedContract } from './store.shared.contract';
 
 /** One place a store lives (a SQLite directory, a PostgreSQL database) for the length of one test. */
 export interface StoreLocation {
@@ -105,6 +106,7 @@ export function describeStoreContract(name: string, fresh: () => Promise<StoreLo
     });
 
     describeActivityContract(() => store);
+    describeSharedContract(() => store, (ms) => clock.set(new Date(clock.now().getTime() + ms).toISOString()));
 
     it('keeps everything across close and reopen', async () => {
       await store.presets.create('drain', { a: 1 });

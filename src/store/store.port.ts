@@ -94,6 +94,64 @@ export interface ChangeFeed {
   listen(channel: string, listener: (payload: string) => void): Promise<() => void>;
 }
 
+/** A registration as the database holds it: the body its owner validated, and how long it still lives (database clock). */
+export interface StoredRegistration<T = unknown> {
+  id: string;
+  body: T;
+  remainingMs: number;
+}
+
+/** Why `RegistrationRepository.put` refused: MAX_REGISTRATIONS live rows, or the inventory lists the id as discovered from a file. */
+export type RegistrationRefusal = 'Full' | 'FileDiscovered';
+
+/** The LISTEN/NOTIFY channel of registration changes; the payload is the id that changed. */
+export const REGISTRATIONS_CHANNEL = 'maintenance_registrations';
+
+/**
+ * Registrations shared by replicas (SPEC 9). Expiry is judged on the store's clock (PostgreSQL: now()), so
+ * every replica agrees; each write notifies REGISTRATIONS_CHANNEL in its own transaction.
+ */
+export interface RegistrationRepository {
+  /**
+   * Stores or renews `id` for `ttlMs`, unless it is new while `maxLive` live rows exist, or the inventory lists
+   * it as discovered from a file; judged under one lock, so replicas cannot overshoot the limit together.
+   */
+  put<T>(id: string, body: T, ttlMs: number, maxLive: number): Promise<{ stored: StoredRegistration<T> } | { refused: RegistrationRefusal }>;
+  /** The live row, or null (absent or expired). */
+  get<T>(id: string): Promise<StoredRegistration<T> | null>;
+  /** Live rows, sorted by id. */
+  list<T>(): Promise<StoredRegistration<T>[]>;
+  /** True when a row was deleted. */
+  delete(id: string): Promise<boolean>;
+  /** Deletes the rows whose TTL ran out; their ids, sorted. */
+  deleteExpired(): Promise<string[]>;
+}
+
+/** One scenario of the published inventory: what the leader sees of it (JSON), and whether a file declares it. */
+export interface InventoryRow<T = unknown> {
+  id: string;
+  body: T;
+  discovered: boolean;
+}
+
+/** The LISTEN/NOTIFY channel of inventory writes; the payload is the newest revision. */
+export const INVENTORY_CHANNEL = 'maintenance_inventory';
+
+/**
+ * The scenario inventory the leader publishes and followers serve (SPEC 9). Every write gives the rows it
+ * touches a new, growing revision, and a removed row stays as a tombstone, so a reader asks only for what
+ * changed since the revision it holds.
+ */
+export interface InventoryRepository {
+  /**
+   * Upserts `changed` and removes `removed` in one transaction, then notifies INVENTORY_CHANNEL. With
+   * `replace` every other row is removed too (a new leader's first scan). Returns the newest revision.
+   */
+  write<T>(changed: readonly InventoryRow<T>[], removed: readonly string[], options?: { replace?: boolean }): Promise<number>;
+  /** Rows written after revision `since` (0: all live rows), removed ones flagged, and the newest revision. */
+  changesSince<T>(since: number): Promise<{ rows: (InventoryRow<T> & { removed: boolean })[]; revision: number }>;
+}
+
 /** Everything the orchestrator persists. */
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
@@ -103,6 +161,8 @@ export interface Store {
   readonly activity: ActivityRepository;
   readonly lease: LeaseRepository;
   readonly changes: ChangeFeed;
+  readonly registrations: RegistrationRepository;
+  readonly inventory: InventoryRepository;
   close(): Promise<void>;
 }
 
