@@ -136,7 +136,7 @@ export class ControlService {
       const view = this.getScenario(id);
       return { success: true, scenario: id, newState: target, reason: view.reason, message: this.delegated(), activeUntil: view.activeUntil, state: view };
     }
-    await this.reconciler.waitForSettled([id], options.waitMs ?? DEFAULT_WAIT_MS);
+    await this.settled([id], options.waitMs ?? DEFAULT_WAIT_MS);
     const view = this.getScenario(id);
     const newState = view.isActive ? 'active' : 'inactive';
     if (target === 'active' && isGate(view.reason)) {
@@ -175,7 +175,7 @@ export class ControlService {
     // A follower stored the change; the leader carries it out. What it plans is `plan`; nothing is observed here.
     if (!this.leads()) return { success: true, preset, activated: [], deactivated: [], blocked: plan.blocked, failed: [], plan, message: this.delegated() };
     const ids = [...new Set([...plan.touched, ...plan.activate, ...plan.deactivate])].sort();
-    await this.reconciler.waitForSettled(ids, options.waitMs ?? DEFAULT_WAIT_MS);
+    await this.settled(ids, options.waitMs ?? DEFAULT_WAIT_MS);
     for (const id of ids) if (!this.registry.get(id)) throw unknownScenario(id, this.registry.list());
     const standings = ids.map((id) => ({ id, ...this.standing(id) }));
     const blocked = standings.filter((s) => s.desiredState === 'active' && s.blocked).map((s) => ({ scenario: s.id, reason: s.reason as string, message: s.message ?? '' }));
@@ -198,7 +198,7 @@ export class ControlService {
     const before = this.state.snapshot();
     const plan = this.state.stopAll(reason, actor);
     await this.state.persist();
-    if (this.leads()) await this.reconciler.waitForSettled(plan.deactivate, waitMs);
+    if (this.leads()) await this.settled(plan.deactivate, waitMs);
     const stillActive = this.registry.list().filter((spec) => this.standing(spec.id).isActive).map((spec) => spec.id);
     const recorded = this.state.snapshot().emergencyStop?.reason ?? NO_REASON;
     return {
@@ -212,6 +212,15 @@ export class ControlService {
       clearedPresets: before.presets,
       clearedOverrides: Object.keys(before.overrides).sort(),
     };
+  }
+
+  /**
+   * Waits (bounded) until `ids` stop progressing, then writes the activity log's pending batch: the outcomes
+   * an answer reports are then in the log when it arrives, so `status --verbose` right after shows them.
+   */
+  private async settled(ids: string[], waitMs: number): Promise<void> {
+    await this.reconciler.waitForSettled(ids, waitMs);
+    await this.activity.flush();
   }
 
   /** Ids observed active, or with an activation in flight. */
