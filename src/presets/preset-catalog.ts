@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { unknownNameMessage } from './unknown-name';
 import { DomainError } from '../common/domain-error';
-import type { DocumentRepository } from '../store/store.port';
+import { CHANNELS } from '../store/channels';
+import type { DocumentRepository, StoredDocument } from '../store/store.port';
 import { API_VERSION, ManifestError, parseManifests, type RawManifest } from './manifest';
 import { presetFromManifest, SAFE_ID, type Preset, type Selector } from './schema';
 
@@ -51,6 +52,8 @@ export class PresetCatalog {
   private custom = new Map<string, Preset>();
   private aliases = new Map<string, string>();
   private byIdCache: Map<string, Preset> | null = null;
+  /** This replica's writes of custom presets (a read of the store during one is older than what is held). */
+  writes = 0;
 
   constructor(
     defaults: Preset[],
@@ -62,13 +65,22 @@ export class PresetCatalog {
 
   /** Loads custom presets from the store; call once at boot. */
   async load(): Promise<void> {
-    const documents = await this.repository.list();
-    this.custom = new Map();
-    for (const document of documents) {
-      const preset = presetFromStored(document.body, document.id);
-      if (preset) this.custom.set(preset.id, preset);
-    }
+    this.custom = customPresets(await this.read());
     this.reindex();
+  }
+
+  /** The stored custom presets (HA: what another replica may have written). */
+  read(): Promise<StoredDocument[]> {
+    return this.repository.list();
+  }
+
+  /** Takes the stored custom presets when they differ from those held (another replica wrote); true when they did. */
+  adopt(documents: readonly StoredDocument[]): boolean {
+    const next = customPresets(documents);
+    if (customKey(next) === customKey(this.custom)) return false;
+    this.custom = next;
+    this.reindex();
+    return true;
   }
 
   /** Every preset, defaults first, then custom by id. */
@@ -123,9 +135,10 @@ export class PresetCatalog {
     }
     for (const preset of presets) {
       const custom: Preset = { ...preset, isDefault: false };
-      if (overwrite) await this.repository.put(custom.id, presetToManifest(custom));
-      else await this.repository.create(custom.id, presetToManifest(custom));
+      if (overwrite) await this.repository.put(custom.id, presetToManifest(custom), PRESETS_CHANGED);
+      else await this.repository.create(custom.id, presetToManifest(custom), PRESETS_CHANGED);
       this.custom.set(custom.id, custom);
+      this.writes++;
     }
     this.reindex();
     return presets.map((preset) => this.get(preset.id));
@@ -150,8 +163,9 @@ export class PresetCatalog {
   async delete(idOrAlias: string): Promise<Preset> {
     const preset = this.get(idOrAlias);
     if (preset.isDefault) throw new DomainError('Conflict', `preset "${preset.id}" is a default and cannot be deleted`);
-    await this.repository.delete(preset.id);
+    await this.repository.delete(preset.id, PRESETS_CHANGED);
     this.custom.delete(preset.id);
+    this.writes++;
     this.reindex();
     return preset;
   }
@@ -171,6 +185,24 @@ export class PresetCatalog {
     this.aliases = new Map();
     for (const preset of this.list()) for (const alias of preset.aliases) this.aliases.set(alias, preset.id);
   }
+}
+
+/** The notice every custom preset write sends, so the other replicas read them again (SPEC 9). */
+const PRESETS_CHANGED = { channel: CHANNELS.presets };
+
+/** The readable stored presets by id. */
+function customPresets(documents: readonly StoredDocument[]): Map<string, Preset> {
+  const custom = new Map<string, Preset>();
+  for (const document of documents) {
+    const preset = presetFromStored(document.body, document.id);
+    if (preset) custom.set(preset.id, preset);
+  }
+  return custom;
+}
+
+/** Custom presets as one comparable text, in id order. */
+function customKey(custom: ReadonlyMap<string, Preset>): string {
+  return JSON.stringify([...custom.keys()].sort().map((id) => presetToManifest(custom.get(id) as Preset)));
 }
 
 function presetFromStored(body: unknown, id: string): Preset | null {
