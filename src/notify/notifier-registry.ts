@@ -6,6 +6,7 @@ import type { ActivitySink } from '../activity/activity';
 import { DomainError } from '../common/domain-error';
 import type { RawManifest } from '../presets/manifest';
 import { CHANNELS } from '../store/channels';
+import { OwnWrites } from '../store/own-writes';
 import type { SettingRepository } from '../store/store.port';
 import { notifierFromManifest, type NotifierSpec } from './notifier-manifest';
 
@@ -21,7 +22,7 @@ export class NotifierRegistry {
   private notifiers: readonly NotifierSpec[] = [];
   private readonly listeners: (() => void)[] = [];
   /** This replica's notifier writes (a read of the store during one is older than what is held). */
-  writes = 0;
+  readonly writes = new OwnWrites();
 
   constructor(
     private readonly settings: SettingRepository,
@@ -65,9 +66,10 @@ export class NotifierRegistry {
   async save(spec: NotifierSpec, actor: string): Promise<'created' | 'replaced'> {
     const replaced = this.notifiers.some((notifier) => notifier.name === spec.name);
     const next = [...this.notifiers.filter((notifier) => notifier.name !== spec.name), spec].sort((a, b) => a.name.localeCompare(b.name));
-    await this.settings.set(NOTIFIERS_KEY, next, NOTIFIERS_CHANGED);
-    this.notifiers = next;
-    this.writes++;
+    await this.writes.run(async () => {
+      await this.settings.set(NOTIFIERS_KEY, next, NOTIFIERS_CHANGED);
+      this.notifiers = next;
+    });
     for (const listener of this.listeners) listener();
     this.activity.record({ category: 'notification', actor, message: `notifier ${spec.name} (${spec.type}) ${replaced ? 'replaced' : 'created'}: ${spec.events.join(' ') || 'maintenance alerts'}`, data: { notifier: spec.name, action: 'apply' } });
     return replaced ? 'replaced' : 'created';
@@ -84,9 +86,10 @@ export class NotifierRegistry {
   async delete(name: string, actor: string): Promise<void> {
     this.get(name);
     const next = this.notifiers.filter((notifier) => notifier.name !== name);
-    await this.settings.set(NOTIFIERS_KEY, next, NOTIFIERS_CHANGED);
-    this.notifiers = next;
-    this.writes++;
+    await this.writes.run(async () => {
+      await this.settings.set(NOTIFIERS_KEY, next, NOTIFIERS_CHANGED);
+      this.notifiers = next;
+    });
     this.activity.record({ category: 'notification', actor, message: `notifier ${name} deleted`, data: { notifier: name, action: 'delete' } });
   }
 }

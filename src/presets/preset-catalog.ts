@@ -8,6 +8,7 @@ import { stringify } from 'yaml';
 import { unknownNameMessage } from './unknown-name';
 import { DomainError } from '../common/domain-error';
 import { CHANNELS } from '../store/channels';
+import { OwnWrites } from '../store/own-writes';
 import type { DocumentRepository, StoredDocument } from '../store/store.port';
 import { API_VERSION, ManifestError, parseManifests, type RawManifest } from './manifest';
 import { presetFromManifest, SAFE_ID, type Preset, type Selector } from './schema';
@@ -53,7 +54,7 @@ export class PresetCatalog {
   private aliases = new Map<string, string>();
   private byIdCache: Map<string, Preset> | null = null;
   /** This replica's writes of custom presets (a read of the store during one is older than what is held). */
-  writes = 0;
+  readonly writes = new OwnWrites();
 
   constructor(
     defaults: Preset[],
@@ -133,14 +134,15 @@ export class PresetCatalog {
         seen.add(name);
       }
     }
-    for (const preset of presets) {
-      const custom: Preset = { ...preset, isDefault: false };
-      if (overwrite) await this.repository.put(custom.id, presetToManifest(custom), PRESETS_CHANGED);
-      else await this.repository.create(custom.id, presetToManifest(custom), PRESETS_CHANGED);
-      this.custom.set(custom.id, custom);
-      this.writes++;
-    }
-    this.reindex();
+    await this.writes.run(async () => {
+      for (const preset of presets) {
+        const custom: Preset = { ...preset, isDefault: false };
+        if (overwrite) await this.repository.put(custom.id, presetToManifest(custom), PRESETS_CHANGED);
+        else await this.repository.create(custom.id, presetToManifest(custom), PRESETS_CHANGED);
+        this.custom.set(custom.id, custom);
+      }
+      this.reindex();
+    });
     return presets.map((preset) => this.get(preset.id));
   }
 
@@ -163,10 +165,11 @@ export class PresetCatalog {
   async delete(idOrAlias: string): Promise<Preset> {
     const preset = this.get(idOrAlias);
     if (preset.isDefault) throw new DomainError('Conflict', `preset "${preset.id}" is a default and cannot be deleted`);
-    await this.repository.delete(preset.id, PRESETS_CHANGED);
-    this.custom.delete(preset.id);
-    this.writes++;
-    this.reindex();
+    await this.writes.run(async () => {
+      await this.repository.delete(preset.id, PRESETS_CHANGED);
+      this.custom.delete(preset.id);
+      this.reindex();
+    });
     return preset;
   }
 

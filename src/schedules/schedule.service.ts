@@ -13,6 +13,7 @@ import type { OpenAllowWindow } from '../reconciler/desired';
 import type { OpenDenyWindow } from '../reconciler/gates';
 import type { WindowSource } from '../state/state.service';
 import { CHANNELS } from '../store/channels';
+import { OwnWrites } from '../store/own-writes';
 import type { DocumentRepository, StoredDocument } from '../store/store.port';
 import type { BlackoutFeed } from './blackout-feed';
 import type { CalendarService } from './calendar.service';
@@ -70,7 +71,7 @@ export class ScheduleService implements WindowSource {
   /** Whether this replica records and announces window edges (HA: the leader only). */
   private mayAnnounce: () => boolean = () => true;
   /** This replica's schedule writes (a read of the store during one is older than what is held). */
-  writes = 0;
+  readonly writes = new OwnWrites();
 
   constructor(
     private readonly repository: DocumentRepository,
@@ -145,10 +146,11 @@ export class ScheduleService implements WindowSource {
   /** Creates a schedule (Conflict when the name is taken) or, with `replace`, replaces it. */
   async save(input: unknown, actor: string, replace = false): Promise<ScheduleView> {
     const spec = this.validate(input);
-    if (replace) await this.repository.put(spec.name, spec, SCHEDULES_CHANGED);
-    else await this.repository.create(spec.name, spec, SCHEDULES_CHANGED);
-    this.schedules.set(spec.name, { spec, compiled: compileSchedule(spec) });
-    this.writes++;
+    await this.writes.run(async () => {
+      if (replace) await this.repository.put(spec.name, spec, SCHEDULES_CHANGED);
+      else await this.repository.create(spec.name, spec, SCHEDULES_CHANGED);
+      this.schedules.set(spec.name, { spec, compiled: compileSchedule(spec) });
+    });
     this.activity.record({ category: 'schedule', actor, preset: spec.preset, message: `schedule ${spec.name} ${replace ? 'saved' : 'created'}: ${spec.kind}${spec.preset ? ` ${spec.preset}` : ''} ${spec.cron ? `at "${spec.cron}"` : `once at ${spec.at}`} ${spec.timeZone} for ${spec.duration}` });
     this.changed();
     return this.view(spec.name);
@@ -157,9 +159,10 @@ export class ScheduleService implements WindowSource {
   /** Deletes a schedule; NotFound when absent. */
   async delete(name: string, actor: string): Promise<{ success: true; name: string }> {
     if (!this.schedules.has(name)) throw this.unknown(name);
-    await this.repository.delete(name, SCHEDULES_CHANGED);
-    this.schedules.delete(name);
-    this.writes++;
+    await this.writes.run(async () => {
+      await this.repository.delete(name, SCHEDULES_CHANGED);
+      this.schedules.delete(name);
+    });
     this.activity.record({ category: 'schedule', actor, message: `schedule ${name} deleted` });
     this.changed();
     return { success: true, name };

@@ -1,4 +1,5 @@
 import type { TimerInfo, Timers } from '../common/timers';
+import { OwnWrites } from '../store/own-writes';
 import { ChangeFollower, type Replicated } from './change-follower';
 
 /** A feed in memory: `send` delivers a payload to the channel's listeners, as a NOTIFY would. */
@@ -33,7 +34,7 @@ function handTimers(): Timers & { fire(name: string): void } {
 function source(initial: string) {
   const state = { stored: initial, held: initial, reads: 0, gate: null as Promise<void> | null };
   const replicated: Replicated<string> & typeof state = Object.assign(state, {
-    writes: 0,
+    writes: new OwnWrites(),
     async read() {
       state.reads++;
       const value = state.stored;
@@ -102,13 +103,35 @@ describe('ChangeFollower', () => {
     expect(timers.list()).toEqual([]);
   });
 
-  it.each([
-    ['a write of this replica', (thing: ReturnType<typeof source>) => {
+  it('reads again after a write of this replica that overlapped a read, and counts it as no news', async () => {
+    const feed = memoryFeed();
+    const thing = source('a');
+    const follower = new ChangeFollower(feed, SHARED, thing, 1000, handTimers());
+    let replaced = 0;
+    follower.onReplaced = () => replaced++;
+    await follower.start();
+    let release = () => undefined as void;
+    thing.gate = new Promise<void>((resolve) => (release = resolve));
+    const before = thing.reads;
+    const reading = follower.refresh(true);
+    await settle(); // the read is on its way
+    let finishWrite = () => undefined as void;
+    // The write is stored, but this replica has not updated what it holds yet when the read comes back.
+    const writing = thing.writes.run(async () => {
+      thing.stored = 'mine';
+      await new Promise<void>((resolve) => (finishWrite = resolve));
       thing.held = 'mine';
-      thing.writes++;
-    }],
-    ['a newer value carried by a notification', (_: ReturnType<typeof source>, feed: ReturnType<typeof memoryFeed>) => feed.send('things', 'value:mine')],
-  ])('drops a read that %s overtook', async (_, overtake) => {
+    });
+    thing.gate = null;
+    release();
+    await settle();
+    expect(thing.held).toBe('a');
+    finishWrite();
+    await Promise.all([writing, reading]);
+    expect([thing.held, replaced, thing.reads - before]).toEqual(['mine', 0, 2]);
+  });
+
+  it('drops a read that a newer value carried by a notification overtook', async () => {
     const feed = memoryFeed();
     const thing = source('a');
     const follower = new ChangeFollower(feed, SHARED, thing, 1000, handTimers());
@@ -117,7 +140,8 @@ describe('ChangeFollower', () => {
     thing.gate = new Promise<void>((resolve) => (release = resolve));
     thing.stored = 'old';
     const reading = follower.refresh(true);
-    overtake(thing, feed);
+    await settle(); // the read is on its way
+    feed.send('things', 'value:mine');
     release();
     await reading;
     expect(thing.held).toBe('mine');

@@ -7,6 +7,7 @@
  */
 import type { Timers } from '../common/timers';
 import { standaloneTimers } from '../schedules/scheduler-timers';
+import type { OwnWrites } from '../store/own-writes';
 import type { ChangeFeed } from '../store/store.port';
 
 /** One shared thing, as its follower needs it. */
@@ -15,11 +16,8 @@ export interface Replicated<T> {
   read(): Promise<T>;
   /** Takes `value` unless this replica holds it already; true when it replaced what was held (another replica wrote). */
   adopt(value: T): boolean;
-  /**
-   * Grows with each write of this replica. A read during which it grew may have started before the write
-   * committed: its value is older than what is held, so it is dropped (the write's own notice reads again).
-   */
-  readonly writes: number;
+  /** This replica's own writes of it (the local update included). */
+  readonly writes: OwnWrites;
   /** The value a notification's payload carries (so no read is needed), or null to read it back. */
   carried?(payload: string): T | null;
 }
@@ -67,10 +65,15 @@ export class ChangeFollower<T> {
       try {
         do {
           this.readAgain = false;
-          const before = this.stamp();
+          await this.source.writes.settled();
+          const carried = this.carriedTaken;
+          const writes = this.source.writes.stamp;
           const value = await this.source.read();
-          // A write of this replica, or a notification's value, came while this read was on its way: it is older.
-          if (before === this.stamp()) this.take(value, announce);
+          // A notification's value came while the read was on its way: that one is newer, and the read is dropped.
+          if (carried !== this.carriedTaken) continue;
+          // This replica wrote meanwhile: the read may predate the write, or its local update; read again after it.
+          if (writes !== this.source.writes.stamp) this.readAgain = true;
+          else this.take(value, announce);
         } while (this.readAgain);
       } finally {
         this.reading = null;
@@ -90,9 +93,5 @@ export class ChangeFollower<T> {
 
   private take(value: T, announce: boolean): void {
     if (this.source.adopt(value) && announce) this.onReplaced();
-  }
-
-  private stamp(): string {
-    return `${this.carriedTaken}/${this.source.writes}`;
   }
 }

@@ -6,6 +6,7 @@ import { DomainError } from '../common/domain-error';
 import { API_VERSION, ManifestError, parseManifests } from '../presets/manifest';
 import { DEFAULT_POLICY, policyFromManifest, type Policy } from '../presets/schema';
 import { CHANNELS } from '../store/channels';
+import { OwnWrites } from '../store/own-writes';
 import type { SettingRepository } from '../store/store.port';
 
 const POLICY_KEY = 'policy';
@@ -17,7 +18,7 @@ export class PolicyService {
   /** The stored policy as last read or written here, as text: another text in the store is another replica's write. */
   private storedText = 'null';
   /** This replica's policy writes (a read of the store during one is older than what is held). */
-  writes = 0;
+  readonly writes = new OwnWrites();
 
   constructor(
     private readonly settings: SettingRepository,
@@ -71,10 +72,11 @@ export class PolicyService {
   /** Validates and replaces the policy; persists it. Invalid input changes nothing. */
   async replace(spec: unknown, actor: string, sourceName = 'request body'): Promise<Policy> {
     const policy = this.validate(spec, sourceName);
-    await this.settings.set(POLICY_KEY, policy, { channel: CHANNELS.policy });
-    this.policy = policy;
-    this.storedText = JSON.stringify(policy);
-    this.writes++;
+    await this.writes.run(async () => {
+      await this.settings.set(POLICY_KEY, policy, { channel: CHANNELS.policy });
+      this.policy = policy;
+      this.storedText = JSON.stringify(policy);
+    });
     this.source = 'store';
     this.activity.record({ category: 'api', actor, message: `policy replaced (maxActive ${policy.maxActive ?? 'unlimited'}, maxHeavy ${policy.maxHeavy ?? 'unlimited'}, ${policy.conflicts.length} conflict groups)` });
     return policy;

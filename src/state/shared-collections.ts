@@ -30,8 +30,9 @@ export class SharedCollections {
   /** Called after another replica's write replaced one of them here. */
   onReplaced: (kind: SharedKind) => void = () => undefined;
 
+  /** One after another: their LISTENs share one connection, which takes one statement at a time. */
   async start(): Promise<void> {
-    await Promise.all(this.followers.map((follower) => follower.start()));
+    for (const follower of this.followers) await follower.start();
   }
 
   stop(): void {

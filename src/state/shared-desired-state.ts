@@ -11,6 +11,7 @@ import type { Timers } from '../common/timers';
 import type { DesiredStateModel } from '../reconciler/desired';
 import { standaloneTimers } from '../schedules/scheduler-timers';
 import type { Store } from '../store/store.port';
+import { OwnWrites } from '../store/own-writes';
 import { ChangeFollower, type Replicated } from './change-follower';
 
 /** The settings key of the document. */
@@ -40,7 +41,7 @@ export class SharedDesiredState implements Replicated<StoredDesiredState | null>
   /** The revision this replica holds; a read with another one replaces the model. */
   private revision: string | null = null;
   /** Replicated: this replica's saves. */
-  writes = 0;
+  readonly writes = new OwnWrites();
   /** The last save in line (settled either way). */
   private saving: Promise<void> = Promise.resolve();
   private readonly follower: ChangeFollower<StoredDesiredState | null>;
@@ -85,7 +86,7 @@ export class SharedDesiredState implements Replicated<StoredDesiredState | null>
   }
 
   private enqueue(model: () => DesiredStateModel): Promise<void> {
-    const run = this.saving.then(() => this.write(model()));
+    const run = this.saving.then(() => this.writes.run(() => this.write(model())));
     this.saving = run.catch(() => undefined);
     return run;
   }
@@ -98,7 +99,6 @@ export class SharedDesiredState implements Replicated<StoredDesiredState | null>
     // again after it: another replica's notification taken meanwhile must leave this one counting as news.)
     this.revision = revision;
     await this.store.changes.publish(DESIRED_STATE_KEY, document, DESIRED_STATE_CHANNEL, whole.length <= MAX_PAYLOAD_CHARS ? whole : JSON.stringify({ revision }));
-    this.writes++;
   }
 
   /** Reads the stored model; replaces the held one when another replica wrote it (`announce`: tell the loop). */
