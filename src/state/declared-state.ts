@@ -9,7 +9,7 @@ import type { ScenarioSpec } from '../discovery/scenario';
 import type { PresetCatalog } from '../presets/preset-catalog';
 import type { Preset } from '../presets/schema';
 import { selectedIds, selects } from '../presets/selector';
-import { emptyDesiredState, expiredOverrides, nextOverrideExpiry, nextOverrideWarning, overridesExpiringSoon, resolveDesired, type DesiredStateModel, type OpenAllowWindow } from '../reconciler/desired';
+import { emptyDesiredState, expiredOverrides, nextOverrideExpiry, nextOverrideWarning, overrideWarningAt, overridesExpiringSoon, resolveDesired, type DesiredStateModel, type OpenAllowWindow } from '../reconciler/desired';
 import type { HealthReading, OpenDenyWindow } from '../reconciler/gates';
 import { NO_NOTIFICATIONS, type NotificationSink } from '../notify/notification';
 import type { HostLoadProbe } from '../reconciler/host-load';
@@ -61,6 +61,11 @@ export interface ExpiryAuthority {
   mayAct(): boolean;
   /** Stores the model held when the save's turn comes; rejects when the database is away (retried at the next pass). */
   saveHeld?(): Promise<void>;
+  /**
+   * Since when this replica leads (epoch ms): a TTL warning due before then was the previous leader's to
+   * send, so a new leader sends it at most once rather than again.
+   */
+  leadingSince?(): number | null;
 }
 
 /** One resolution of the desired state and what it was resolved from. */
@@ -207,6 +212,7 @@ export class DeclaredState implements InputsProvider {
       const expiresAt = override.expiresAt as number;
       if (this.warned.get(id) === expiresAt) continue;
       this.warned.set(id, expiresAt);
+      if ((overrideWarningAt(override) ?? now) < (this.expiry.leadingSince?.() ?? -Infinity)) continue;
       const message = `override ${override.state} of ${id} expires in ${formatDuration(expiresAt - now)} (at ${new Date(expiresAt).toISOString()}); then back to the declared state`;
       (this.edges.notifications ?? NO_NOTIFICATIONS).notify({
         event: 'override.expiring', scenario: id, actor: override.actor, reason: override.reason, message, at: now,

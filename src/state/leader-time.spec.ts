@@ -74,6 +74,18 @@ describe('time acts through the leader', () => {
       expect(announced.map((event) => event.event)).toEqual(['override.expiring', 'override.expired']);
     });
 
+    it.each([
+      ['was due before this replica led: the previous leader sent it', T0 + 60_000, []],
+      ['falls due after this replica took the lead: sent', T0 - 120_000, ['override.expiring']],
+    ])('a TTL warning that %s', (_, since, events) => {
+      const state = declared();
+      state.shareExpiries({ mayAct: () => true, saveHeld: async () => undefined, leadingSince: () => since });
+      state.model = withTtl(); // its warning falls due at T0 - 30 s (15 minutes before it expires)
+      state.model.overrides.backup.expiresAt = T0 + 15 * 60_000 - 30_000;
+      state.prepare(T0 + 90_000);
+      expect(announced.map((event) => event.event)).toEqual(events);
+    });
+
     it('saves an expiry again at the next pass when the database was away', async () => {
       const state = declared();
       const outcomes = [false, true];

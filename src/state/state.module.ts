@@ -130,7 +130,7 @@ export class StateModule implements OnModuleInit, OnApplicationBootstrap, Before
       };
       // Time acts through the leader only: TTL expiries (stored, so followers follow) and window edges.
       const leads = () => this.elector.role === 'leader';
-      this.declared.shareExpiries({ mayAct: leads, saveHeld: () => shared.saveHeld() });
+      this.declared.shareExpiries({ mayAct: leads, saveHeld: () => shared.saveHeld(), leadingSince: () => Date.parse(this.elector.leader?.since ?? '') || null });
       this.schedules.announceOnlyWhen(leads);
     }
     this.metrics.attach(
