@@ -53,6 +53,11 @@ export class PresetCatalog {
   private custom = new Map<string, Preset>();
   private aliases = new Map<string, string>();
   private byIdCache: Map<string, Preset> | null = null;
+  /**
+   * Each stored custom preset's body as text (unreadable rows too): a reload parses only the rows that
+   * changed, since replicas reload on every write and a catalog may hold thousands.
+   */
+  private storedText = new Map<string, string>();
   /** This replica's writes of custom presets (a read of the store during one is older than what is held). */
   readonly writes = new OwnWrites();
 
@@ -66,8 +71,7 @@ export class PresetCatalog {
 
   /** Loads custom presets from the store; call once at boot. */
   async load(): Promise<void> {
-    this.custom = customPresets(await this.read());
-    this.reindex();
+    this.adopt(await this.read());
   }
 
   /** The stored custom presets (HA: what another replica may have written). */
@@ -77,8 +81,23 @@ export class PresetCatalog {
 
   /** Takes the stored custom presets when they differ from those held (another replica wrote); true when they did. */
   adopt(documents: readonly StoredDocument[]): boolean {
-    const next = customPresets(documents);
-    if (customKey(next) === customKey(this.custom)) return false;
+    const next = new Map<string, Preset>();
+    const texts = new Map<string, string>();
+    let changed = documents.length !== this.storedText.size;
+    for (const document of documents) {
+      const text = JSON.stringify(document.body);
+      texts.set(document.id, text);
+      if (this.storedText.get(document.id) === text) {
+        const kept = this.custom.get(document.id);
+        if (kept) next.set(document.id, kept);
+        continue;
+      }
+      changed = true;
+      const preset = presetFromStored(document.body, document.id);
+      if (preset) next.set(preset.id, preset);
+    }
+    this.storedText = texts;
+    if (!changed) return false;
     this.custom = next;
     this.reindex();
     return true;
@@ -137,9 +156,11 @@ export class PresetCatalog {
     await this.writes.run(async () => {
       for (const preset of presets) {
         const custom: Preset = { ...preset, isDefault: false };
-        if (overwrite) await this.repository.put(custom.id, presetToManifest(custom), PRESETS_CHANGED);
-        else await this.repository.create(custom.id, presetToManifest(custom), PRESETS_CHANGED);
+        const manifest = presetToManifest(custom);
+        if (overwrite) await this.repository.put(custom.id, manifest, PRESETS_CHANGED);
+        else await this.repository.create(custom.id, manifest, PRESETS_CHANGED);
         this.custom.set(custom.id, custom);
+        this.storedText.set(custom.id, JSON.stringify(manifest));
       }
       this.reindex();
     });
@@ -168,6 +189,7 @@ export class PresetCatalog {
     await this.writes.run(async () => {
       await this.repository.delete(preset.id, PRESETS_CHANGED);
       this.custom.delete(preset.id);
+      this.storedText.delete(preset.id);
       this.reindex();
     });
     return preset;
@@ -192,21 +214,6 @@ export class PresetCatalog {
 
 /** The notice every custom preset write sends, so the other replicas read them again (SPEC 9). */
 const PRESETS_CHANGED = { channel: CHANNELS.presets };
-
-/** The readable stored presets by id. */
-function customPresets(documents: readonly StoredDocument[]): Map<string, Preset> {
-  const custom = new Map<string, Preset>();
-  for (const document of documents) {
-    const preset = presetFromStored(document.body, document.id);
-    if (preset) custom.set(preset.id, preset);
-  }
-  return custom;
-}
-
-/** Custom presets as one comparable text, in id order. */
-function customKey(custom: ReadonlyMap<string, Preset>): string {
-  return JSON.stringify([...custom.keys()].sort().map((id) => presetToManifest(custom.get(id) as Preset)));
-}
 
 function presetFromStored(body: unknown, id: string): Preset | null {
   try {

@@ -62,6 +62,9 @@ export class ChangeFollower<T> {
       return this.reading;
     }
     this.reading = (async () => {
+      // One read again after an overlapping write of this replica; under a stream of them the next read is
+      // taken anyway (at worst it is news for a moment, and the next notification or poll sets it right).
+      let overlapRetried = false;
       try {
         do {
           this.readAgain = false;
@@ -72,8 +75,10 @@ export class ChangeFollower<T> {
           // A notification's value came while the read was on its way: that one is newer, and the read is dropped.
           if (carried !== this.carriedTaken) continue;
           // This replica wrote meanwhile: the read may predate the write, or its local update; read again after it.
-          if (writes !== this.source.writes.stamp) this.readAgain = true;
-          else this.take(value, announce);
+          if (writes !== this.source.writes.stamp && !overlapRetried) {
+            overlapRetried = true;
+            this.readAgain = true;
+          } else this.take(value, announce);
         } while (this.readAgain);
       } finally {
         this.reading = null;

@@ -22,8 +22,8 @@ export class OwnWrites {
     return done;
   }
 
-  /** Resolves once no write of this replica is in flight. */
+  /** Resolves once the latest write of this replica has ended (not waiting on later ones: a stream of writes must not starve a reader). */
   async settled(): Promise<void> {
-    while (this.started !== this.ended) await this.last;
+    if (this.started !== this.ended) await this.last;
   }
 }
