@@ -5,10 +5,14 @@
 import type { ActivitySink } from '../activity/activity';
 import { DomainError } from '../common/domain-error';
 import type { RawManifest } from '../presets/manifest';
+import { CHANNELS } from '../store/channels';
+import { OwnWrites } from '../store/own-writes';
 import type { SettingRepository } from '../store/store.port';
 import { notifierFromManifest, type NotifierSpec } from './notifier-manifest';
 
 const NOTIFIERS_KEY = 'notifiers';
+/** The notice every write sends, so the other replicas read the notifiers again (SPEC 9). */
+const NOTIFIERS_CHANGED = { channel: CHANNELS.notifiers };
 
 /** A notifier as the API lists it: the secret is never shown, only whether there is one. */
 export type NotifierView = Omit<NotifierSpec, 'secret'> & { signed: boolean };
@@ -17,6 +21,8 @@ export type NotifierView = Omit<NotifierSpec, 'secret'> & { signed: boolean };
 export class NotifierRegistry {
   private notifiers: readonly NotifierSpec[] = [];
   private readonly listeners: (() => void)[] = [];
+  /** This replica's notifier writes (a read of the store during one is older than what is held). */
+  readonly writes = new OwnWrites();
 
   constructor(
     private readonly settings: SettingRepository,
@@ -25,10 +31,23 @@ export class NotifierRegistry {
 
   /** Loads the stored notifiers at boot. */
   async load(): Promise<void> {
-    this.notifiers = (await this.settings.get<NotifierSpec[]>(NOTIFIERS_KEY)) ?? [];
+    this.notifiers = await this.read();
   }
 
-  /** Calls `listener` whenever a notifier is saved. */
+  /** The stored notifiers (HA: what another replica may have written). */
+  async read(): Promise<NotifierSpec[]> {
+    return (await this.settings.get<NotifierSpec[]>(NOTIFIERS_KEY)) ?? [];
+  }
+
+  /** Takes the stored notifiers when they differ from those held (another replica wrote); true when they did. */
+  adopt(stored: NotifierSpec[]): boolean {
+    if (JSON.stringify(stored) === JSON.stringify(this.notifiers)) return false;
+    this.notifiers = stored;
+    for (const listener of this.listeners) listener();
+    return true;
+  }
+
+  /** Calls `listener` whenever the notifiers change (saved here, or read from another replica's write). */
   onSaved(listener: () => void): void {
     this.listeners.push(listener);
   }
@@ -47,8 +66,10 @@ export class NotifierRegistry {
   async save(spec: NotifierSpec, actor: string): Promise<'created' | 'replaced'> {
     const replaced = this.notifiers.some((notifier) => notifier.name === spec.name);
     const next = [...this.notifiers.filter((notifier) => notifier.name !== spec.name), spec].sort((a, b) => a.name.localeCompare(b.name));
-    await this.settings.set(NOTIFIERS_KEY, next);
-    this.notifiers = next;
+    await this.writes.run(async () => {
+      await this.settings.set(NOTIFIERS_KEY, next, NOTIFIERS_CHANGED);
+      this.notifiers = next;
+    });
     for (const listener of this.listeners) listener();
     this.activity.record({ category: 'notification', actor, message: `notifier ${spec.name} (${spec.type}) ${replaced ? 'replaced' : 'created'}: ${spec.events.join(' ') || 'maintenance alerts'}`, data: { notifier: spec.name, action: 'apply' } });
     return replaced ? 'replaced' : 'created';
@@ -65,8 +86,10 @@ export class NotifierRegistry {
   async delete(name: string, actor: string): Promise<void> {
     this.get(name);
     const next = this.notifiers.filter((notifier) => notifier.name !== name);
-    await this.settings.set(NOTIFIERS_KEY, next);
-    this.notifiers = next;
+    await this.writes.run(async () => {
+      await this.settings.set(NOTIFIERS_KEY, next, NOTIFIERS_CHANGED);
+      this.notifiers = next;
+    });
     this.activity.record({ category: 'notification', actor, message: `notifier ${name} deleted`, data: { notifier: name, action: 'delete' } });
   }
 }

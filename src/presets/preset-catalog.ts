@@ -7,7 +7,9 @@ import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { unknownNameMessage } from './unknown-name';
 import { DomainError } from '../common/domain-error';
-import type { DocumentRepository } from '../store/store.port';
+import { CHANNELS } from '../store/channels';
+import { OwnWrites } from '../store/own-writes';
+import type { DocumentRepository, StoredDocument } from '../store/store.port';
 import { API_VERSION, ManifestError, parseManifests, type RawManifest } from './manifest';
 import { presetFromManifest, SAFE_ID, type Preset, type Selector } from './schema';
 
@@ -51,6 +53,13 @@ export class PresetCatalog {
   private custom = new Map<string, Preset>();
   private aliases = new Map<string, string>();
   private byIdCache: Map<string, Preset> | null = null;
+  /**
+   * Each stored custom preset's body as text (unreadable rows too): a reload parses only the rows that
+   * changed, since replicas reload on every write and a catalog may hold thousands.
+   */
+  private storedText = new Map<string, string>();
+  /** This replica's writes of custom presets (a read of the store during one is older than what is held). */
+  readonly writes = new OwnWrites();
 
   constructor(
     defaults: Preset[],
@@ -62,13 +71,36 @@ export class PresetCatalog {
 
   /** Loads custom presets from the store; call once at boot. */
   async load(): Promise<void> {
-    const documents = await this.repository.list();
-    this.custom = new Map();
+    this.adopt(await this.read());
+  }
+
+  /** The stored custom presets (HA: what another replica may have written). */
+  read(): Promise<StoredDocument[]> {
+    return this.repository.list();
+  }
+
+  /** Takes the stored custom presets when they differ from those held (another replica wrote); true when they did. */
+  adopt(documents: readonly StoredDocument[]): boolean {
+    const next = new Map<string, Preset>();
+    const texts = new Map<string, string>();
+    let changed = documents.length !== this.storedText.size;
     for (const document of documents) {
+      const text = JSON.stringify(document.body);
+      texts.set(document.id, text);
+      if (this.storedText.get(document.id) === text) {
+        const kept = this.custom.get(document.id);
+        if (kept) next.set(document.id, kept);
+        continue;
+      }
+      changed = true;
       const preset = presetFromStored(document.body, document.id);
-      if (preset) this.custom.set(preset.id, preset);
+      if (preset) next.set(preset.id, preset);
     }
+    this.storedText = texts;
+    if (!changed) return false;
+    this.custom = next;
     this.reindex();
+    return true;
   }
 
   /** Every preset, defaults first, then custom by id. */
@@ -121,13 +153,17 @@ export class PresetCatalog {
         seen.add(name);
       }
     }
-    for (const preset of presets) {
-      const custom: Preset = { ...preset, isDefault: false };
-      if (overwrite) await this.repository.put(custom.id, presetToManifest(custom));
-      else await this.repository.create(custom.id, presetToManifest(custom));
-      this.custom.set(custom.id, custom);
-    }
-    this.reindex();
+    await this.writes.run(async () => {
+      for (const preset of presets) {
+        const custom: Preset = { ...preset, isDefault: false };
+        const manifest = presetToManifest(custom);
+        if (overwrite) await this.repository.put(custom.id, manifest, PRESETS_CHANGED);
+        else await this.repository.create(custom.id, manifest, PRESETS_CHANGED);
+        this.custom.set(custom.id, custom);
+        this.storedText.set(custom.id, JSON.stringify(manifest));
+      }
+      this.reindex();
+    });
     return presets.map((preset) => this.get(preset.id));
   }
 
@@ -150,9 +186,12 @@ export class PresetCatalog {
   async delete(idOrAlias: string): Promise<Preset> {
     const preset = this.get(idOrAlias);
     if (preset.isDefault) throw new DomainError('Conflict', `preset "${preset.id}" is a default and cannot be deleted`);
-    await this.repository.delete(preset.id);
-    this.custom.delete(preset.id);
-    this.reindex();
+    await this.writes.run(async () => {
+      await this.repository.delete(preset.id, PRESETS_CHANGED);
+      this.custom.delete(preset.id);
+      this.storedText.delete(preset.id);
+      this.reindex();
+    });
     return preset;
   }
 
@@ -172,6 +211,9 @@ export class PresetCatalog {
     for (const preset of this.list()) for (const alias of preset.aliases) this.aliases.set(alias, preset.id);
   }
 }
+
+/** The notice every custom preset write sends, so the other replicas read them again (SPEC 9). */
+const PRESETS_CHANGED = { channel: CHANNELS.presets };
 
 function presetFromStored(body: unknown, id: string): Preset | null {
   try {

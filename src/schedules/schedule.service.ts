@@ -12,7 +12,9 @@ import { unknownNameMessage } from '../presets/unknown-name';
 import type { OpenAllowWindow } from '../reconciler/desired';
 import type { OpenDenyWindow } from '../reconciler/gates';
 import type { WindowSource } from '../state/state.service';
-import type { DocumentRepository } from '../store/store.port';
+import { CHANNELS } from '../store/channels';
+import { OwnWrites } from '../store/own-writes';
+import type { DocumentRepository, StoredDocument } from '../store/store.port';
 import type { BlackoutFeed } from './blackout-feed';
 import type { CalendarService } from './calendar.service';
 import { schedulesToICalendar } from './ics';
@@ -66,6 +68,10 @@ export class ScheduleService implements WindowSource {
   private blackoutFeed: BlackoutFeed | null = null;
   private notifications: NotificationSink = NO_NOTIFICATIONS;
   private readonly listeners = new Set<() => void>();
+  /** Whether this replica records and announces window edges (HA: the leader only). */
+  private mayAnnounce: () => boolean = () => true;
+  /** This replica's schedule writes (a read of the store during one is older than what is held). */
+  readonly writes = new OwnWrites();
 
   constructor(
     private readonly repository: DocumentRepository,
@@ -88,6 +94,15 @@ export class ScheduleService implements WindowSource {
     this.notifications = sink;
   }
 
+  /**
+   * In HA only the leader records and announces openings and closings. A follower still tracks which windows
+   * are open, silently, so on taking the lead it announces only edges after that: each edge at most once (an
+   * edge that falls while no replica leads goes unannounced rather than twice).
+   */
+  announceOnlyWhen(mayAnnounce: () => boolean): void {
+    this.mayAnnounce = mayAnnounce;
+  }
+
   /** Subscribes to changes of the windows (a schedule saved or deleted, a calendar re-read); returns the unsubscribe function. */
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
@@ -96,12 +111,27 @@ export class ScheduleService implements WindowSource {
 
   /** Loads stored schedules; an unreadable row is logged and skipped. */
   async load(): Promise<void> {
-    for (const document of await this.repository.list()) {
+    const documents = await this.read();
+    for (const document of documents) {
       const result = validateSchedule(document.body);
-      if (result.ok) this.schedules.set(result.schedule.name, { spec: result.schedule, compiled: compileSchedule(result.schedule) });
-      else this.activity.record({ category: 'schedule', level: 'warn', actor: 'system', message: `stored schedule ${document.id} skipped: ${result.errors.join('; ')}` });
+      if (!result.ok) this.activity.record({ category: 'schedule', level: 'warn', actor: 'system', message: `stored schedule ${document.id} skipped: ${result.errors.join('; ')}` });
     }
+    this.schedules = compiledSchedules(documents);
     this.cache = null;
+  }
+
+  /** The stored schedules (HA: what another replica may have written). */
+  read(): Promise<StoredDocument[]> {
+    return this.repository.list();
+  }
+
+  /** Takes the stored schedules when they differ from those held (another replica wrote); unreadable rows are skipped. */
+  adopt(documents: readonly StoredDocument[]): boolean {
+    const next = compiledSchedules(documents);
+    if (specsKey(next) === specsKey(this.schedules)) return false;
+    this.schedules = next;
+    this.changed();
+    return true;
   }
 
   /** Validates a schedule (400 with every problem) and checks its preset exists. */
@@ -116,9 +146,11 @@ export class ScheduleService implements WindowSource {
   /** Creates a schedule (Conflict when the name is taken) or, with `replace`, replaces it. */
   async save(input: unknown, actor: string, replace = false): Promise<ScheduleView> {
     const spec = this.validate(input);
-    if (replace) await this.repository.put(spec.name, spec);
-    else await this.repository.create(spec.name, spec);
-    this.schedules.set(spec.name, { spec, compiled: compileSchedule(spec) });
+    await this.writes.run(async () => {
+      if (replace) await this.repository.put(spec.name, spec, SCHEDULES_CHANGED);
+      else await this.repository.create(spec.name, spec, SCHEDULES_CHANGED);
+      this.schedules.set(spec.name, { spec, compiled: compileSchedule(spec) });
+    });
     this.activity.record({ category: 'schedule', actor, preset: spec.preset, message: `schedule ${spec.name} ${replace ? 'saved' : 'created'}: ${spec.kind}${spec.preset ? ` ${spec.preset}` : ''} ${spec.cron ? `at "${spec.cron}"` : `once at ${spec.at}`} ${spec.timeZone} for ${spec.duration}` });
     this.changed();
     return this.view(spec.name);
@@ -127,8 +159,10 @@ export class ScheduleService implements WindowSource {
   /** Deletes a schedule; NotFound when absent. */
   async delete(name: string, actor: string): Promise<{ success: true; name: string }> {
     if (!this.schedules.has(name)) throw this.unknown(name);
-    await this.repository.delete(name);
-    this.schedules.delete(name);
+    await this.writes.run(async () => {
+      await this.repository.delete(name, SCHEDULES_CHANGED);
+      this.schedules.delete(name);
+    });
     this.activity.record({ category: 'schedule', actor, message: `schedule ${name} deleted` });
     this.changed();
     return { success: true, name };
@@ -221,6 +255,10 @@ export class ScheduleService implements WindowSource {
 
   private noteTransitions(open: Evaluated[], now: number): void {
     const next = new Map(open.map((window) => [window.name, window]));
+    if (!this.mayAnnounce()) {
+      this.openNow = next;
+      return;
+    }
     for (const window of open) {
       if (this.openNow.has(window.name)) continue;
       const closesAt = window.state.closesAt?.toISOString() ?? null;
@@ -241,6 +279,24 @@ export class ScheduleService implements WindowSource {
     this.cache = null;
     for (const listener of this.listeners) listener();
   }
+}
+
+/** The notice every schedule write sends, so the other replicas read the schedules again (SPEC 9). */
+const SCHEDULES_CHANGED = { channel: CHANNELS.schedules };
+
+/** The readable stored schedules, compiled, by name. */
+function compiledSchedules(documents: readonly StoredDocument[]): Map<string, { spec: ScheduleSpec; compiled: CompiledSchedule }> {
+  const schedules = new Map<string, { spec: ScheduleSpec; compiled: CompiledSchedule }>();
+  for (const document of documents) {
+    const result = validateSchedule(document.body);
+    if (result.ok) schedules.set(result.schedule.name, { spec: result.schedule, compiled: compileSchedule(result.schedule) });
+  }
+  return schedules;
+}
+
+/** The held schedules as one comparable text, in name order. */
+function specsKey(schedules: ReadonlyMap<string, { spec: ScheduleSpec }>): string {
+  return JSON.stringify([...schedules.values()].map((entry) => entry.spec).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
 }
 
 /** A window with nothing ahead. */

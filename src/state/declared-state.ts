@@ -9,7 +9,7 @@ import type { ScenarioSpec } from '../discovery/scenario';
 import type { PresetCatalog } from '../presets/preset-catalog';
 import type { Preset } from '../presets/schema';
 import { selectedIds, selects } from '../presets/selector';
-import { emptyDesiredState, expiredOverrides, nextOverrideExpiry, nextOverrideWarning, overridesExpiringSoon, resolveDesired, type DesiredStateModel, type OpenAllowWindow } from '../reconciler/desired';
+import { emptyDesiredState, expiredOverrides, nextOverrideExpiry, nextOverrideWarning, overrideWarningAt, overridesExpiringSoon, resolveDesired, type DesiredStateModel, type OpenAllowWindow } from '../reconciler/desired';
 import type { HealthReading, OpenDenyWindow } from '../reconciler/gates';
 import { NO_NOTIFICATIONS, type NotificationSink } from '../notify/notification';
 import type { HostLoadProbe } from '../reconciler/host-load';
@@ -52,6 +52,22 @@ export interface StateEdges {
   notifications?: NotificationSink;
 }
 
+/**
+ * Who may act on time (SPEC 9): in HA only the leader expires TTLs and warns of them, and it stores each
+ * expiry so the followers' models lose the override too. A single orchestrator always acts and has nothing to store.
+ */
+export interface ExpiryAuthority {
+  /** True while this replica leads. */
+  mayAct(): boolean;
+  /** Stores the model held when the save's turn comes; rejects when the database is away (retried at the next pass). */
+  saveHeld?(): Promise<void>;
+  /**
+   * Since when this replica leads (epoch ms): a TTL warning due before then was the previous leader's to
+   * send, so a new leader sends it at most once rather than again.
+   */
+  leadingSince?(): number | null;
+}
+
 /** One resolution of the desired state and what it was resolved from. */
 interface ResolvedDesired {
   model: DesiredStateModel;
@@ -79,6 +95,11 @@ export class DeclaredState implements InputsProvider {
   private whatIfCache: ResolvedDesired | null = null;
   /** The expiry each override was last warned about, so `override.expiring` goes out once per TTL (a renewed TTL is warned again). */
   private readonly warned = new Map<string, number>();
+  /** Overrides this replica expired (id, set and expiry time): one that comes back in a write made before the expiry was heard goes silently. */
+  private readonly expired = new Map<string, number>();
+  private expiry: ExpiryAuthority = { mayAct: () => true };
+  /** An expiry whose save failed: saved again at the next pass. */
+  private expiryUnsaved = false;
 
   constructor(
     private readonly scenarios: ScenarioSource,
@@ -90,20 +111,45 @@ export class DeclaredState implements InputsProvider {
     private readonly edges: StateEdges = {},
   ) {}
 
-  /** InputsProvider: warns of TTLs about to lapse, expires those that did, then gathers what a pass needs. */
+  /** Who may expire TTLs (HA: the leader, which stores each expiry); by default this process, storing nothing. */
+  shareExpiries(authority: ExpiryAuthority): void {
+    this.expiry = authority;
+  }
+
+  /**
+   * InputsProvider: warns of TTLs about to lapse, expires those that did, then gathers what a pass needs. A
+   * follower does neither: an expired override already resolves to nothing, and the leader's stored expiry removes it.
+   */
   prepare(now: number): ReconcileInputs {
-    this.warnExpiring(now);
-    for (const id of expiredOverrides(this.model, now)) {
-      const override = this.model.overrides[id];
-      delete this.model.overrides[id];
-      this.desiredCache = null;
-      const message = `override ${override.state} expired after ${formatDuration(now - override.setAt)} (TTL); back to the declared state`;
-      this.activity.record({ category: 'action', scenario: id, actor: 'system', message, data: { action: 'expire' } });
-      (this.edges.notifications ?? NO_NOTIFICATIONS).notify({ event: 'override.expired', scenario: id, actor: override.actor, reason: override.reason, message, at: now });
+    if (this.expiry.mayAct()) {
+      this.warnExpiring(now);
+      this.expire(now);
     }
     const inputs = this.inputsFor(this.model, now);
     this.noteWindowOpenings(inputs.desired, now);
     return { ...inputs, failureBudget: this.changes.progress() };
+  }
+
+  /** Drops lapsed overrides, records and announces each once, and stores the model (HA) so followers follow. */
+  private expire(now: number): void {
+    const lapsed = expiredOverrides(this.model, now);
+    // A stale write comes back within seconds; an hour of memory is plenty and keeps the map small.
+    for (const [key, at] of this.expired) if (at < now - EXPIRED_MEMORY_MS) this.expired.delete(key);
+    for (const id of lapsed) {
+      const override = this.model.overrides[id];
+      delete this.model.overrides[id];
+      this.desiredCache = null;
+      const key = `${id}@${override.setAt}/${override.expiresAt}`;
+      if (this.expired.has(key)) continue;
+      this.expired.set(key, now);
+      const message = `override ${override.state} expired after ${formatDuration(now - override.setAt)} (TTL); back to the declared state`;
+      this.activity.record({ category: 'action', scenario: id, actor: 'system', message, data: { action: 'expire' } });
+      (this.edges.notifications ?? NO_NOTIFICATIONS).notify({ event: 'override.expired', scenario: id, actor: override.actor, reason: override.reason, message, at: now });
+    }
+    if ((lapsed.length > 0 || this.expiryUnsaved) && this.expiry.saveHeld) {
+      this.expiryUnsaved = false;
+      this.expiry.saveHeld().catch(() => (this.expiryUnsaved = true));
+    }
   }
 
   /**
@@ -166,6 +212,7 @@ export class DeclaredState implements InputsProvider {
       const expiresAt = override.expiresAt as number;
       if (this.warned.get(id) === expiresAt) continue;
       this.warned.set(id, expiresAt);
+      if ((overrideWarningAt(override) ?? now) < (this.expiry.leadingSince?.() ?? -Infinity)) continue;
       const message = `override ${override.state} of ${id} expires in ${formatDuration(expiresAt - now)} (at ${new Date(expiresAt).toISOString()}); then back to the declared state`;
       (this.edges.notifications ?? NO_NOTIFICATIONS).notify({
         event: 'override.expiring', scenario: id, actor: override.actor, reason: override.reason, message, at: now,
@@ -211,6 +258,9 @@ function lazySelection(preset: Preset, list: readonly ScenarioSpec[], lookup: (i
     },
   };
 }
+
+/** How long an expired override is remembered, so a stale write bringing it back is not recorded again. */
+const EXPIRED_MEMORY_MS = 3_600_000;
 
 /** Below this many questions a deny window answers one by one rather than building its set. */
 const FEW_QUESTIONS = 16;

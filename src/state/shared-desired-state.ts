@@ -10,8 +10,9 @@ import { randomUUID } from 'node:crypto';
 import type { Timers } from '../common/timers';
 import type { DesiredStateModel } from '../reconciler/desired';
 import { standaloneTimers } from '../schedules/scheduler-timers';
-import { ChangeFollower, coalesced } from '../store/change-follower';
 import type { Store } from '../store/store.port';
+import { OwnWrites } from '../store/own-writes';
+import { ChangeFollower, type Replicated } from './change-follower';
 
 /** The settings key of the document. */
 export const DESIRED_STATE_KEY = 'desired-state';
@@ -19,7 +20,7 @@ export const DESIRED_STATE_KEY = 'desired-state';
 export const DESIRED_STATE_CHANNEL = 'maintenance_desired_state';
 
 /** The stored document: the model and a revision that names this write. */
-interface StoredDesiredState {
+export interface StoredDesiredState {
   revision: string;
   model: DesiredStateModel;
 }
@@ -35,16 +36,15 @@ export const DESIRED_STATE_POLL_TIMER = 'desired-state.poll';
 /** NOTIFY payloads must stay under 8,000 bytes: a larger model goes by its revision only, and is read back. */
 const MAX_PAYLOAD_CHARS = 7_000;
 
-/** Saves this replica's writes and follows the others'. */
-export class SharedDesiredState {
+/** Saves this replica's writes and follows the others' (through a ChangeFollower). */
+export class SharedDesiredState implements Replicated<StoredDesiredState | null> {
   /** The revision this replica holds; a read with another one replaces the model. */
   private revision: string | null = null;
-  /** Grows at each model taken from a notification: a read started before it is older and is dropped. */
-  private generation = 0;
-  /** Some caller of the read in flight, or of the one queued, asked to tell the loop. */
-  private announce = false;
-  private readonly read = coalesced(() => this.readOnce());
-  private readonly follower: ChangeFollower;
+  /** Replicated: this replica's saves. */
+  readonly writes = new OwnWrites();
+  /** The last save in line (settled either way). */
+  private saving: Promise<void> = Promise.resolve();
+  private readonly follower: ChangeFollower<StoredDesiredState | null>;
 
   constructor(
     private readonly store: Pick<Store, 'settings' | 'changes'>,
@@ -52,17 +52,16 @@ export class SharedDesiredState {
     pollMs = 1_000,
     timers: Timers = standaloneTimers(),
   ) {
-    const options = { channel: DESIRED_STATE_CHANNEL, pollTimer: DESIRED_STATE_POLL_TIMER, pollMs, timers };
-    this.follower = new ChangeFollower(store.changes, options, (payload) => this.notified(payload), () => this.refresh(true));
+    this.follower = new ChangeFollower(store.changes, { channel: DESIRED_STATE_CHANNEL, pollTimer: DESIRED_STATE_POLL_TIMER }, this, pollMs, timers);
+    this.follower.onReplaced = () => this.onReplaced();
   }
 
   /** Called after another replica's write replaced the model (the leader plans at once). */
   onReplaced: () => void = () => undefined;
 
   /** Reads the stored model (when there is one), then follows changes: notifications, and a poll. */
-  async start(): Promise<void> {
-    await this.refresh(false);
-    await this.follower.start();
+  start(): Promise<void> {
+    return this.follower.start();
   }
 
   stop(): void {
@@ -72,50 +71,61 @@ export class SharedDesiredState {
   /**
    * Stores `model` as the desired state and notifies the replicas, in one transaction; rejects (StoreError
    * 'Unavailable') when the database is away. A small model travels in the notification itself, so the
-   * leader acts without reading it back.
+   * leader acts without reading it back. Saves of this replica go one at a time, in call order.
    */
-  async save(model: DesiredStateModel): Promise<void> {
+  save(model: DesiredStateModel): Promise<void> {
+    return this.enqueue(() => model);
+  }
+
+  /**
+   * Stores the model this replica holds when its turn comes (the leader's TTL expiry): read then, not now,
+   * so an intent saved just before is not overwritten by the model it replaced.
+   */
+  saveHeld(): Promise<void> {
+    return this.enqueue(() => this.holder.model);
+  }
+
+  private enqueue(model: () => DesiredStateModel): Promise<void> {
+    const run = this.saving.then(() => this.writes.run(() => this.write(model())));
+    this.saving = run.catch(() => undefined);
+    return run;
+  }
+
+  private async write(model: DesiredStateModel): Promise<void> {
     const revision = randomUUID();
     const document: StoredDesiredState = { revision, model };
     const whole = JSON.stringify(document);
-    // Taken before the write: a poll that reads the older document meanwhile must not count as news afterwards.
+    // Taken before the write: its own notification may arrive before the write's answer, and is no news. (Not
+    // again after it: another replica's notification taken meanwhile must leave this one counting as news.)
     this.revision = revision;
     await this.store.changes.publish(DESIRED_STATE_KEY, document, DESIRED_STATE_CHANNEL, whole.length <= MAX_PAYLOAD_CHARS ? whole : JSON.stringify({ revision }));
   }
 
   /** Reads the stored model; replaces the held one when another replica wrote it (`announce`: tell the loop). */
   refresh(announce: boolean): Promise<void> {
-    this.announce ||= announce;
-    return this.read();
+    return this.follower.refresh(announce);
   }
 
-  private async readOnce(): Promise<void> {
-    const announce = this.announce;
-    this.announce = false;
-    const generation = this.generation;
-    const stored = await this.store.settings.get<StoredDesiredState>(DESIRED_STATE_KEY);
-    // A notification delivered a newer model while this read was on its way: this one is older.
-    if (generation === this.generation && stored) this.take(stored, announce);
+  /** Replicated: the stored document. */
+  read(): Promise<StoredDesiredState | null> {
+    return this.store.settings.get<StoredDesiredState>(DESIRED_STATE_KEY);
   }
 
-  /** Notifications arrive in commit order: a model in the payload is the newest, else read it. */
-  private notified(payload: string): void {
-    let parsed: Partial<StoredDesiredState> | null = null;
+  /** Replicated: a model in the payload (notifications arrive in commit order, so it is the newest). */
+  carried(payload: string): StoredDesiredState | null {
     try {
-      parsed = JSON.parse(payload) as Partial<StoredDesiredState>;
+      const parsed = JSON.parse(payload) as Partial<StoredDesiredState>;
+      return parsed?.revision && parsed.model ? { revision: parsed.revision, model: parsed.model } : null;
     } catch {
-      parsed = null;
+      return null;
     }
-    if (parsed?.revision && parsed.model) {
-      this.generation++;
-      this.take({ revision: parsed.revision, model: parsed.model }, true);
-    } else void this.refresh(true).catch(() => undefined);
   }
 
-  private take(stored: StoredDesiredState, announce: boolean): void {
-    if (stored.revision === this.revision) return;
+  /** Replicated: another revision than the one held replaces the model. */
+  adopt(stored: StoredDesiredState | null): boolean {
+    if (!stored || stored.revision === this.revision) return false;
     this.revision = stored.revision;
     this.holder.model = stored.model;
-    if (announce) this.onReplaced();
+    return true;
   }
 }

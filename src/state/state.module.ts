@@ -36,6 +36,7 @@ import { ManifestApplier } from './manifest-applier';
 import { PolicyService } from './policy.service';
 import { PresetService } from './preset.service';
 import { StateService } from './state.service';
+import { SharedCollections } from './shared-collections';
 import { SharedDesiredState } from './shared-desired-state';
 import { LeaderElector } from '../leader/leader-elector';
 import { LeaderModule } from '../leader/leader.module';
@@ -55,6 +56,12 @@ const HISTORY_CAPACITY = 360;
       provide: SharedDesiredState,
       useFactory: (store: Store, declared: DeclaredState, timers: Timers) => (store.kind === 'postgres' ? new SharedDesiredState(store, declared, 1_000, timers) : null),
       inject: [STORE, DeclaredState, TIMERS],
+    },
+    {
+      provide: SharedCollections,
+      useFactory: (store: Store, presets: PresetCatalog, schedules: ScheduleService, policy: PolicyService, notifiers: NotifierRegistry, timers: Timers) =>
+        store.kind === 'postgres' ? new SharedCollections(store.changes, { presets, schedules, policy, notifiers }, 1_000, timers) : null,
+      inject: [STORE, PresetCatalog, ScheduleService, PolicyService, NotifierRegistry, TIMERS],
     },
     {
       provide: StateService,
@@ -104,6 +111,8 @@ export class StateModule implements OnModuleInit, OnApplicationBootstrap, Before
     private readonly notifiers: NotifierRegistry,
     private readonly elector: LeaderElector,
     @Inject(SharedDesiredState) private readonly shared: SharedDesiredState | null,
+    @Inject(SharedCollections) private readonly collections: SharedCollections | null,
+    private readonly declared: DeclaredState,
   ) {}
 
   /** Unsubscribes the loop's notifications at shutdown. */
@@ -111,14 +120,18 @@ export class StateModule implements OnModuleInit, OnApplicationBootstrap, Before
 
   /** Scrape-time gauges read one snapshot of the views this module serves. */
   onModuleInit(): void {
-    const shared = this.shared;
-    if (shared) {
+    const { shared, collections } = this;
+    if (shared && collections) {
       // A new leader reads what the last one left before its first pass; another replica's write, the leader acts on at once.
-      this.elector.onLeadership({ prepare: () => shared.refresh(false) });
-      shared.onReplaced = () => {
+      this.elector.onLeadership({ prepare: async () => void (await Promise.all([shared.refresh(false), collections.refresh()])) });
+      shared.onReplaced = collections.onReplaced = () => {
         this.control.invalidate();
         if (this.elector.role === 'leader') this.reconciler.request();
       };
+      // Time acts through the leader only: TTL expiries (stored, so followers follow) and window edges.
+      const leads = () => this.elector.role === 'leader';
+      this.declared.shareExpiries({ mayAct: leads, saveHeld: () => shared.saveHeld(), leadingSince: () => Date.parse(this.elector.leader?.since ?? '') || null });
+      this.schedules.announceOnlyWhen(leads);
     }
     this.metrics.attach(
       fleetSnapshotSource({
@@ -134,12 +147,14 @@ export class StateModule implements OnModuleInit, OnApplicationBootstrap, Before
   /** After the loop's first pass (ReconcilerModule sits below this one), so the first sample has verdicts. */
   async onApplicationBootstrap(): Promise<void> {
     await this.shared?.start();
+    await this.collections?.start();
     this.history.start();
     this.disconnectNotifications = connectLoopNotifications(this.reconciler, this.notifications, new MaintenanceAlertPublisher(() => this.notifiers.list(), this.notifications, { clock: this.clock }), () => this.state.view().emergencyStop);
   }
 
   beforeApplicationShutdown(): void {
     this.shared?.stop();
+    this.collections?.stop();
     this.history.stop();
     this.disconnectNotifications?.();
     this.disconnectNotifications = null;

@@ -13,7 +13,7 @@ import { PostgresChangeFeed, PostgresLease } from './postgres.lease';
 import { PostgresInventory, PostgresRegistrations } from './postgres.shared';
 import { PostgresGateway } from './postgres.support';
 import { toJson } from './sqlite.support';
-import type { ActivityRepository, ChangeFeed, DocumentRepository, InventoryRepository, LeaseRepository, RegistrationRepository, SettingRepository, Store, StoredDocument } from './store.port';
+import type { ActivityRepository, ChangeFeed, ChangeNotice, DocumentRepository, InventoryRepository, LeaseRepository, RegistrationRepository, SettingRepository, Store, StoredDocument } from './store.port';
 import { StoreError } from './store.port';
 
 /** Edges the store needs besides the database: only the clock, so tests can pin timestamps. */
@@ -92,33 +92,39 @@ class PostgresDocuments implements DocumentRepository {
     return rows.length ? toDocument(rows[0]) : null;
   }
 
-  async create(id: string, body: unknown): Promise<StoredDocument> {
+  async create(id: string, body: unknown, notice?: ChangeNotice): Promise<StoredDocument> {
     const json = toJson(body, `${this.collection}/${id}`);
     const { rows } = await this.db.query<DocumentRow>(
-      `INSERT INTO documents (collection, id, body, created_at, updated_at) VALUES ($1, $2, $3::json, $4::timestamptz, $4::timestamptz)
-       ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
-      [this.collection, id, json, this.now().toISOString()],
+      ...withNotice(
+        `INSERT INTO documents (collection, id, body, created_at, updated_at) VALUES ($1, $2, $3::json, $4::timestamptz, $4::timestamptz)
+         ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
+        [this.collection, id, json, this.now().toISOString()],
+        notice,
+      ),
     );
     if (rows.length === 0) throw new StoreError('Conflict', `${this.collection} '${id}' already exists`);
     return toDocument(rows[0]);
   }
 
-  async put(id: string, body: unknown): Promise<StoredDocument> {
+  async put(id: string, body: unknown, notice?: ChangeNotice): Promise<StoredDocument> {
     const json = toJson(body, `${this.collection}/${id}`);
     // An upsert keeps the original created_at: replacing a preset does not make it new.
     const { rows } = await this.db.query<DocumentRow>(
-      `INSERT INTO documents (collection, id, body, created_at, updated_at) VALUES ($1, $2, $3::json, $4::timestamptz, $4::timestamptz)
-       ON CONFLICT (collection, id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at
-       RETURNING ${COLUMNS}`,
-      [this.collection, id, json, this.now().toISOString()],
+      ...withNotice(
+        `INSERT INTO documents (collection, id, body, created_at, updated_at) VALUES ($1, $2, $3::json, $4::timestamptz, $4::timestamptz)
+         ON CONFLICT (collection, id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at
+         RETURNING ${COLUMNS}`,
+        [this.collection, id, json, this.now().toISOString()],
+        notice,
+      ),
     );
     if (rows.length === 0) throw new StoreError('Unavailable', `upsert of ${this.collection} '${id}' returned no row`);
     return toDocument(rows[0]);
   }
 
-  async delete(id: string): Promise<boolean> {
-    const { rowCount } = await this.db.query('DELETE FROM documents WHERE collection = $1 AND id = $2', [this.collection, id]);
-    return (rowCount ?? 0) > 0;
+  async delete(id: string, notice?: ChangeNotice): Promise<boolean> {
+    const { rows } = await this.db.query(...withNotice('DELETE FROM documents WHERE collection = $1 AND id = $2 RETURNING id', [this.collection, id], notice));
+    return rows.length > 0;
   }
 }
 
@@ -131,12 +137,21 @@ class PostgresSettings implements SettingRepository {
     return rows.length ? rows[0].value : null;
   }
 
-  async set<T>(key: string, value: T): Promise<void> {
-    await this.db.query('INSERT INTO settings (key, value) VALUES ($1, $2::json) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [
-      key,
-      toJson(value, `setting '${key}'`),
-    ]);
+  async set<T>(key: string, value: T, notice?: ChangeNotice): Promise<void> {
+    await this.db.query(
+      ...withNotice('INSERT INTO settings (key, value) VALUES ($1, $2::json) ON CONFLICT (key) DO UPDATE SET value = excluded.value RETURNING key', [key, toJson(value, `setting '${key}'`)], notice),
+    );
   }
+}
+
+/**
+ * The statement with a NOTIFY for each row it wrote, as one statement (one transaction): the notification is
+ * delivered at the commit, after the write is visible, and not at all when nothing was written.
+ */
+function withNotice(text: string, values: unknown[], notice: ChangeNotice | undefined): [string, unknown[]] {
+  if (!notice) return [text, values];
+  const next = values.length + 1;
+  return [`WITH written AS (${text}) SELECT written.*, pg_notify($${next}, $${next + 1}) FROM written`, [...values, notice.channel, notice.payload ?? '']];
 }
 
 function toDocument(row: DocumentRow): StoredDocument {

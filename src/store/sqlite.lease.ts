@@ -5,7 +5,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import { settle } from './sqlite.support';
-import type { ChangeFeed, LeaseRecord, LeaseRepository, SettingRepository } from './store.port';
+import type { ChangeFeed, ChangeNotice, LeaseRecord, LeaseRepository, SettingRepository } from './store.port';
 
 interface LeaseRow {
   holder: string | null;
@@ -69,12 +69,22 @@ export class LocalChangeFeed implements ChangeFeed {
   constructor(private readonly settings: SettingRepository) {}
 
   async publish<T>(key: string, value: T, channel: string, payload: string): Promise<void> {
-    await this.settings.set(key, value);
-    await this.notify(channel, payload);
+    await this.settings.set(key, value, { channel, payload });
   }
 
   async notify(channel: string, payload = ''): Promise<void> {
-    for (const listener of this.listeners.get(channel) ?? []) listener(payload);
+    this.deliver({ channel, payload });
+  }
+
+  /** Calls the listeners of a notice's channel; one that throws does not fail the write that sent it. */
+  deliver(notice: ChangeNotice): void {
+    for (const listener of this.listeners.get(notice.channel) ?? []) {
+      try {
+        listener(notice.payload ?? '');
+      } catch {
+        // A listener's failure is its own: the write is committed.
+      }
+    }
   }
 
   async listen(channel: string, listener: (payload: string) => void): Promise<() => void> {

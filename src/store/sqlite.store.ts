@@ -9,7 +9,7 @@ import { SqliteActivity } from './sqlite.activity';
 import { LocalChangeFeed, SqliteLease } from './sqlite.lease';
 import { SqliteInventory, SqliteRegistrations } from './sqlite.shared';
 import { parseJson, settle, toJson } from './sqlite.support';
-import type { ActivityRepository, ChangeFeed, DocumentRepository, InventoryRepository, LeaseRepository, RegistrationRepository, SettingRepository, Store, StoredDocument } from './store.port';
+import type { ActivityRepository, ChangeFeed, ChangeNotice, DocumentRepository, InventoryRepository, LeaseRepository, RegistrationRepository, SettingRepository, Store, StoredDocument } from './store.port';
 import { StoreError } from './store.port';
 
 /** Edges the store needs besides the file: only the clock, so tests can pin timestamps. */
@@ -48,12 +48,15 @@ export class SqliteStore implements Store {
       throw new StoreError('Corrupt', `${db.name} is at schema version ${version}, expected ${SCHEMA_VERSION}; run migrations first`);
     }
     const now = options.now ?? (() => new Date());
-    this.presets = new SqliteDocuments(db, 'presets', now);
-    this.schedules = new SqliteDocuments(db, 'schedules', now);
-    this.settings = new SqliteSettings(db);
+    // Notices of writes go to this process's listeners, once the write is committed.
+    const deliver = (notice: ChangeNotice) => feed.deliver(notice);
+    this.presets = new SqliteDocuments(db, 'presets', now, deliver);
+    this.schedules = new SqliteDocuments(db, 'schedules', now, deliver);
+    this.settings = new SqliteSettings(db, deliver);
     this.activity = new SqliteActivity(db);
     this.lease = new SqliteLease(db, now);
-    this.changes = new LocalChangeFeed(this.settings);
+    const feed = new LocalChangeFeed(this.settings);
+    this.changes = feed;
     this.registrations = new SqliteRegistrations(db, now, this.changes);
     this.inventory = new SqliteInventory(db, this.changes);
   }
@@ -105,6 +108,7 @@ class SqliteDocuments implements DocumentRepository {
     db: Database,
     private readonly collection: string,
     private readonly now: () => Date,
+    private readonly deliver: (notice: ChangeNotice) => void,
   ) {
     const columns = 'id, body, created_at, updated_at';
     this.listRows = db.prepare(`SELECT ${columns} FROM documents WHERE collection = ? ORDER BY id`);
@@ -132,28 +136,34 @@ class SqliteDocuments implements DocumentRepository {
     });
   }
 
-  create(id: string, body: unknown): Promise<StoredDocument> {
+  create(id: string, body: unknown, notice?: ChangeNotice): Promise<StoredDocument> {
     return settle(() => {
       const at = this.now().toISOString();
       const json = toJson(body, `${this.collection}/${id}`);
       if (this.insertRow.run({ collection: this.collection, id, body: json, at }).changes === 0) {
         throw new StoreError('Conflict', `${this.collection} '${id}' already exists`);
       }
+      if (notice) this.deliver(notice);
       return { id, body: JSON.parse(json) as unknown, createdAt: at, updatedAt: at };
     });
   }
 
-  put(id: string, body: unknown): Promise<StoredDocument> {
+  put(id: string, body: unknown, notice?: ChangeNotice): Promise<StoredDocument> {
     return settle(() => {
       const json = toJson(body, `${this.collection}/${id}`);
       const row = this.upsertRow.get({ collection: this.collection, id, body: json, at: this.now().toISOString() });
       if (!row) throw new StoreError('Unavailable', `upsert of ${this.collection} '${id}' returned no row`);
+      if (notice) this.deliver(notice);
       return toDocument(row);
     });
   }
 
-  delete(id: string): Promise<boolean> {
-    return settle(() => this.deleteRow.run(this.collection, id).changes > 0);
+  delete(id: string, notice?: ChangeNotice): Promise<boolean> {
+    return settle(() => {
+      const deleted = this.deleteRow.run(this.collection, id).changes > 0;
+      if (deleted && notice) this.deliver(notice);
+      return deleted;
+    });
   }
 }
 
@@ -162,7 +172,10 @@ class SqliteSettings implements SettingRepository {
   private readonly getValue: Statement<[string], { value: string }>;
   private readonly setValue: Statement<[string, string]>;
 
-  constructor(db: Database) {
+  constructor(
+    db: Database,
+    private readonly deliver: (notice: ChangeNotice) => void,
+  ) {
     this.getValue = db.prepare('SELECT value FROM settings WHERE key = ?');
     this.setValue = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
   }
@@ -174,9 +187,10 @@ class SqliteSettings implements SettingRepository {
     });
   }
 
-  set<T>(key: string, value: T): Promise<void> {
+  set<T>(key: string, value: T, notice?: ChangeNotice): Promise<void> {
     return settle(() => {
       this.setValue.run(key, toJson(value, `setting '${key}'`));
+      if (notice) this.deliver(notice);
     });
   }
 }

@@ -105,6 +105,36 @@ export function describeStoreContract(name: string, fresh: () => Promise<StoreLo
       expect(await store.settings.get<boolean>('flag')).toBe(false);
     });
 
+    it('sends a write\'s notice once the write is stored, and none for a write that changed nothing', async () => {
+      const heard: string[] = [];
+      // What a listener reads back when it hears: the write must already be visible then.
+      const readBack = new Map<string, Promise<unknown>>();
+      const stop = await store.changes.listen('contract_changes', (payload) => {
+        heard.push(payload);
+        readBack.set(payload, store.presets.get('drain').then((document) => document?.body ?? null));
+      });
+      const notice = (payload: string) => ({ channel: 'contract_changes', payload });
+      // Each write waits for its notice, so what the listener reads back is that write, not a later one.
+      const heardAfter = async (write: Promise<unknown>, count: number) => {
+        await write;
+        await waitUntil(() => heard.length >= count);
+        await readBack.get(heard[count - 1]);
+      };
+      await heardAfter(store.presets.create('drain', { v: 1 }, notice('created')), 1);
+      await expect(store.presets.create('drain', { v: 2 }, notice('refused'))).rejects.toMatchObject({ code: 'Conflict' });
+      expect(await store.presets.delete('absent', notice('nothing deleted'))).toBe(false);
+      await heardAfter(store.presets.put('drain', { v: 3 }, notice('replaced')), 2);
+      await store.presets.create('other', { v: 0 });
+      await heardAfter(store.settings.set('policy', { maxActive: 1 }, notice('setting')), 3);
+      expect(await store.presets.delete('drain', notice('deleted'))).toBe(true);
+      await waitUntil(() => heard.length >= 4);
+      await new Promise((resolve) => setTimeout(resolve, 100)); // room for a notice that should not come
+      stop();
+      expect(heard).toEqual(['created', 'replaced', 'setting', 'deleted']);
+      expect(await readBack.get('created')).toEqual({ v: 1 });
+      expect(await readBack.get('replaced')).toEqual({ v: 3 });
+    });
+
     describeActivityContract(() => store);
     describeSharedContract(() => store, (ms) => clock.set(new Date(clock.now().getTime() + ms).toISOString()));
 
@@ -129,6 +159,15 @@ export function describeStoreContract(name: string, fresh: () => Promise<StoreLo
       await store.close();
     });
   });
+}
+
+/** Resolves once `check` holds; fails the test after five seconds. */
+async function waitUntil(check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for a notification');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 /** The activity log's part of the contract: ids, filters, paging, pruning, timestamps. */

@@ -14,16 +14,25 @@ export interface StoredDocument<T = unknown> {
   updatedAt: string;
 }
 
+/**
+ * A notification to send with a write, in the write's transaction: it goes out when, and only if, the write
+ * changed something (HA replicas follow each other's writes by it; SQLite tells its own process only).
+ */
+export interface ChangeNotice {
+  channel: string;
+  payload?: string;
+}
+
 /** A keyed collection of documents. `create` refuses an existing id; `put` upserts. */
 export interface DocumentRepository<T = unknown> {
   list(): Promise<StoredDocument<T>[]>;
   get(id: string): Promise<StoredDocument<T> | null>;
   /** Inserts; rejects with StoreError('Conflict') when the id exists. */
-  create(id: string, body: T): Promise<StoredDocument<T>>;
+  create(id: string, body: T, notice?: ChangeNotice): Promise<StoredDocument<T>>;
   /** Inserts or replaces. */
-  put(id: string, body: T): Promise<StoredDocument<T>>;
-  /** True when something was deleted. */
-  delete(id: string): Promise<boolean>;
+  put(id: string, body: T, notice?: ChangeNotice): Promise<StoredDocument<T>>;
+  /** True when something was deleted (and only then is `notice` sent). */
+  delete(id: string, notice?: ChangeNotice): Promise<boolean>;
 }
 
 /** Filter for reading the activity log; results are newest first. */
@@ -50,7 +59,7 @@ export interface ActivityRepository {
 /** A single-document setting (the policy). */
 export interface SettingRepository {
   get<T>(key: string): Promise<T | null>;
-  set<T>(key: string, value: T): Promise<void>;
+  set<T>(key: string, value: T, notice?: ChangeNotice): Promise<void>;
 }
 
 /** The lease row of one election, as the database holds it (times in the database's clock, ISO-8601). */
