@@ -7,7 +7,7 @@
  * keeps its registrations in memory only, as before: its restart rule forgets them anyway.
  */
 import type { Timers } from '../common/timers';
-import { ChangeFollower, coalesced } from '../store/change-follower';
+import { ChannelWatch, coalesced } from '../store/channel-watch';
 import { REGISTRATIONS_CHANNEL, type RegistrationRefusal, type Store, type StoredRegistration } from '../store/store.port';
 import type { Registration, RegistrationInput } from './registration';
 import type { ScenarioRegistry } from './registry';
@@ -34,7 +34,7 @@ export class SharedRegistrations {
   private readonly pending = new Set<string>();
   private readonly drain = coalesced(() => this.readPending());
   private readonly poll = coalesced(() => this.reload());
-  private readonly follower: ChangeFollower;
+  private readonly follower: ChannelWatch;
 
   constructor(
     private readonly store: Pick<Store, 'registrations' | 'changes'>,
@@ -42,7 +42,7 @@ export class SharedRegistrations {
     private readonly options: SharedRegistrationsOptions,
   ) {
     const follow = { channel: REGISTRATIONS_CHANNEL, pollTimer: REGISTRATIONS_POLL_TIMER, pollMs: options.pollMs ?? 1_000, timers: options.timers };
-    this.follower = new ChangeFollower(store.changes, follow, (id) => this.notified(id), () => this.poll());
+    this.follower = new ChannelWatch(store.changes, follow, (id) => this.notified(id), () => this.poll());
   }
 
   /** Loads what is stored, then follows; from now on only the leader logs expiries. */

@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import type { Timers } from '../common/timers';
 import type { ScenarioSpec } from '../discovery/scenario';
 import type { ObservedRecord, ScenarioVerdict } from '../reconciler/types';
-import { ChangeFollower, coalesced } from '../store/change-follower';
+import { ChannelWatch, coalesced } from '../store/channel-watch';
 import { INVENTORY_CHANNEL, type Store } from '../store/store.port';
 import type { PublishedScenario } from './inventory-diff';
 
@@ -39,7 +39,7 @@ export class InventoryMirror extends EventEmitter {
   private revision = 0;
   private readonly rows = new Map<string, MirroredRow>();
   private readonly read = coalesced(() => this.readOnce());
-  private readonly follower: ChangeFollower;
+  private readonly follower: ChannelWatch;
 
   constructor(
     private readonly store: Pick<Store, 'inventory' | 'changes'>,
@@ -51,7 +51,7 @@ export class InventoryMirror extends EventEmitter {
     super();
     this.setMaxListeners(0);
     const options = { channel: INVENTORY_CHANNEL, pollTimer: INVENTORY_POLL_TIMER, pollMs, timers };
-    this.follower = new ChangeFollower(store.changes, options, () => void this.read().catch(() => undefined), () => this.read());
+    this.follower = new ChannelWatch(store.changes, options, () => void this.read().catch(() => undefined), () => this.read());
   }
 
   async start(): Promise<void> {

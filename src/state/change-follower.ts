@@ -7,6 +7,7 @@
  */
 import type { Timers } from '../common/timers';
 import { standaloneTimers } from '../schedules/scheduler-timers';
+import { ChannelWatch } from '../store/channel-watch';
 import type { OwnWrites } from '../store/own-writes';
 import type { ChangeFeed } from '../store/store.port';
 
@@ -26,18 +27,20 @@ export interface Replicated<T> {
 export class ChangeFollower<T> {
   /** Grows at each value taken from a notification: a read started before it is older and is dropped. */
   private carriedTaken = 0;
-  private unlisten: (() => void) | null = null;
+  private readonly watch: ChannelWatch;
   private reading: Promise<void> | null = null;
   /** A notification came while a read was in flight: read once more after it. */
   private readAgain = false;
 
   constructor(
-    private readonly feed: Pick<ChangeFeed, 'listen'>,
-    private readonly shared: { channel: string; pollTimer: string },
+    feed: Pick<ChangeFeed, 'listen'>,
+    shared: { channel: string; pollTimer: string },
     private readonly source: Replicated<T>,
-    private readonly pollMs = 1_000,
-    private readonly timers: Timers = standaloneTimers(),
-  ) {}
+    pollMs = 1_000,
+    timers: Timers = standaloneTimers(),
+  ) {
+    this.watch = new ChannelWatch(feed, { ...shared, pollMs, timers }, (payload) => this.notified(payload), () => this.refresh(true));
+  }
 
   /** Called after another replica's write replaced what this one holds. */
   onReplaced: () => void = () => undefined;
@@ -45,14 +48,11 @@ export class ChangeFollower<T> {
   /** Reads the stored value, then follows changes: notifications, and a poll. */
   async start(): Promise<void> {
     await this.refresh(false);
-    this.unlisten = await this.feed.listen(this.shared.channel, (payload) => this.notified(payload));
-    this.timers.every(this.shared.pollTimer, this.pollMs, () => void this.refresh(true).catch(() => undefined));
+    await this.watch.start();
   }
 
   stop(): void {
-    this.timers.cancel(this.shared.pollTimer);
-    this.unlisten?.();
-    this.unlisten = null;
+    this.watch.stop();
   }
 
   /** Reads the stored value and adopts it when it is news (`announce`: call onReplaced); one read at a time. */

@@ -1,7 +1,8 @@
 /**
- * How a replica follows what the others write to the shared database (SPEC 9): it LISTENs on a channel and
- * also polls, since a notification is lost when the LISTEN connection breaks. The desired state, the
- * registrations and the inventory all follow their tables this way.
+ * How a replica watches what the others write to the shared database (SPEC 9): it LISTENs on a channel and
+ * also polls, since a notification is lost when the LISTEN connection breaks. Registrations and the
+ * inventory use it directly; everything a replica holds as one value (the desired state, custom presets,
+ * schedules, the policy, notifiers) goes through a ChangeFollower (src/state/change-follower.ts) built on it.
  */
 import type { Timers } from '../common/timers';
 import type { ChangeFeed } from './store.port';
@@ -34,7 +35,7 @@ export function coalesced(read: () => Promise<void>): () => Promise<void> {
 }
 
 /** What to follow and how often to poll; the timer's name is how GET /api/v1/timers lists the poll. */
-export interface ChangeFollowerOptions {
+export interface ChannelWatchOptions {
   channel: string;
   pollTimer: string;
   pollMs: number;
@@ -42,12 +43,12 @@ export interface ChangeFollowerOptions {
 }
 
 /** Notifications of one channel, and a poll for the ones lost. */
-export class ChangeFollower {
+export class ChannelWatch {
   private unlisten: (() => void) | null = null;
 
   constructor(
-    private readonly changes: ChangeFeed,
-    private readonly options: ChangeFollowerOptions,
+    private readonly changes: Pick<ChangeFeed, 'listen'>,
+    private readonly options: ChannelWatchOptions,
     private readonly onNotification: (payload: string) => void,
     private readonly onPoll: () => Promise<void>,
   ) {}

@@ -1,4 +1,4 @@
-import { coalesced } from './change-follower';
+import { coalesced } from './channel-watch';
 
 describe('coalesced', () => {
   it('runs one read at a time, and once more after it for every burst of calls made meanwhile', async () => {
