@@ -3,7 +3,7 @@ import { unknownRecord } from '../reconciler/types';
 import { standaloneTimers } from '../schedules/scheduler-timers';
 import type { InventoryRow } from '../store/store.port';
 import type { SeenScenario } from './inventory-diff';
-import { FLUSH_MS, InventoryPublisher } from './inventory-publisher';
+import { FLUSH_MS, InventoryPublisher, MAX_GAP_MS } from './inventory-publisher';
 
 const spec = (id: string): ScenarioSpec => ({
   id, name: id, displayName: id, description: '', tags: ['maintenance'], weight: 'light', canDeactivate: true, conflictsWith: [],
@@ -14,7 +14,10 @@ const spec = (id: string): ScenarioSpec => ({
 class RecordedInventory {
   writes: { changed: string[]; removed: readonly string[]; replace: boolean }[] = [];
   failNext = false;
+  /** How long each write takes to answer. */
+  delayMs = 0;
   async write(changed: readonly InventoryRow[], removed: readonly string[], options: { replace?: boolean } = {}): Promise<number> {
+    if (this.delayMs) await sleep(this.delayMs);
     if (this.failNext) {
       this.failNext = false;
       throw new Error('database away');
@@ -64,5 +67,27 @@ describe('InventoryPublisher', () => {
     publisher.start();
     await sleep(20);
     expect(inventory.writes[1]).toEqual({ changed: ['a', 'b', 'c'], removed: [], replace: true });
+  });
+
+  it('leaves a gap after a write of ten times what it took (capped), so publishing never crowds out the scenario calls', async () => {
+    inventory.delayMs = 100;
+    publisher.start();
+    await sleep(150);
+    expect(inventory.writes).toHaveLength(1);
+    expect(publisher.gapMs()).toBeGreaterThanOrEqual(900);
+    expect(publisher.gapMs()).toBeLessThanOrEqual(MAX_GAP_MS);
+    seen[0].observed!.state = 'inactive';
+    publisher.changed();
+    await sleep(FLUSH_MS + 250);
+    expect(inventory.writes).toHaveLength(1);
+    await sleep(1_000);
+    expect(inventory.writes).toHaveLength(2);
+    inventory.delayMs = 1_000;
+    seen[0].observed!.state = 'active';
+    publisher.changed();
+    for (let waited = 0; inventory.writes.length < 3 && waited < 4_000; waited += 10) await sleep(10);
+    await sleep(0);
+    expect(inventory.writes).toHaveLength(3);
+    expect(publisher.gapMs()).toBe(MAX_GAP_MS);
   });
 });
