@@ -389,6 +389,15 @@ describe('ScenarioRegistry: shared with other replicas (HA)', () => {
     expect(sink.entries.length).toBe(logged);
   });
 
+  it('keeps, from a complete set, the registrations named in `keep` (changed while the poll read)', async () => {
+    const { registry } = harness();
+    await registry.rescan();
+    const kept = registry.validate(registration('external-backup'));
+    registry.applyStored([kept, registry.validate(registration('external-vacuum'))], []);
+    registry.applyStored([], [], true, new Set(['external-backup']));
+    expect(registry.listRegistrations().map((r) => r.id)).toEqual(['external-backup']);
+  });
+
   it('skips a stored registration already expired on this clock', async () => {
     const { registry, advance } = harness();
     await registry.rescan();

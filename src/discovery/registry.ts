@@ -20,6 +20,9 @@ import { ScenarioWatcher } from './watcher';
 
 export type { RegistryChange } from './discovery-log';
 
+/** `applyStored`'s default: a complete list keeps nothing it does not name. */
+const NOTHING_KEPT: ReadonlySet<string> = new Set();
+
 /** Called after every merge that changed something. */
 export type RegistryListener = (change: RegistryChange) => void;
 
@@ -185,12 +188,12 @@ export class ScenarioRegistry {
   /**
    * Takes registrations another replica stored (HA): `upserts` replace the held ones, `removed` go. Nothing is
    * logged: the replica that accepted the call did. With `complete`, the upserts are every live registration
-   * and any other held one goes too (a poll).
+   * and any other held one goes too (a poll), except those in `keep` (changed since the poll's read began).
    */
-  applyStored(upserts: readonly Registration[], removed: readonly string[], complete = false): void {
+  applyStored(upserts: readonly Registration[], removed: readonly string[], complete = false, keep: ReadonlySet<string> = NOTHING_KEPT): void {
     this.sweep();
     const ids = new Set(upserts.map((registration) => registration.id));
-    const leaving = complete ? [...this.registrations.keys()].filter((id) => !ids.has(id)) : removed.filter((id) => this.registrations.has(id));
+    const leaving = complete ? [...this.registrations.keys()].filter((id) => !ids.has(id) && !keep.has(id)) : removed.filter((id) => this.registrations.has(id));
     let changed = leaving.length > 0;
     for (const registration of upserts) {
       if (isExpired(registration, this.now())) continue;

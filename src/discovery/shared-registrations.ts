@@ -28,8 +28,15 @@ export interface SharedRegistrationsOptions {
 
 /** Stores this replica's registrations and follows the others'. */
 export class SharedRegistrations {
-  /** Grows with every write and notification: a poll that started before one of them is older, and dropped. */
+  /** Grows with every write and notification. */
   private generation = 0;
+  /**
+   * The generation at which each id was last written here or notified: a poll that began before that may
+   * hold an older row for it, so the poll leaves that id alone (its notification's own read settles it).
+   * Only the ids touched, not the whole poll: with heartbeats arriving all the time, a poll dropped whenever
+   * anything changed would never land, and a lost notification would never be caught.
+   */
+  private readonly touchedAt = new Map<string, number>();
   /** Ids notified and not yet read back. */
   private readonly pending = new Set<string>();
   private readonly drain = coalesced(() => this.readPending());
@@ -68,7 +75,7 @@ export class SharedRegistrations {
   async register(input: RegistrationInput): Promise<{ registration: Registration } | { refused: RegistrationRefusal }> {
     const registration = this.registry.validate(input);
     if (this.registry.get(registration.id)?.sourceFile) return { refused: 'FileDiscovered' };
-    this.generation++;
+    this.touch(registration.id);
     const outcome = await this.store.registrations.put(registration.id, registration, registration.ttlSeconds * 1000, this.options.maxRegistrations);
     if ('refused' in outcome) return outcome;
     return { registration: this.registry.register(input) };
@@ -76,13 +83,17 @@ export class SharedRegistrations {
 
   /** Deletes the stored row, then the registration here; false when neither existed. */
   async unregister(id: string): Promise<boolean> {
-    this.generation++;
+    this.touch(id);
     const deleted = await this.store.registrations.delete(id);
     return this.registry.unregister(id) || deleted;
   }
 
+  private touch(id: string): void {
+    this.touchedAt.set(id, ++this.generation);
+  }
+
   private notified(id: string): void {
-    this.generation++;
+    this.touch(id);
     this.pending.add(id);
     void this.drain().catch(() => undefined);
   }
@@ -98,10 +109,16 @@ export class SharedRegistrations {
   }
 
   private async reload(): Promise<void> {
-    const generation = this.generation;
+    const began = this.generation;
     if (this.options.leads()) await this.store.registrations.deleteExpired();
     const rows = await this.store.registrations.list<Registration>();
-    if (generation === this.generation) this.registry.applyStored(rows.map((row) => this.taken(row)), [], true);
+    const touched = new Set<string>();
+    for (const [id, generation] of this.touchedAt) {
+      if (generation > began) touched.add(id);
+      else this.touchedAt.delete(id);
+    }
+    const fresh = rows.filter((row) => !touched.has(row.id));
+    this.registry.applyStored(fresh.map((row) => this.taken(row)), [], true, touched);
   }
 
   /** The stored registration, expiring when the database says it does, counted on this replica's clock. */

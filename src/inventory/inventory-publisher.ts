@@ -7,9 +7,10 @@
  * Publishing is for the followers' views; calling scenarios is the leader's job. A write of 10,000 changed
  * rows (compare, serialise, send) took a fifth of a second of the leader's time, and during a mass action
  * every row changes again before the next write: written every 250 ms, PostgreSQL applies ran 1.8x the
- * SQLite ones. So the gap after a write grows with what that write took (PACE times it, up to
- * MAX_GAP_MS): publishing stays under about a tenth of the leader's time, and a follower's view lags by
- * at most a couple of seconds during a mass action, by FLUSH_MS otherwise.
+ * SQLite ones. So after a write the next one waits until PACE times what that write took has passed since
+ * it ended (up to MAX_GAP_MS): publishing stays under about a tenth of the leader's time, a follower's view
+ * lags by at most a couple of seconds during a mass action, and by FLUSH_MS in a quiet fleet, where the
+ * gap has long passed when a change comes.
  */
 import { performance } from 'node:perf_hooks';
 import type { Timers } from '../common/timers';
@@ -18,9 +19,9 @@ import { diffInventory, type PublishedMark, type SeenScenario } from './inventor
 
 /** How long changes gather before one write, at the least. */
 export const FLUSH_MS = 250;
-/** The gap after a write is at least this many times what the write took... */
+/** After a write, the next waits until this many times what the write took has passed since it ended... */
 export const PACE = 10;
-/** ...and at most this long. */
+/** ...or this long at most. */
 export const MAX_GAP_MS = 2_000;
 /** A write that failed (the database away) is tried again after this. */
 const RETRY_MS = 1_000;
@@ -43,8 +44,8 @@ export class InventoryPublisher {
   private due = false;
   /** A write came due while one was on its way: another after it. */
   private again = false;
-  /** How long the last write took, from the comparison to the database's answer. */
-  private lastFlushMs = 0;
+  /** When (performance.now()) the next write may start: PACE times the last one's duration after its end. */
+  private nextWriteAt = 0;
 
   constructor(
     private readonly inventory: Pick<InventoryRepository, 'write'>,
@@ -70,14 +71,14 @@ export class InventoryPublisher {
     this.timers.cancel(INVENTORY_TIMERS.check);
   }
 
-  /** Something the leader sees may have changed: a write after the gap the last one earned. */
+  /** Something the leader sees may have changed: a write once changes have gathered and the last write's gap has passed. */
   changed(): void {
-    this.schedule(this.gapMs());
+    this.schedule(this.delayMs());
   }
 
-  /** FLUSH_MS, or PACE times the last write's duration when that is longer, up to MAX_GAP_MS. */
-  gapMs(): number {
-    return Math.min(MAX_GAP_MS, Math.max(FLUSH_MS, PACE * this.lastFlushMs));
+  /** How long a change made now waits for its write: FLUSH_MS, or what is left of the last write's gap. */
+  delayMs(): number {
+    return Math.max(FLUSH_MS, this.nextWriteAt - performance.now());
   }
 
   /** Writes what changed now; resolves when stored (or failed: tried again later). */
@@ -103,10 +104,11 @@ export class InventoryPublisher {
       this.schedule(RETRY_MS);
     } finally {
       this.flushing = false;
-      this.lastFlushMs = performance.now() - started;
+      const ended = performance.now();
+      this.nextWriteAt = ended + Math.min(MAX_GAP_MS, PACE * (ended - started));
       if (this.again) {
         this.again = false;
-        this.schedule(this.gapMs());
+        this.schedule(this.delayMs());
       }
     }
   }
