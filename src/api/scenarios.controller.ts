@@ -48,7 +48,8 @@ export class ScenariosController {
   @ApiErrors(400, 403, 404, 409)
   @ApiBody({ type: ActivateDto, required: false })
   activate(@Param('id') id: string, @Body() body: ActivateDto, @Actor() actor: string) {
-    return this.control.setScenarioState(id, 'active', { actor, ttlMs: body.ttl === undefined ? null : parseTtl(body.ttl), reason: body.reason, breakGlass: body.breakGlass });
+    // `ttl: null` passes the DTO's @IsOptional as absent does, and means the same: the default TTL.
+    return this.control.setScenarioState(id, 'active', { actor, ttlMs: body.ttl === undefined || body.ttl === null ? null : parseTtl(body.ttl), reason: body.reason, breakGlass: body.breakGlass });
   }
 
   @Post(':id/deactivate')
