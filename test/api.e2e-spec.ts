@@ -66,10 +66,12 @@ describe('REST API', () => {
     await request(http).get('/api/v1/scenarios/nope').expect(404).expect('content-type', /^application\/json/);
   });
 
-  it('takes ttl: null as no ttl given (the default TTL), not as a server error (found by the OpenAPI fuzz)', async () => {
+  it('takes ttl: null as no ttl given (the default TTL) and at: null as no instant, not as a server error (found by the OpenAPI fuzz)', async () => {
     const { body } = await request(http).post('/api/v1/scenarios/code-smell/activate').send({ ttl: null, reason: 'null ttl' }).expect(200);
     expect(body).toMatchObject({ success: true });
     await request(http).post('/api/v1/scenarios/code-smell/deactivate').expect(200);
+    // The same for POST /plan's at: null plans now.
+    await request(http).post('/api/v1/plan').send({ at: null, tz: null }).expect(200);
   });
 
   it('answers errors as JSON: unknown id 404, bad body 400, unknown field 400', async () => {

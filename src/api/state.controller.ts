@@ -79,7 +79,8 @@ export class StateController {
   @ApiErrors(400)
   @ApiBody({ type: PlanRequestDto, required: false })
   plan(@Body() body: PlanRequestDto) {
-    if (body.at !== undefined) {
+    // null passes the DTO's @IsOptional as absent does, and means the same.
+    if (body.at !== undefined && body.at !== null) {
       if (body.presets !== undefined || body.overrides !== undefined) throw new DomainError('Invalid', 'at plans today\'s declarations at an instant: leave out presets and overrides (or plan them without at)');
       return this.explainer.planAt(body.at, body.tz);
     }
