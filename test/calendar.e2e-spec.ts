@@ -6,7 +6,7 @@ import request from 'supertest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { activeIds, eventually, startTestSystem, type TestSystem } from './support/system';
+import { activeIds, eventually, startTestSystem } from './support/system';
 
 /** An event from an hour ago to an hour ahead, named the way the feed reader expects. */
 function feed(now: number): string {

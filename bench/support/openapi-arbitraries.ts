@@ -161,7 +161,7 @@ class SchemaValues {
   /** `strict`: only what the schema allows (no hostile values, no unknown fields), for well-formed requests. */
   constructor(
     private readonly document: OpenApiDocument,
-    private readonly context: FuzzContext,
+    context: FuzzContext,
     private readonly strict: boolean,
   ) {
     this.strings = fc.constantFrom(...context.pool);

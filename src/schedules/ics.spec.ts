@@ -1,10 +1,9 @@
 import ICAL from 'ical.js';
 import { parseCron } from './cron-expression';
 import { cronToRrule, schedulesToICalendar } from './ics';
-import { OccurrenceWalker } from './occurrences';
 import { ScheduleSpec } from './schedule';
 import { scheduleWalker, windowState } from './window';
-import { DAY_MS, ZoneClock } from './zone';
+import { DAY_MS } from './zone';
 
 function schedule(name: string, cron: string, duration: string, timeZone: string, extra: Partial<ScheduleSpec> = {}): ScheduleSpec {
   return { name, preset: 'security', cron, duration, timeZone, kind: 'allow', ...extra };

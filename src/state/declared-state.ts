@@ -224,7 +224,6 @@ export class DeclaredState implements InputsProvider {
   /** resolveDesired, reused for the current model while scenarios, presets and open windows stay the same; `keep` false for what-ifs. */
   private resolve(model: DesiredStateModel, list: readonly ScenarioSpec[], presets: ReadonlyMap<string, Preset>, allow: OpenAllowWindow[], now: number, keep = true): Map<string, DesiredEntry> {
     const allowKey = allow.map((window) => `${window.schedule}:${window.preset}`).join(',');
-    const cache = this.desiredCache;
     const overrides = Object.keys(model.overrides).length;
     for (const kept of [this.desiredCache, this.whatIfCache]) {
       if (kept && kept.model === model && kept.overrides === overrides && kept.list === list && kept.presets === presets && kept.allow === allowKey) return kept.desired;
