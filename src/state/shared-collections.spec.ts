@@ -7,9 +7,7 @@ import { NotifierRegistry } from '../notify/notifier-registry';
 import { PresetCatalog } from '../presets/preset-catalog';
 import { ScheduleService } from '../schedules/schedule.service';
 import type { SharedKind } from '../store/channels';
-import { openPostgresStore } from '../store/open-store';
-import type { PostgresStore } from '../store/postgres.store';
-import { acquirePostgresServer, createTestDatabase, type PostgresServer, type TestDatabase } from '../store/testing/postgres';
+import { useReplicaDatabase } from '../store/testing/replica-database';
 import { PolicyService } from './policy.service';
 import { SharedCollections } from './shared-collections';
 
@@ -24,27 +22,10 @@ async function until(check: () => boolean, what: string, timeoutMs = 2_000): Pro
 const NO_ACTIVITY = { record: () => undefined };
 
 describe('SharedCollections on PostgreSQL', () => {
-  let server: PostgresServer;
-  let database: TestDatabase;
-  const stores: PostgresStore[] = [];
-  const followers: SharedCollections[] = [];
-
-  beforeAll(async () => {
-    server = await acquirePostgresServer();
-  }, 120_000);
-  afterAll(() => server?.release(), 60_000);
-  beforeEach(async () => {
-    database = await createTestDatabase(server.url);
-  });
-  afterEach(async () => {
-    followers.splice(0).forEach((one) => one.stop());
-    await Promise.all(stores.splice(0).map((store) => store.close()));
-    await database.drop();
-  });
+  const db = useReplicaDatabase();
 
   const replica = async () => {
-    const store = await openPostgresStore(database.url);
-    stores.push(store);
+    const store = await db.openStore();
     const presets = new PresetCatalog([], store.presets);
     const schedules = new ScheduleService(store.schedules, presets, NO_ACTIVITY, null);
     const policy = new PolicyService(store.settings, NO_ACTIVITY);
@@ -54,7 +35,7 @@ describe('SharedCollections on PostgreSQL', () => {
     const replaced: SharedKind[] = [];
     shared.onReplaced = (kind) => replaced.push(kind);
     await shared.start();
-    followers.push(shared);
+    db.stopAfter(shared);
     return { presets, schedules, policy, notifiers, replaced };
   };
 

@@ -1,6 +1,4 @@
-import { openPostgresStore } from '../store/open-store';
-import type { PostgresStore } from '../store/postgres.store';
-import { acquirePostgresServer, createTestDatabase, type PostgresServer, type TestDatabase } from '../store/testing/postgres';
+import { useReplicaDatabase } from '../store/testing/replica-database';
 import { emptyDesiredState, type DesiredStateModel } from '../reconciler/desired';
 import { DESIRED_STATE_KEY, SharedDesiredState } from './shared-desired-state';
 
@@ -18,34 +16,17 @@ const withOverrides = (count: number): DesiredStateModel => ({
 });
 
 describe('SharedDesiredState on PostgreSQL', () => {
-  let server: PostgresServer;
-  let database: TestDatabase;
-  const stores: PostgresStore[] = [];
-  const shared: SharedDesiredState[] = [];
-
-  beforeAll(async () => {
-    server = await acquirePostgresServer();
-  }, 120_000);
-  afterAll(() => server?.release(), 60_000);
-  beforeEach(async () => {
-    database = await createTestDatabase(server.url);
-  });
-  afterEach(async () => {
-    shared.splice(0).forEach((one) => one.stop());
-    await Promise.all(stores.splice(0).map((store) => store.close()));
-    await database.drop();
-  });
+  const db = useReplicaDatabase();
 
   /** A replica: its own pool, its own holder; no poll (an hour), so only notifications can bring changes. */
   const replica = async () => {
-    const store = await openPostgresStore(database.url);
-    stores.push(store);
+    const store = await db.openStore();
     const holder = { model: emptyDesiredState() };
     const one = new SharedDesiredState(store, holder, 3_600_000);
     const replaced: number[] = [];
     one.onReplaced = () => replaced.push(Date.now());
     await one.start();
-    shared.push(one);
+    db.stopAfter(one);
     return { one, holder, replaced, store };
   };
 
